@@ -1,0 +1,20 @@
+// LibraryRuntime: the one object that owns process-wide set-up of the C libraries todoke uses
+// (libxml2 now; curl joins when the portal adapters come). Create one in main() before any
+// other todoke call and keep it alive until the end; tests create one per test binary.
+//
+// What it sets: libxml2's parser is initialised once and its external-entity loader is
+// replaced by one that refuses every resource, so that no document can ever make libxml2 read a
+// file or the network, whatever options a caller passes.
+#pragma once
+
+namespace todoke {
+
+class LibraryRuntime {
+public:
+    LibraryRuntime();
+    ~LibraryRuntime();
+    LibraryRuntime(const LibraryRuntime&) = delete;
+    LibraryRuntime& operator=(const LibraryRuntime&) = delete;
+};
+
+}  // namespace todoke

@@ -1,0 +1,201 @@
+#include "todoke/common/encoding.hpp"
+
+#include <iconv.h>
+
+#include <array>
+#include <cerrno>
+
+namespace todoke {
+namespace {
+
+constexpr std::string_view kB64 =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+constexpr std::array<signed char, 256> MakeB64Table() {
+    std::array<signed char, 256> t{};
+    for (auto& v : t) v = -1;
+    for (std::size_t i = 0; i < kB64.size(); ++i) {
+        t[static_cast<unsigned char>(kB64[i])] = static_cast<signed char>(i);
+    }
+    return t;
+}
+constexpr auto kB64Table = MakeB64Table();
+
+int HexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+}  // namespace
+
+std::string Base64Encode(std::string_view bytes) {
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+    for (; i + 3 <= bytes.size(); i += 3) {
+        const unsigned v = (unsigned{p[i]} << 16) | (unsigned{p[i + 1]} << 8) | p[i + 2];
+        out.push_back(kB64[(v >> 18) & 63]);
+        out.push_back(kB64[(v >> 12) & 63]);
+        out.push_back(kB64[(v >> 6) & 63]);
+        out.push_back(kB64[v & 63]);
+    }
+    if (i < bytes.size()) {
+        unsigned v = unsigned{p[i]} << 16;
+        if (i + 1 < bytes.size()) v |= unsigned{p[i + 1]} << 8;
+        out.push_back(kB64[(v >> 18) & 63]);
+        out.push_back(kB64[(v >> 12) & 63]);
+        out.push_back(i + 1 < bytes.size() ? kB64[(v >> 6) & 63] : '=');
+        out.push_back('=');
+    }
+    return out;
+}
+
+Result<std::string> Base64Decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() / 4 * 3);
+    unsigned acc = 0;
+    int bits = 0;
+    int pad = 0;
+    std::size_t symbols = 0;
+    for (char c : text) {
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+        if (c == '=') {
+            ++pad;
+            ++symbols;
+            continue;
+        }
+        const int v = kB64Table[static_cast<unsigned char>(c)];
+        if (v < 0 || pad > 0) {
+            return Fail(ErrorCode::kInvalidArgument, "not Base64 (unexpected character)",
+                        "base64");
+        }
+        ++symbols;
+        acc = (acc << 6) | static_cast<unsigned>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+        }
+    }
+    if (symbols % 4 != 0 || pad > 2) {
+        return Fail(ErrorCode::kInvalidArgument, "not Base64 (bad length or padding)", "base64");
+    }
+    return out;
+}
+
+std::string PercentEncode(std::string_view bytes) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(bytes.size());
+    for (char ch : bytes) {
+        const auto c = static_cast<unsigned char>(ch);
+        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                                (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+                                c == '~';
+        if (unreserved) {
+            out.push_back(ch);
+        } else {
+            out.push_back('%');
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 15]);
+        }
+    }
+    return out;
+}
+
+Result<std::string> PercentDecode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out.push_back(text[i]);
+            continue;
+        }
+        if (i + 2 >= text.size()) {
+            return Fail(ErrorCode::kInvalidArgument, "truncated percent-escape", "uri");
+        }
+        const int hi = HexValue(text[i + 1]);
+        const int lo = HexValue(text[i + 2]);
+        if (hi < 0 || lo < 0) {
+            return Fail(ErrorCode::kInvalidArgument, "bad percent-escape", "uri");
+        }
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+    }
+    return out;
+}
+
+std::string HexEncode(std::string_view bytes, bool upper) {
+    const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (char ch : bytes) {
+        const auto c = static_cast<unsigned char>(ch);
+        out.push_back(digits[c >> 4]);
+        out.push_back(digits[c & 15]);
+    }
+    return out;
+}
+
+bool IsValidUtf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        int n = 0;
+        std::uint32_t cp = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + static_cast<std::size_t>(n) >= s.size()) {
+            return false;
+        }
+        for (int k = 1; k <= n; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+            if ((cc & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+            return false;
+        }
+        i += static_cast<std::size_t>(n) + 1;
+    }
+    return true;
+}
+
+Result<std::string> Cp932ToUtf8(std::string_view bytes) {
+    iconv_t cd = iconv_open("UTF-8", "CP932");
+    if (cd == reinterpret_cast<iconv_t>(-1)) {
+        return Fail(ErrorCode::kInternal, "iconv has no CP932 converter");
+    }
+    std::string out(bytes.size() * 3 + 4, '\0');
+    char* in = const_cast<char*>(bytes.data());
+    std::size_t in_left = bytes.size();
+    char* dst = out.data();
+    std::size_t out_left = out.size();
+    const std::size_t rc = iconv(cd, &in, &in_left, &dst, &out_left);
+    iconv_close(cd);
+    if (rc == static_cast<std::size_t>(-1) || in_left != 0) {
+        return Fail(ErrorCode::kInvalidArgument, "not valid CP932 text", "encoding");
+    }
+    out.resize(out.size() - out_left);
+    return out;
+}
+
+}  // namespace todoke

@@ -1,0 +1,15 @@
+// The subcommands of `todoke`. Each registers its options on the CLI11 app and returns the
+// function main() runs when that subcommand was chosen; the function returns the exit status.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace todoke::gateway {
+
+using CommandRun = std::function<int()>;
+
+CommandRun AddSignCommand(CLI::App& app);
+CommandRun AddVerifyCommand(CLI::App& app);
+
+}  // namespace todoke::gateway

@@ -1,0 +1,57 @@
+#include "io.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace todoke::gateway {
+
+Result<std::string> ReadWholeFile(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return Fail(ErrorCode::kNotFound, "cannot read " + path.string() + ": " +
+                                              std::strerror(errno),
+                    "io.read");
+    }
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+Result<void> WriteFileAtomically(const std::filesystem::path& path, std::string_view bytes) {
+    const std::string tmp = path.string() + ".tmp." + std::to_string(::getpid());
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return Fail(ErrorCode::kUnavailable, "cannot write " + tmp + ": " + std::strerror(errno),
+                    "io.write");
+    }
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const std::string why = std::strerror(errno);
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            return Fail(ErrorCode::kUnavailable, "cannot write " + tmp + ": " + why, "io.write");
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        ::unlink(tmp.c_str());
+        return Fail(ErrorCode::kUnavailable, "cannot flush " + tmp, "io.write");
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        ::unlink(tmp.c_str());
+        return Fail(ErrorCode::kUnavailable, "cannot rename to " + path.string() + ": " + why,
+                    "io.write");
+    }
+    return Ok();
+}
+
+}  // namespace todoke::gateway

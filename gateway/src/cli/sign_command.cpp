@@ -1,0 +1,178 @@
+#include <boost/json.hpp>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "io.hpp"
+#include "settings.hpp"
+#include "todoke/common/clock.hpp"
+#include "todoke/signing/applicant_signature.hpp"
+#include "todoke/signing/key_store.hpp"
+
+namespace todoke::gateway {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct SignArgs {
+    std::vector<std::string> inputs;
+    std::vector<std::string> keys;
+    std::vector<std::string> certs;
+    std::vector<std::string> password_envs;
+    std::vector<std::string> password_files;
+    std::string out;
+    std::string out_dir;
+    std::string format = "text";
+    std::optional<std::string> config;
+};
+
+Result<std::vector<std::string>> Passwords(const SignArgs& a) {
+    const bool env = !a.password_envs.empty();
+    const bool file = !a.password_files.empty();
+    if (env == file) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "give the key password with --password-env VAR or --password-file FILE "
+                    "(one for all keys, or one per key)",
+                    "usage");
+    }
+    const auto& sources = env ? a.password_envs : a.password_files;
+    if (sources.size() != 1 && sources.size() != a.keys.size()) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "give one password source for all keys or one per --key", "usage");
+    }
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < a.keys.size(); ++i) {
+        const std::string& src = sources[sources.size() == 1 ? 0 : i];
+        auto pw = env ? signing::ReadPasswordFromEnv(src) : signing::ReadPasswordFromFile(src);
+        if (!pw) return Fail(pw.error());
+        out.push_back(std::move(*pw));
+    }
+    return out;
+}
+
+Result<std::vector<signing::SigningKey>> LoadKeys(const SignArgs& a, const CliSettings& settings,
+                                                  TimePoint now) {
+    if (!a.certs.empty() && a.certs.size() != a.keys.size()) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "with PEM keys give one --cert per --key, in the same order", "usage");
+    }
+    TODOKE_ASSIGN_OR_RETURN(auto passwords, Passwords(a));
+    std::vector<signing::SigningKey> keys;
+    for (std::size_t i = 0; i < a.keys.size(); ++i) {
+        auto key = a.certs.empty() ? signing::LoadPkcs12(a.keys[i], passwords[i])
+                                   : signing::LoadPem(a.keys[i], a.certs[i], passwords[i]);
+        if (!key) return Fail(key.error());
+        TODOKE_RETURN_IF_ERROR(key->CheckUsableAt(now));
+        const long days = key->DaysUntilExpiry(now);
+        if (days < settings.expiry_warning_days) {
+            std::cerr << "warning: signing certificate \"" << key->certificate().subject
+                      << "\" expires in " << days << " days (" 
+                      << FormatIsoUtc(key->certificate().not_after) << "); renew it\n";
+        }
+        keys.push_back(std::move(*key));
+    }
+    return keys;
+}
+
+int Run(const SignArgs& a) {
+    const bool json = a.format == "json";
+    if (a.out.empty() == a.out_dir.empty()) {
+        std::cerr << "error: give exactly one of --out FILE (one input) or --out-dir DIR\n";
+        return kExitUsage;
+    }
+    if (!a.out.empty() && a.inputs.size() != 1) {
+        std::cerr << "error: --out takes one input; use --out-dir for several\n";
+        return kExitUsage;
+    }
+    auto settings = LoadCliSettings(a.config);
+    if (!settings) {
+        std::cerr << "error: " << settings.error().message << "\n";
+        return kExitUsage;
+    }
+    const TimePoint now = SystemClock().Now();
+    auto keys = LoadKeys(a, *settings, now);
+    if (!keys) {
+        std::cerr << "error: " << keys.error().message << "\n";
+        return kExitUsage;
+    }
+    if (!a.out_dir.empty()) {
+        std::error_code ec;
+        fs::create_directories(a.out_dir, ec);
+        if (ec) {
+            std::cerr << "error: cannot create " << a.out_dir << ": " << ec.message() << "\n";
+            return kExitUsage;
+        }
+    }
+    signing::ApplicantSignOptions options;
+    options.xml_limits = settings->xml;
+    int status = kExitOk;
+    for (const auto& input : a.inputs) {
+        const fs::path out = a.out.empty() ? fs::path(a.out_dir) / fs::path(input).filename()
+                                           : fs::path(a.out);
+        boost::json::object report{{"input", input}};
+        auto bytes = ReadWholeFile(input);
+        if (!bytes) {
+            std::cerr << "error: " << bytes.error().message << "\n";
+            status = kExitUsage;
+            continue;
+        }
+        auto signed_pkg = signing::SignApplicationPackage(*bytes, *keys, now, settings->zip,
+                                                          options);
+        if (!signed_pkg) {
+            std::cerr << "invalid: " << input << ": [" << signed_pkg.error().field << "] "
+                      << signed_pkg.error().message << "\n";
+            if (status == kExitOk) status = kExitInvalid;
+            if (json) {
+                report["signed"] = false;
+                report["check"] = signed_pkg.error().field;
+                report["message"] = signed_pkg.error().message;
+                std::cout << boost::json::serialize(report) << "\n";
+            }
+            continue;
+        }
+        if (auto w = WriteFileAtomically(out, signed_pkg->zip); !w) {
+            std::cerr << "error: " << w.error().message << "\n";
+            status = kExitUsage;
+            continue;
+        }
+        if (json) {
+            report["signed"] = true;
+            report["output"] = out.string();
+            boost::json::array folders;
+            for (const auto& f : signed_pkg->folders) folders.emplace_back(f);
+            report["folders"] = std::move(folders);
+            report["signatures"] = keys->size();
+            std::cout << boost::json::serialize(report) << "\n";
+        } else {
+            std::cout << "signed: " << input << " -> " << out.string() << " ("
+                      << signed_pkg->folders.size() << " application(s), " << keys->size()
+                      << " signature(s) each)\n";
+        }
+    }
+    return status;
+}
+
+}  // namespace
+
+CommandRun AddSignCommand(CLI::App& app) {
+    auto args = std::make_shared<SignArgs>();
+    CLI::App* cmd = app.add_subcommand(
+        "sign", "Sign the kousei.xml of e-Gov application packages (applicant signature)");
+    cmd->add_option("packages", args->inputs, "unsigned application ZIPs")->required();
+    cmd->add_option("--key", args->keys,
+                    "signer key: PKCS#12 file, or PEM key with --cert (repeat for 連署)")
+        ->required();
+    cmd->add_option("--cert", args->certs, "PEM certificate of each PEM --key");
+    cmd->add_option("--password-env", args->password_envs,
+                    "environment variable holding the key password");
+    cmd->add_option("--password-file", args->password_files, "file holding the key password");
+    cmd->add_option("--out", args->out, "signed ZIP (one input)");
+    cmd->add_option("--out-dir", args->out_dir, "folder for the signed ZIPs (same names)");
+    cmd->add_option("--format", args->format, "text or json")
+        ->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("--config", args->config, "settings file (JSON)");
+    return [args] { return Run(*args); };
+}
+
+}  // namespace todoke::gateway

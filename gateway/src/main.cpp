@@ -1,0 +1,30 @@
+// todoke: the composition root. Parses the command line, sets up the C libraries once, and
+// runs the chosen subcommand. Exit status: 0 success/valid, 1 invalid input, 2 usage or I/O.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <map>
+
+#include "cli/commands.hpp"
+#include "cli/io.hpp"
+#include "todoke/common/runtime.hpp"
+
+int main(int argc, char** argv) {
+    todoke::LibraryRuntime runtime;
+    CLI::App app{"todoke (届): electronic filing gateway for e-Gov and Mynaportal"};
+    app.require_subcommand(1);
+    std::map<std::string, todoke::gateway::CommandRun> commands;
+    commands["sign"] = todoke::gateway::AddSignCommand(app);
+    commands["verify"] = todoke::gateway::AddVerifyCommand(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return todoke::gateway::kExitUsage;
+    }
+    for (const auto* sub : app.get_subcommands()) {
+        return commands.at(sub->get_name())();
+    }
+    return todoke::gateway::kExitUsage;
+}

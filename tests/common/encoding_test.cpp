@@ -1,0 +1,53 @@
+#include "todoke/common/encoding.hpp"
+
+#include <gtest/gtest.h>
+
+namespace todoke {
+namespace {
+
+TEST(Base64, RoundTripsAllLengths) {
+    std::string data;
+    for (int i = 0; i < 70; ++i) {
+        data.push_back(static_cast<char>(i * 37));
+        auto back = Base64Decode(Base64Encode(data));
+        ASSERT_TRUE(back);
+        EXPECT_EQ(*back, data);
+    }
+    EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+    EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+}
+
+TEST(Base64, SkipsLineBreaksAsXmlSignaturesWrapThem) {
+    EXPECT_EQ(*Base64Decode("Zm9v\nYmFy\r\n"), "foobar");
+}
+
+TEST(Base64, RejectsGarbageAndBadPadding) {
+    EXPECT_EQ(Base64Decode("Zm9v<!---->").error().field, "base64");
+    EXPECT_FALSE(Base64Decode("Zm9"));
+    EXPECT_FALSE(Base64Decode("Zm=v"));
+}
+
+TEST(PercentEncoding, EncodesKouseiIdAsEgovWritesIt) {
+    EXPECT_EQ(PercentEncode("構成情報"), "%E6%A7%8B%E6%88%90%E6%83%85%E5%A0%B1");
+    EXPECT_EQ(PercentEncode("495000020325029841_01.xml"), "495000020325029841_01.xml");
+    EXPECT_EQ(*PercentDecode("%E6%A7%8B%E6%88%90%E6%83%85%E5%A0%B1"), "構成情報");
+    EXPECT_FALSE(PercentDecode("%E6%A"));
+    EXPECT_FALSE(PercentDecode("%zz"));
+}
+
+TEST(Utf8, RejectsOverlongAndTruncatedSequences) {
+    EXPECT_TRUE(IsValidUtf8("構成情報 abc"));
+    EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));  // overlong '/'
+    EXPECT_FALSE(IsValidUtf8("\xE6\xA7"));  // truncated
+    EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
+}
+
+TEST(Cp932, DecodesEgovZipNames) {
+    // "スタイルシート1.xsl" in CP932, as e-Gov writes 公文書 entry names.
+    const std::string cp932 = "\x83\x58\x83\x5E\x83\x43\x83\x8B\x83\x56\x81\x5B\x83\x67" "1.xsl";
+    EXPECT_EQ(*Cp932ToUtf8(cp932), "スタイルシート1.xsl");
+    EXPECT_FALSE(Cp932ToUtf8("\x83"));
+}
+
+}  // namespace
+}  // namespace todoke

@@ -1,0 +1,188 @@
+#include "todoke/common/zip.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+namespace todoke {
+namespace {
+
+// A minimal ZIP writer for hostile archives libzip would not write: stored entries, any
+// names, duplicates, flags as given.
+class RawZip {
+public:
+    void Add(const std::string& name, const std::string& data, bool utf8_flag = false) {
+        const std::uint32_t crc = Crc32(data);
+        const std::uint32_t offset = static_cast<std::uint32_t>(out_.size());
+        const std::uint16_t flags = utf8_flag ? 0x0800 : 0;
+        Put32(out_, 0x04034b50);
+        Put16(out_, 20);
+        Put16(out_, flags);
+        Put16(out_, 0);  // stored
+        Put32(out_, 0);  // time, date
+        Put32(out_, crc);
+        Put32(out_, static_cast<std::uint32_t>(data.size()));
+        Put32(out_, static_cast<std::uint32_t>(data.size()));
+        Put16(out_, static_cast<std::uint16_t>(name.size()));
+        Put16(out_, 0);
+        out_ += name;
+        out_ += data;
+        Put32(cd_, 0x02014b50);
+        Put16(cd_, 20);
+        Put16(cd_, 20);
+        Put16(cd_, flags);
+        Put16(cd_, 0);
+        Put32(cd_, 0);
+        Put32(cd_, crc);
+        Put32(cd_, static_cast<std::uint32_t>(data.size()));
+        Put32(cd_, static_cast<std::uint32_t>(data.size()));
+        Put16(cd_, static_cast<std::uint16_t>(name.size()));
+        Put32(cd_, 0);  // extra, comment
+        Put32(cd_, 0);  // disk, internal attrs
+        Put32(cd_, 0);  // external attrs
+        Put32(cd_, offset);
+        cd_ += name;
+        ++count_;
+    }
+    std::string Bytes() const {
+        std::string out = out_ + cd_;
+        Put32(out, 0x06054b50);
+        Put32(out, 0);
+        Put16(out, count_);
+        Put16(out, count_);
+        Put32(out, static_cast<std::uint32_t>(cd_.size()));
+        Put32(out, static_cast<std::uint32_t>(out_.size()));
+        Put16(out, 0);
+        return out;
+    }
+
+private:
+    static void Put16(std::string& s, std::uint16_t v) {
+        s.push_back(static_cast<char>(v & 0xFF));
+        s.push_back(static_cast<char>(v >> 8));
+    }
+    static void Put32(std::string& s, std::uint32_t v) {
+        Put16(s, static_cast<std::uint16_t>(v & 0xFFFF));
+        Put16(s, static_cast<std::uint16_t>(v >> 16));
+    }
+    static std::uint32_t Crc32(const std::string& data) {
+        std::uint32_t crc = 0xFFFFFFFFu;
+        for (char ch : data) {
+            crc ^= static_cast<unsigned char>(ch);
+            for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+        }
+        return ~crc;
+    }
+    std::string out_, cd_;
+    std::uint16_t count_ = 0;
+};
+
+std::string OpenError(const std::string& zip, const ZipLimits& limits = {}) {
+    auto r = ZipReader::Open(zip, limits);
+    return r ? "" : r.error().field;
+}
+
+TEST(ZipWriter, RoundTripsEntriesAndFolders) {
+    auto zip = WriteZip({{"4950000020325000/", ""},
+                         {"4950000020325000/kousei.xml", "<DataRoot/>"},
+                         {"4950000020325000/a.pdf", std::string(5000, 'x'), false}});
+    ASSERT_TRUE(zip) << zip.error().ToString();
+    auto reader = ZipReader::Open(*zip, {});
+    ASSERT_TRUE(reader);
+    ASSERT_EQ(reader->entries().size(), 3u);
+    EXPECT_TRUE(reader->entries()[0].is_directory);
+    EXPECT_EQ(*reader->Read("4950000020325000/kousei.xml"), "<DataRoot/>");
+    EXPECT_EQ(reader->Read("4950000020325000/a.pdf")->size(), 5000u);
+    EXPECT_EQ(reader->Read("missing").error().code, ErrorCode::kNotFound);
+}
+
+TEST(ZipWriter, ReplaceKeepsOtherEntriesByteForByte) {
+    const std::string form(20000, 'f');
+    auto zip = WriteZip({{"p/kousei.xml", "old"}, {"p/form.xml", form}});
+    auto replaced = ReplaceZipEntries(*zip, {{"p/kousei.xml", "new"}});
+    ASSERT_TRUE(replaced) << replaced.error().ToString();
+    auto reader = ZipReader::Open(*replaced, {});
+    EXPECT_EQ(*reader->Read("p/kousei.xml"), "new");
+    EXPECT_EQ(*reader->Read("p/form.xml"), form);
+    EXPECT_EQ(ReplaceZipEntries(*zip, {{"p/none.xml", "x"}}).error().code,
+              ErrorCode::kNotFound);
+}
+
+TEST(ZipReader, RefusesHostileNamesBeforeReading) {
+    const std::pair<const char*, const char*> cases[] = {
+        {"/etc/passwd", "zip.entry_name"},      {"p/../../etc/passwd", "zip.entry_name"},
+        {"p\\..\\kousei.xml", "zip.entry_name"}, {"C:/x.xml", "zip.entry_name"},
+        {"p//kousei.xml", "zip.entry_name"},    {"p/./kousei.xml", "zip.entry_name"},
+        {"a/b/c/d.xml", "zip.entry_name"},      {"p/\x01.xml", "zip.entry_name"},
+    };
+    for (const auto& [name, field] : cases) {
+        RawZip z;
+        z.Add(name, "x");
+        EXPECT_EQ(OpenError(z.Bytes()), field) << name;
+    }
+}
+
+TEST(ZipReader, RefusesDuplicateNamesIncludingCaseVariants) {
+    RawZip same;
+    same.Add("p/kousei.xml", "a");
+    same.Add("p/kousei.xml", "b");
+    EXPECT_EQ(OpenError(same.Bytes()), "zip.duplicate_name");
+    RawZip cased;
+    cased.Add("p/kousei.xml", "a");
+    cased.Add("p/KOUSEI.xml", "b");
+    EXPECT_EQ(OpenError(cased.Bytes()), "zip.duplicate_name");
+}
+
+TEST(ZipReader, EnforcesEntryCountAndSizeLimits) {
+    RawZip z;
+    for (int i = 0; i < 5; ++i) z.Add("p/f" + std::to_string(i), std::string(100, 'a'));
+    ZipLimits few;
+    few.max_entries = 4;
+    EXPECT_EQ(OpenError(z.Bytes(), few), "zip.too_many_entries");
+    ZipLimits small_entry;
+    small_entry.max_entry_bytes = 99;
+    EXPECT_EQ(OpenError(z.Bytes(), small_entry), "zip.too_large");
+    ZipLimits small_total;
+    small_total.max_total_bytes = 450;
+    EXPECT_EQ(OpenError(z.Bytes(), small_total), "zip.too_large");
+    EXPECT_EQ(OpenError(z.Bytes()), "");
+}
+
+TEST(ZipReader, RefusesACompressionBomb) {
+    auto zip = WriteZip({{"p/bomb.xml", std::string(8u << 20, '\0')}});
+    ASSERT_TRUE(zip);
+    EXPECT_EQ(OpenError(*zip), "zip.ratio");
+}
+
+TEST(ZipReader, RefusesGarbage) {
+    EXPECT_EQ(OpenError("not a zip at all"), "zip.malformed");
+    auto zip = WriteZip({{"p/a.xml", std::string(1000, 'a'), false}});
+    std::string broken = *zip;
+    broken[40] ^= 0x01;  // inside the stored data: the CRC no longer matches
+    auto reader = ZipReader::Open(broken, {});
+    ASSERT_TRUE(reader);
+    EXPECT_EQ(reader->Read("p/a.xml").error().field, "zip.malformed");
+}
+
+TEST(ZipReader, DecodesCp932NamesWithoutTheUtf8Flag) {
+    const std::string cp932 = "\x83\x58\x83\x5E\x83\x43\x83\x8B\x83\x56\x81\x5B\x83\x67" "1.xsl";
+    RawZip z;
+    z.Add("doc/" + cp932, "xsl");
+    z.Add("doc/構成.xml", "utf8", /*utf8_flag=*/true);
+    auto reader = ZipReader::Open(z.Bytes(), {});
+    ASSERT_TRUE(reader) << reader.error().ToString();
+    EXPECT_EQ(*reader->Read("doc/スタイルシート1.xsl"), "xsl");
+    EXPECT_EQ(*reader->Read("doc/構成.xml"), "utf8");
+}
+
+TEST(ZipWriter, WritesCp932NamesAsEgovDoes) {
+    const std::string cp932 = "\x83\x58\x83\x5E\x83\x43\x83\x8B\x83\x56\x81\x5B\x83\x67" "1.xsl";
+    auto zip = WriteZip({{"doc/" + cp932, "x", true, ZipNameEncoding::kCp932}});
+    ASSERT_TRUE(zip);
+    auto reader = ZipReader::Open(*zip, {});
+    ASSERT_TRUE(reader) << reader.error().ToString();
+    EXPECT_EQ(reader->entries()[0].name, "doc/スタイルシート1.xsl");
+}
+
+}  // namespace
+}  // namespace todoke
