@@ -1,10 +1,10 @@
 #include "todoke/common/config.hpp"
 
 #include <boost/json.hpp>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
+
+#include "todoke/common/file.hpp"
 
 namespace todoke {
 
@@ -41,8 +41,8 @@ Result<ConfigNode> ConfigNode::Parse(std::string_view json_text, std::string ori
     boost::system::error_code ec;
     boost::json::value root = boost::json::parse(json_text, ec);
     if (ec) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    origin + ": not valid JSON (" + ec.message() + ")", "config");
+        return Fail(ErrorCode::kInvalidArgument, origin + ": not valid JSON (" + ec.message() + ")",
+                    "config");
     }
     if (!root.is_object()) {
         return Fail(ErrorCode::kInvalidArgument, origin + ": the top level must be an object",
@@ -55,14 +55,8 @@ Result<ConfigNode> ConfigNode::Parse(std::string_view json_text, std::string ori
 }
 
 Result<ConfigNode> ConfigNode::LoadFile(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return Fail(ErrorCode::kNotFound, "cannot read configuration file " + path.string(),
-                    "config");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return Parse(text.str(), path.string());
+    TODOKE_ASSIGN_OR_RETURN(std::string text, ReadFileBytes(path, "configuration file"));
+    return Parse(text, path.string());
 }
 
 bool ConfigNode::Has(std::string_view key) const { return impl_->object.contains(key); }
@@ -94,7 +88,8 @@ Result<void> ConfigNode::Read(std::string_view key, std::int64_t& target, std::i
     if (!v->is_int64() && !(v->is_uint64() && v->as_uint64() <= INT64_MAX)) {
         return impl_->Bad(key, "must be a whole number");
     }
-    const std::int64_t n = v->is_int64() ? v->as_int64() : static_cast<std::int64_t>(v->as_uint64());
+    const std::int64_t n =
+        v->is_int64() ? v->as_int64() : static_cast<std::int64_t>(v->as_uint64());
     if (n < min || n > max) {
         return impl_->Bad(key, "must be between " + std::to_string(min) + " and " +
                                    std::to_string(max) + ", got " + std::to_string(n));

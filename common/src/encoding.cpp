@@ -69,8 +69,7 @@ Result<std::string> Base64Decode(std::string_view text) {
         }
         const int v = kB64Table[static_cast<unsigned char>(c)];
         if (v < 0 || pad > 0) {
-            return Fail(ErrorCode::kInvalidArgument, "not Base64 (unexpected character)",
-                        "base64");
+            return Fail(ErrorCode::kInvalidArgument, "not Base64 (unexpected character)", "base64");
         }
         ++symbols;
         acc = (acc << 6) | static_cast<unsigned>(v);

@@ -58,24 +58,23 @@ std::string MaskPemBlocks(std::string text) {
 }
 
 std::string MaskSecretPairs(std::string text) {
-    static constexpr std::string_view kKeys[] = {"password", "passwd", "secret", "token",
-                                                 "pin"};
+    static constexpr std::string_view kKeys[] = {"password", "passwd", "secret", "token", "pin"};
     std::string lower = text;
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     for (std::string_view key : kKeys) {
         std::size_t pos = 0;
         while ((pos = lower.find(key, pos)) != std::string::npos) {
             std::size_t sep = pos + key.size();
-            while (sep < lower.size() && (std::isalnum(static_cast<unsigned char>(lower[sep])) ||
-                                          lower[sep] == '_')) {
+            while (sep < lower.size() &&
+                   (std::isalnum(static_cast<unsigned char>(lower[sep])) || lower[sep] == '_')) {
                 ++sep;
             }
             if (sep < lower.size() && (lower[sep] == '=' || lower[sep] == ':')) {
                 std::size_t v = sep + 1;
                 while (v < lower.size() && lower[v] == ' ') ++v;
                 std::size_t e = v;
-                while (e < lower.size() && lower[e] != ' ' && lower[e] != '&' &&
-                       lower[e] != ',' && lower[e] != ';' && lower[e] != '\n') {
+                while (e < lower.size() && lower[e] != ' ' && lower[e] != '&' && lower[e] != ',' &&
+                       lower[e] != ';' && lower[e] != '\n') {
                     ++e;
                 }
                 if (e > v) {
@@ -93,10 +92,14 @@ std::string MaskSecretPairs(std::string text) {
 
 std::string_view LevelName(LogLevel level) {
     switch (level) {
-        case LogLevel::kDebug: return "DEBUG";
-        case LogLevel::kInfo: return "INFO ";
-        case LogLevel::kWarn: return "WARN ";
-        case LogLevel::kError: return "ERROR";
+        case LogLevel::kDebug:
+            return "DEBUG";
+        case LogLevel::kInfo:
+            return "INFO ";
+        case LogLevel::kWarn:
+            return "WARN ";
+        case LogLevel::kError:
+            return "ERROR";
     }
     return "?";
 }

@@ -4,13 +4,20 @@ namespace todoke {
 
 std::string_view ErrorCodeName(ErrorCode code) {
     switch (code) {
-        case ErrorCode::kInvalidArgument: return "invalid_argument";
-        case ErrorCode::kNotFound: return "not_found";
-        case ErrorCode::kConflict: return "conflict";
-        case ErrorCode::kUnavailable: return "unavailable";
-        case ErrorCode::kRejected: return "rejected";
-        case ErrorCode::kPermissionDenied: return "permission_denied";
-        case ErrorCode::kInternal: return "internal";
+        case ErrorCode::kInvalidArgument:
+            return "invalid_argument";
+        case ErrorCode::kNotFound:
+            return "not_found";
+        case ErrorCode::kConflict:
+            return "conflict";
+        case ErrorCode::kUnavailable:
+            return "unavailable";
+        case ErrorCode::kRejected:
+            return "rejected";
+        case ErrorCode::kPermissionDenied:
+            return "permission_denied";
+        case ErrorCode::kInternal:
+            return "internal";
     }
     return "internal";
 }

@@ -2,6 +2,10 @@
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
+#include <malloc.h>
+
+#include <cstdlib>
+#include <ctime>
 
 namespace todoke {
 namespace {
@@ -19,6 +23,17 @@ void SilentStructuredError(void* /*user*/, xmlErrorPtr /*error*/) {}
 }  // namespace
 
 LibraryRuntime::LibraryRuntime() {
+    // zlib allocates ~270 KB of state per deflate stream and OpenSSL, libxml2 and libzip
+    // allocate and free similar blocks per package. With glibc's default 128 KB trim threshold
+    // every free hands that memory back to the kernel and the next package page-faults it in
+    // again: measured 4x slower package signing. Keep up to 64 MB of freed heap instead.
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_TOP_PAD, 16 << 20);
+    // libzip converts every entry's DOS time with mktime()/localtime(); without TZ, glibc
+    // stat()s /etc/localtime on each call (measured: 12% of package signing). todoke works in
+    // Japan time, as e-Gov does, so a fixed POSIX zone is both right and free.
+    if (std::getenv("TZ") == nullptr) setenv("TZ", "JST-9", 0);
+    tzset();
     xmlInitParser();
     xmlSetExternalEntityLoader(RefuseExternalEntity);
     xmlSetStructuredErrorFunc(nullptr, SilentStructuredError);

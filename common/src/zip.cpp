@@ -99,9 +99,8 @@ Result<std::string> DecodeEntryName(zip_t* za, zip_uint64_t index) {
 // Reads everything a source holds after zip_close() wrote into it.
 Result<std::string> DrainSource(zip_source_t* src) {
     if (zip_source_open(src) < 0) {
-        return Fail(ErrorCode::kInternal,
-                    std::string("cannot reopen ZIP buffer: ") +
-                        zip_error_strerror(zip_source_error(src)));
+        return Fail(ErrorCode::kInternal, std::string("cannot reopen ZIP buffer: ") +
+                                              zip_error_strerror(zip_source_error(src)));
     }
     std::string out;
     char buf[65536];
@@ -135,13 +134,13 @@ Result<void> AddEntry(zip_t* za, const ZipWriteEntry& e) {
     const zip_int64_t idx = zip_file_add(za, e.name.c_str(), data, enc);
     if (idx < 0) {
         zip_source_free(data);  // not taken over by the archive on failure
-        return Fail(ErrorCode::kInvalidArgument,
-                    "cannot add " + e.name + ": " + zip_strerror(za), "zip.write");
+        return Fail(ErrorCode::kInvalidArgument, "cannot add " + e.name + ": " + zip_strerror(za),
+                    "zip.write");
     }
     const zip_int32_t method = e.compress ? ZIP_CM_DEFLATE : ZIP_CM_STORE;
     if (zip_set_file_compression(za, static_cast<zip_uint64_t>(idx), method, 0) < 0) {
-        return Fail(ErrorCode::kInternal, std::string("zip_set_file_compression: ") +
-                                              zip_strerror(za));
+        return Fail(ErrorCode::kInternal,
+                    std::string("zip_set_file_compression: ") + zip_strerror(za));
     }
     return Ok();
 }
@@ -171,6 +170,7 @@ Result<void> ReadConfig(ConfigNode& s, ZipLimits& l) {
 }
 
 struct ZipReader::Impl {
+    std::string bytes;  // libzip reads from this buffer for the reader's whole life
     ZipHandle archive;
     std::vector<ZipEntryInfo> entries;
     std::unordered_map<std::string, zip_uint64_t> index;  // decoded name -> libzip index
@@ -181,7 +181,10 @@ ZipReader::ZipReader(ZipReader&&) noexcept = default;
 ZipReader& ZipReader::operator=(ZipReader&&) noexcept = default;
 ZipReader::~ZipReader() = default;
 
-Result<ZipReader> ZipReader::Open(std::string_view bytes, const ZipLimits& limits) {
+Result<ZipReader> ZipReader::Open(std::string_view zip_bytes, const ZipLimits& limits) {
+    auto impl = std::make_unique<Impl>();
+    impl->bytes.assign(zip_bytes);
+    const std::string& bytes = impl->bytes;
     zip_error_t err;
     zip_error_init(&err);
     zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &err);
@@ -197,7 +200,6 @@ Result<ZipReader> ZipReader::Open(std::string_view bytes, const ZipLimits& limit
     }
     zip_error_fini(&err);
 
-    auto impl = std::make_unique<Impl>();
     impl->archive = std::move(za);
     zip_t* a = impl->archive.get();
     const zip_int64_t count = zip_get_num_entries(a, 0);
@@ -205,8 +207,7 @@ Result<ZipReader> ZipReader::Open(std::string_view bytes, const ZipLimits& limit
     if (static_cast<std::uint64_t>(count) > limits.max_entries) {
         return ZipFail("too_many_entries", "the archive has " + std::to_string(count) +
                                                " entries; at most " +
-                                               std::to_string(limits.max_entries) +
-                                               " are allowed");
+                                               std::to_string(limits.max_entries) + " are allowed");
     }
     std::set<std::string> seen;
     std::uint64_t total = 0;
@@ -242,8 +243,8 @@ Result<ZipReader> ZipReader::Open(std::string_view bytes, const ZipLimits& limit
                                             " bytes uncompressed");
         }
         // Small entries compress well legitimately; only large ones can be bombs.
-        if (st.size >= (1u << 20) && st.size / std::max<std::uint64_t>(st.comp_size, 1) >
-                                         limits.max_ratio) {
+        if (st.size >= (1u << 20) &&
+            st.size / std::max<std::uint64_t>(st.comp_size, 1) > limits.max_ratio) {
             return ZipFail("ratio", "entry \"" + name + "\" expands more than " +
                                         std::to_string(limits.max_ratio) + " times");
         }

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "cli/commands.hpp"
-#include "cli/io.hpp"
+#include "cli/exit_status.hpp"
 #include "todoke/common/runtime.hpp"
 
 int main(int argc, char** argv) {

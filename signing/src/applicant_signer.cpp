@@ -45,8 +45,8 @@ Result<std::string> SignKouseiWith(std::string_view kousei_xml, const FileLookup
         if (ids[i].empty() || ids[i] == kKousei ||
             std::find(ids.begin(), ids.begin() + static_cast<long>(i), ids[i]) !=
                 ids.begin() + static_cast<long>(i)) {
-            return Fail(ErrorCode::kInvalidArgument,
-                        "signature Ids must be non-empty and unique", "signature.id");
+            return Fail(ErrorCode::kInvalidArgument, "signature Ids must be non-empty and unique",
+                        "signature.id");
         }
     }
     for (const auto& key : keys) TODOKE_RETURN_IF_ERROR(key.CheckUsableAt(now));
@@ -66,9 +66,9 @@ Result<std::string> SignKouseiWith(std::string_view kousei_xml, const FileLookup
             kousei = child;
         } else if (IsElement(child, "", "署名情報")) {
             if (placeholder != nullptr || kousei == nullptr) {
-                return KouseiFail("structure",
-                                  std::string(what) + ": <署名情報> must appear once, after "
-                                                      "<構成情報>");
+                return KouseiFail("structure", std::string(what) +
+                                                   ": <署名情報> must appear once, after "
+                                                   "<構成情報>");
             }
             placeholder = child;
         }
@@ -79,17 +79,16 @@ Result<std::string> SignKouseiWith(std::string_view kousei_xml, const FileLookup
                           std::string(what) + ": there is no <構成情報 ID=\"構成情報\">");
     }
     if (placeholder != nullptr && !IsEmptyElement(placeholder)) {
-        return KouseiFail("already_signed",
-                          std::string(what) + ": <署名情報> is not empty; the package is "
-                                              "already signed");
+        return KouseiFail("already_signed", std::string(what) +
+                                                ": <署名情報> is not empty; the package is "
+                                                "already signed");
     }
 
     SignatureSpec spec;
     spec.c14n_method = kC14n10;
     TODOKE_ASSIGN_OR_RETURN(std::string canonical, CanonicalizeSubtree(doc.get(), kousei, false));
     spec.references.push_back(
-        {options.literal_kousei_uri ? "#" + std::string(kKousei)
-                                    : "#" + PercentEncode(kKousei),
+        {options.literal_kousei_uri ? "#" + std::string(kKousei) : "#" + PercentEncode(kKousei),
          {kC14n10},
          Sha256(canonical)});
     for (xmlNodePtr attr : ElementChildren(kousei)) {
@@ -120,7 +119,8 @@ Result<std::string> SignKouseiWith(std::string_view kousei_xml, const FileLookup
         signatures += sig;
     }
     if (placeholder == nullptr) {
-        placeholder = xmlNewDocNode(doc.get(), nullptr, reinterpret_cast<const xmlChar*>("署名情報"), nullptr);
+        placeholder = xmlNewDocNode(doc.get(), nullptr,
+                                    reinterpret_cast<const xmlChar*>("署名情報"), nullptr);
         if (placeholder == nullptr || xmlAddNextSibling(kousei, placeholder) == nullptr) {
             xmlFreeNode(placeholder);
             return Fail(ErrorCode::kInternal, "libxml2: cannot add <署名情報>");
@@ -158,11 +158,13 @@ Result<SignedPackage> SignApplicationPackage(std::string_view zip_bytes,
         const std::size_t slash = e.name.find('/');
         if (slash == std::string::npos) {
             return Fail(ErrorCode::kInvalidArgument,
-                        "\"" + e.name + "\" lies at the ZIP root; every file belongs in the "
-                                        "{proc_id}/ folder",
+                        "\"" + e.name +
+                            "\" lies at the ZIP root; every file belongs in the "
+                            "{proc_id}/ folder",
                         "package.layout");
         }
-        if (e.name.substr(slash + 1) == "kousei.xml") out.folders.push_back(e.name.substr(0, slash + 1));
+        if (e.name.substr(slash + 1) == "kousei.xml")
+            out.folders.push_back(e.name.substr(0, slash + 1));
     }
     if (out.folders.empty()) {
         return Fail(ErrorCode::kInvalidArgument,

@@ -29,7 +29,7 @@ Unexpected LayoutFail(const std::string& message) {
 
 // Reads each referenced file at most once, whichever signature asks first.
 class FolderFiles {
-public:
+  public:
     FolderFiles(ZipReader& reader, std::string folder)
         : reader_(reader), folder_(std::move(folder)) {}
 
@@ -48,7 +48,7 @@ public:
         return out;
     }
 
-private:
+  private:
     ZipReader& reader_;
     std::string folder_;
     FileMap cache_;
@@ -127,8 +127,9 @@ Result<ApplicationReport> VerifyApplication(ZipReader& reader, const std::string
             ++same_document;
             if (ref.target != kKousei) {
                 return SigFail("reference_uri", where,
-                               "refers to \"#" + ref.target + "\"; only #構成情報 may be signed "
-                                                              "inside kousei.xml");
+                               "refers to \"#" + ref.target +
+                                   "\"; only #構成情報 may be signed "
+                                   "inside kousei.xml");
             }
         }
         if (same_document != 1) {
@@ -140,8 +141,7 @@ Result<ApplicationReport> VerifyApplication(ZipReader& reader, const std::string
 
     ApplicationReport report;
     report.folder = folder;
-    TODOKE_ASSIGN_OR_RETURN(report.kousei_canonical,
-                            CanonicalizeSubtree(doc.get(), kousei, false));
+    TODOKE_ASSIGN_OR_RETURN(report.kousei_canonical, CanonicalizeSubtree(doc.get(), kousei, false));
     const std::string kousei_digest = Sha256(report.kousei_canonical);
     FolderFiles files(reader, folder);
     std::set<std::string> covered_by_all;
@@ -150,9 +150,9 @@ Result<ApplicationReport> VerifyApplication(ZipReader& reader, const std::string
         const std::string where = what + " Signature[" + std::to_string(i + 1) + "]";
         // The signature over SignedInfo and the signer's trust are settled before any
         // reference is dereferenced.
-        TODOKE_ASSIGN_OR_RETURN(CertificateInfo signer,
-                                VerifySignatureValue(doc.get(), sig, trust,
-                                                     options.signature_limits, now, where));
+        TODOKE_ASSIGN_OR_RETURN(
+            CertificateInfo signer,
+            VerifySignatureValue(doc.get(), sig, trust, options.signature_limits, now, where));
         std::set<std::string> covered;
         for (const auto& ref : sig.references) {
             const std::string rwhere = where + " Reference URI=\"" + ref.uri + "\"";
@@ -215,18 +215,19 @@ Result<ApplicationReport> VerifyApplication(ZipReader& reader, const std::string
 
 }  // namespace
 
-Result<PackageReport> VerifyApplicationPackage(std::string_view zip_bytes,
-                                               const TrustStore& trust, TimePoint now,
-                                               const VerifyOptions& options) {
+Result<PackageReport> VerifyApplicationPackage(std::string_view zip_bytes, const TrustStore& trust,
+                                               TimePoint now, const VerifyOptions& options) {
     TODOKE_ASSIGN_OR_RETURN(ZipReader reader, ZipReader::Open(zip_bytes, options.zip_limits));
     std::vector<std::string> folders;
     for (const auto& e : reader.entries()) {
         const std::size_t slash = e.name.find('/');
         if (slash == std::string::npos) {
-            return LayoutFail("\"" + e.name + "\" lies at the ZIP root; e-Gov rejects files "
-                                              "outside the {proc_id}/ folder");
+            return LayoutFail("\"" + e.name +
+                              "\" lies at the ZIP root; e-Gov rejects files "
+                              "outside the {proc_id}/ folder");
         }
-        if (e.name.substr(slash + 1) == "kousei.xml") folders.push_back(e.name.substr(0, slash + 1));
+        if (e.name.substr(slash + 1) == "kousei.xml")
+            folders.push_back(e.name.substr(0, slash + 1));
     }
     if (folders.empty()) return LayoutFail("the ZIP has no {proc_id}/kousei.xml");
     PackageReport report;

@@ -81,11 +81,9 @@ bool RsaSha256Verify(EVP_PKEY* key, std::string_view data, std::string_view sign
         ERR_clear_error();
         return false;
     }
-    const int rc = EVP_DigestVerify(ctx.get(),
-                                    reinterpret_cast<const unsigned char*>(signature.data()),
-                                    signature.size(),
-                                    reinterpret_cast<const unsigned char*>(data.data()),
-                                    data.size());
+    const int rc = EVP_DigestVerify(
+        ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+        reinterpret_cast<const unsigned char*>(data.data()), data.size());
     ERR_clear_error();
     return rc == 1;
 }
@@ -123,8 +121,8 @@ CertificateInfo DescribeCertificate(X509* cert) {
     info.not_before = FromAsn1Time(X509_get0_notBefore(cert));
     info.not_after = FromAsn1Time(X509_get0_notAfter(cert));
     info.sha256_fingerprint = HexEncode(Sha256(CertificateDer(cert)));
-    if (EVP_PKEY* pub = X509_get0_pubkey(cert); pub != nullptr &&
-                                                EVP_PKEY_base_id(pub) == EVP_PKEY_RSA) {
+    if (EVP_PKEY* pub = X509_get0_pubkey(cert);
+        pub != nullptr && EVP_PKEY_base_id(pub) == EVP_PKEY_RSA) {
         info.rsa_bits = EVP_PKEY_get_bits(pub);
     }
     return info;
@@ -144,10 +142,10 @@ Result<void> CheckValidityAt(X509* cert, TimePoint now, std::string_view who) {
                     "certificate.not_yet_valid");
     }
     if (X509_cmp_time(X509_get0_notAfter(cert), &t) < 0) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    std::string(who) + " expired on " +
-                        FormatIsoUtc(DescribeCertificate(cert).not_after),
-                    "certificate.expired");
+        return Fail(
+            ErrorCode::kInvalidArgument,
+            std::string(who) + " expired on " + FormatIsoUtc(DescribeCertificate(cert).not_after),
+            "certificate.expired");
     }
     return Ok();
 }

@@ -25,13 +25,26 @@ std::string EscapeAttribute(std::string_view v) {
     std::string out;
     for (char c : v) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\t': out += "&#x9;"; break;
-            case '\n': out += "&#xA;"; break;
-            case '\r': out += "&#xD;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\t':
+                out += "&#x9;";
+                break;
+            case '\n':
+                out += "&#xA;";
+                break;
+            case '\r':
+                out += "&#xD;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -77,9 +90,9 @@ Result<std::vector<xmlNodePtr>> StrictChildren(xmlNodePtr node, std::string_view
 Result<std::string> AlgorithmOf(xmlNodePtr node, std::string_view where) {
     std::string alg;
     if (!GetAttribute(node, "Algorithm", alg) || AttributeCount(node) != 1) {
-        return SigFail("structure", where,
-                       "<" + std::string(NodeName(node)) +
-                           "> must carry exactly one attribute, Algorithm");
+        return SigFail(
+            "structure", where,
+            "<" + std::string(NodeName(node)) + "> must carry exactly one attribute, Algorithm");
     }
     if (!IsEmptyElement(node)) {
         return SigFail("structure", where,
@@ -166,8 +179,11 @@ Result<ParsedReference> ParseReference(xmlNodePtr ref, const Profile& profile,
     }
     TODOKE_ASSIGN_OR_RETURN(std::string digest_alg, AlgorithmOf(parts[i], rwhere));
     if (digest_alg != kSha256Uri) {
-        return SigFail("algorithm", rwhere, "digest method " + digest_alg + " is not allowed; "
-                                                "only " + std::string(kSha256Uri));
+        return SigFail("algorithm", rwhere,
+                       "digest method " + digest_alg +
+                           " is not allowed; "
+                           "only " +
+                           std::string(kSha256Uri));
     }
     TODOKE_ASSIGN_OR_RETURN(out.digest, Base64Child(parts[i + 1], rwhere));
     if (out.digest.size() != 32) {
@@ -177,8 +193,8 @@ Result<ParsedReference> ParseReference(xmlNodePtr ref, const Profile& profile,
         const bool allowed = std::any_of(
             profile.same_document_transforms.begin(), profile.same_document_transforms.end(),
             [&](const std::vector<std::string_view>& allowed_list) {
-                return std::equal(allowed_list.begin(), allowed_list.end(),
-                                  out.transforms.begin(), out.transforms.end());
+                return std::equal(allowed_list.begin(), allowed_list.end(), out.transforms.begin(),
+                                  out.transforms.end());
             });
         if (!allowed) {
             std::string list;
@@ -272,9 +288,9 @@ Result<ParsedSignature> ParseSignature(xmlNodePtr signature, const Profile& prof
     }
     TODOKE_ASSIGN_OR_RETURN(std::string sig_alg, AlgorithmOf(info[1], where));
     if (sig_alg != kRsaSha256) {
-        return SigFail("algorithm", where,
-                       "signature method " + sig_alg + " is not allowed; only " +
-                           std::string(kRsaSha256));
+        return SigFail(
+            "algorithm", where,
+            "signature method " + sig_alg + " is not allowed; only " + std::string(kRsaSha256));
     }
     if (info.size() - 2 > limits.max_references) {
         return SigFail("limits", where,
@@ -330,9 +346,8 @@ Result<ParsedSignature> ParseSignature(xmlNodePtr signature, const Profile& prof
 }
 
 Result<CertificateInfo> VerifySignatureValue(xmlDocPtr doc, const ParsedSignature& sig,
-                                             const TrustStore& trust,
-                                             const SignatureLimits& limits, TimePoint now,
-                                             std::string_view where_in) {
+                                             const TrustStore& trust, const SignatureLimits& limits,
+                                             TimePoint now, std::string_view where_in) {
     std::string where(where_in);
     if (!sig.id.empty()) where += " (Id=" + sig.id + ")";
     TODOKE_ASSIGN_OR_RETURN(
@@ -365,8 +380,7 @@ Result<CertificateInfo> VerifySignatureValue(xmlDocPtr doc, const ParsedSignatur
     if (static_cast<std::uint64_t>(info.rsa_bits) < limits.min_rsa_bits) {
         return Fail(ErrorCode::kInvalidArgument,
                     where + ": the signer key has " + std::to_string(info.rsa_bits) +
-                        " bits; at least " + std::to_string(limits.min_rsa_bits) +
-                        " are required",
+                        " bits; at least " + std::to_string(limits.min_rsa_bits) + " are required",
                     "certificate.weak_key");
     }
     X509Stack untrusted(sk_X509_new_null());
@@ -381,8 +395,9 @@ Result<CertificateInfo> VerifySignatureValue(xmlDocPtr doc, const ParsedSignatur
     }
     if (!AllowsDigitalSignature(signer)) {
         return Fail(ErrorCode::kInvalidArgument,
-                    where + ": the signer certificate's key usage does not allow digital "
-                            "signatures (" +
+                    where +
+                        ": the signer certificate's key usage does not allow digital "
+                        "signatures (" +
                         info.subject + ")",
                     "certificate.key_usage");
     }
@@ -429,8 +444,7 @@ Result<std::string> SerializeWithSignatures(xmlDocPtr doc, xmlNodePtr container,
 
 namespace todoke::signing::detail {
 
-Result<void> CheckNoStraySignatureElements(xmlDocPtr doc,
-                                           const std::vector<xmlNodePtr>& signatures,
+Result<void> CheckNoStraySignatureElements(xmlDocPtr doc, const std::vector<xmlNodePtr>& signatures,
                                            std::string_view what) {
     std::vector<xmlNodePtr> stack{xmlDocGetRootElement(doc)};
     while (!stack.empty()) {

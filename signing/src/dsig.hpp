@@ -21,8 +21,7 @@ namespace todoke::signing::detail {
 inline constexpr std::string_view kC14n10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
 inline constexpr std::string_view kC14n10WithComments =
     "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments";
-inline constexpr std::string_view kRsaSha256 =
-    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+inline constexpr std::string_view kRsaSha256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
 inline constexpr std::string_view kSha256Uri = "http://www.w3.org/2001/04/xmlenc#sha256";
 inline constexpr std::string_view kEnvelopedSignature =
     "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
@@ -79,9 +78,8 @@ Result<ParsedSignature> ParseSignature(xmlNodePtr signature, const Profile& prof
 // the KeyInfo certificate whose key fits, then that certificate's chain to `trust` at `now` and
 // its key usage. Returns the signer. Fields: signature.value, certificate.*.
 Result<CertificateInfo> VerifySignatureValue(xmlDocPtr doc, const ParsedSignature& sig,
-                                             const TrustStore& trust,
-                                             const SignatureLimits& limits, TimePoint now,
-                                             std::string_view where);
+                                             const TrustStore& trust, const SignatureLimits& limits,
+                                             TimePoint now, std::string_view where);
 
 // Checks a percent-decoded file reference: a plain name, no path, scheme, query or fragment.
 bool IsPlainFileName(std::string_view name);
@@ -104,8 +102,7 @@ namespace todoke::signing::detail {
 
 // Fails (signature.placement) when any element of the XML-Signature namespace stands outside
 // the given <Signature> elements: a signature moved, wrapped, or a DigestValue planted elsewhere.
-Result<void> CheckNoStraySignatureElements(xmlDocPtr doc,
-                                           const std::vector<xmlNodePtr>& signatures,
+Result<void> CheckNoStraySignatureElements(xmlDocPtr doc, const std::vector<xmlNodePtr>& signatures,
                                            std::string_view what);
 
 // Fails (xml.comment_in_signed) when the signed element holds comments or processing

@@ -4,12 +4,11 @@
 #include <openssl/provider.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "crypto.hpp"
 #include "key_store_impl.hpp"
 #include "todoke/common/encoding.hpp"
+#include "todoke/common/file.hpp"
 
 namespace todoke::signing {
 namespace {
@@ -18,17 +17,6 @@ using detail::EvpPkey;
 using detail::X509Ptr;
 using Bio = CHandle<BIO, &BIO_free>;
 using Pkcs12 = CHandle<PKCS12, &PKCS12_free>;
-
-Result<std::string> ReadFile(const std::filesystem::path& path, std::string_view what) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return Fail(ErrorCode::kNotFound, "cannot read " + std::string(what) + " " + path.string(),
-                    "key_store.file");
-    }
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 Result<SigningKey> MakeKey(EvpPkey key, X509Ptr cert, const std::string& source) {
     if (EVP_PKEY_base_id(key.get()) != EVP_PKEY_RSA) {
@@ -85,7 +73,7 @@ Result<void> SigningKey::CheckUsableAt(TimePoint now) const {
 }
 
 Result<SigningKey> LoadPkcs12(const std::filesystem::path& path, std::string_view password) {
-    TODOKE_ASSIGN_OR_RETURN(std::string der, ReadFile(path, "PKCS#12 file"));
+    TODOKE_ASSIGN_OR_RETURN(std::string der, ReadFileBytes(path, "PKCS#12 file"));
     const auto* p = reinterpret_cast<const unsigned char*>(der.data());
     Pkcs12 p12(d2i_PKCS12(nullptr, &p, static_cast<long>(der.size())));
     if (!p12) {
@@ -120,12 +108,11 @@ Result<SigningKey> LoadPkcs12(const std::filesystem::path& path, std::string_vie
 
 Result<SigningKey> LoadPem(const std::filesystem::path& key_path,
                            const std::filesystem::path& cert_path, std::string_view password) {
-    TODOKE_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(key_path, "key file"));
-    TODOKE_ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(cert_path, "certificate file"));
+    TODOKE_ASSIGN_OR_RETURN(std::string key_pem, ReadFileBytes(key_path, "key file"));
+    TODOKE_ASSIGN_OR_RETURN(std::string cert_pem, ReadFileBytes(cert_path, "certificate file"));
     Bio kb(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
     const std::string pw(password);
-    EvpPkey key(PEM_read_bio_PrivateKey(kb.get(), nullptr, nullptr,
-                                        const_cast<char*>(pw.c_str())));
+    EvpPkey key(PEM_read_bio_PrivateKey(kb.get(), nullptr, nullptr, const_cast<char*>(pw.c_str())));
     if (!key) {
         ERR_clear_error();
         return Fail(ErrorCode::kInvalidArgument,
@@ -153,7 +140,7 @@ Result<std::string> ReadPasswordFromEnv(const std::string& name) {
 }
 
 Result<std::string> ReadPasswordFromFile(const std::filesystem::path& path) {
-    TODOKE_ASSIGN_OR_RETURN(std::string text, ReadFile(path, "password file"));
+    TODOKE_ASSIGN_OR_RETURN(std::string text, ReadFileBytes(path, "password file"));
     const std::size_t eol = text.find_first_of("\r\n");
     if (eol != std::string::npos) text.resize(eol);
     return text;

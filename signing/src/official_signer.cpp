@@ -37,11 +37,11 @@ Result<std::string> SignOfficialDocument(std::string_view doc_xml, const FileMap
     spec.id = options.signature_id;
     spec.c14n_method = options.sandbox_style ? kC14n10WithComments : kC14n10;
     TODOKE_ASSIGN_OR_RETURN(std::string canonical, CanonicalizeSubtree(doc.get(), body, false));
-    spec.references.push_back(
-        {"#DOCBODY",
-         options.sandbox_style ? std::vector<std::string_view>{kEnvelopedSignature}
-                               : std::vector<std::string_view>{kC14n10},
-         Sha256(canonical)});
+    spec.references.push_back({"#DOCBODY",
+                               options.sandbox_style
+                                   ? std::vector<std::string_view>{kEnvelopedSignature}
+                                   : std::vector<std::string_view>{kC14n10},
+                               Sha256(canonical)});
     for (const auto& [name, bytes] : attachments) {
         if (!IsPlainFileName(name)) {
             return Fail(ErrorCode::kInvalidArgument,

@@ -41,9 +41,8 @@ bool HasSignatureChild(xmlNodePtr root) {
 
 }  // namespace
 
-Result<OfficialReport> VerifyOfficialDocument(std::string_view zip_bytes,
-                                              const TrustStore& trust, TimePoint now,
-                                              const VerifyOptions& options) {
+Result<OfficialReport> VerifyOfficialDocument(std::string_view zip_bytes, const TrustStore& trust,
+                                              TimePoint now, const VerifyOptions& options) {
     TODOKE_ASSIGN_OR_RETURN(ZipReader reader, ZipReader::Open(zip_bytes, options.zip_limits));
 
     // The 鑑 is the XML whose root is <DOC> with a <Signature> child. Other XML (年金機構 notices,
@@ -62,10 +61,10 @@ Result<OfficialReport> VerifyOfficialDocument(std::string_view zip_bytes,
         xmlNodePtr root = xmlDocGetRootElement(candidate.get());
         if (!IsElement(root, "", "DOC") || !HasSignatureChild(root)) continue;
         if (doc) {
-            return Fail(ErrorCode::kInvalidArgument,
-                        "both " + kagami_name + " and " + e.name +
-                            " are signed 鑑 documents; expected one",
-                        "package.layout");
+            return Fail(
+                ErrorCode::kInvalidArgument,
+                "both " + kagami_name + " and " + e.name + " are signed 鑑 documents; expected one",
+                "package.layout");
         }
         kagami_name = e.name;
         doc = std::move(candidate);
@@ -130,9 +129,9 @@ Result<OfficialReport> VerifyOfficialDocument(std::string_view zip_bytes,
     if (same_document != 1) {
         return SigFail("reference_missing", where, "must have exactly one reference to #DOCBODY");
     }
-    TODOKE_ASSIGN_OR_RETURN(CertificateInfo signer,
-                            VerifySignatureValue(doc.get(), sig, trust, options.signature_limits,
-                                                 now, where));
+    TODOKE_ASSIGN_OR_RETURN(
+        CertificateInfo signer,
+        VerifySignatureValue(doc.get(), sig, trust, options.signature_limits, now, where));
 
     OfficialReport report;
     report.document = kagami_name;
@@ -156,8 +155,9 @@ Result<OfficialReport> VerifyOfficialDocument(std::string_view zip_bytes,
         TODOKE_ASSIGN_OR_RETURN(std::string bytes, reader.Read(entry));
         if (!ConstantTimeEqual(ref.digest, Sha256(bytes))) {
             return SigFail("digest_mismatch", rwhere,
-                           "the digest of " + entry + " does not match: the file was changed "
-                                                      "after signing");
+                           "the digest of " + entry +
+                               " does not match: the file was changed "
+                               "after signing");
         }
         files.emplace(ref.target, std::move(bytes));
     }

@@ -1,10 +1,8 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "key_store_impl.hpp"
+#include "todoke/common/file.hpp"
 
 namespace todoke::signing {
 namespace {
@@ -23,14 +21,7 @@ Result<TrustStore> TrustStore::FromPemFiles(const std::vector<std::filesystem::p
     impl->store.reset(X509_STORE_new());
     if (!impl->store) return Fail(ErrorCode::kInternal, "cannot create an X509 store");
     for (const auto& path : files) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            return Fail(ErrorCode::kNotFound, "cannot read trust anchor file " + path.string(),
-                        "trust.file");
-        }
-        std::ostringstream s;
-        s << in.rdbuf();
-        const std::string pem = s.str();
+        TODOKE_ASSIGN_OR_RETURN(const std::string pem, ReadFileBytes(path, "trust anchor file"));
         Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
         int in_file = 0;
         while (X509* raw = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
@@ -43,8 +34,8 @@ Result<TrustStore> TrustStore::FromPemFiles(const std::vector<std::filesystem::p
         }
         ERR_clear_error();  // PEM_read_bio_X509 ends with "no start line"
         if (in_file == 0) {
-            return Fail(ErrorCode::kInvalidArgument,
-                        path.string() + " holds no PEM certificate", "trust.file");
+            return Fail(ErrorCode::kInvalidArgument, path.string() + " holds no PEM certificate",
+                        "trust.file");
         }
     }
     if (impl->anchors.empty()) {
@@ -68,8 +59,7 @@ Result<void> VerifyChain(const TrustStore& trust, X509* leaf, STACK_OF(X509) * u
     const int err = X509_STORE_CTX_get_error(ctx.get());
     const int depth = X509_STORE_CTX_get_error_depth(ctx.get());
     const std::string where = depth == 0 ? "the signer certificate"
-                                         : "certificate " + std::to_string(depth) +
-                                               " of the chain";
+                                         : "certificate " + std::to_string(depth) + " of the chain";
     const std::string why = X509_verify_cert_error_string(err);
     switch (err) {
         case X509_V_ERR_CERT_HAS_EXPIRED:

@@ -64,9 +64,8 @@ bool IsIdAttribute(const xmlAttr* a) {
         return std::strcmp(name, "ID") == 0 || std::strcmp(name, "Id") == 0 ||
                std::strcmp(name, "id") == 0;
     }
-    return std::strcmp(name, "id") == 0 &&
-           std::strcmp(reinterpret_cast<const char*>(a->ns->href),
-                       "http://www.w3.org/XML/1998/namespace") == 0;
+    return std::strcmp(name, "id") == 0 && std::strcmp(reinterpret_cast<const char*>(a->ns->href),
+                                                       "http://www.w3.org/XML/1998/namespace") == 0;
 }
 
 }  // namespace
@@ -87,8 +86,9 @@ Result<XmlDoc> ParseUntrusted(std::string_view bytes, const XmlLimits& limits,
     const std::string declared = AsciiLower(DeclaredEncoding(body));
     if (!declared.empty() && declared != "utf-8" && declared != "utf8") {
         return XmlFail("encoding", what,
-                       "the XML declaration names encoding \"" + declared + "\"; only UTF-8 is "
-                       "accepted");
+                       "the XML declaration names encoding \"" + declared +
+                           "\"; only UTF-8 is "
+                           "accepted");
     }
     if (!IsValidUtf8(body)) return XmlFail("encoding", what, "the bytes are not valid UTF-8");
     // A DOCTYPE can only bring danger (entities, external subsets) and e-Gov documents have none.
@@ -143,8 +143,8 @@ Result<void> PreWalk(xmlDocPtr doc, const XmlLimits& limits, const IdPolicy& pol
             case XML_ELEMENT_NODE: {
                 if (depth > limits.max_depth) {
                     return XmlFail("too_deep", what,
-                                   "elements nest deeper than " +
-                                       std::to_string(limits.max_depth) + " levels");
+                                   "elements nest deeper than " + std::to_string(limits.max_depth) +
+                                       " levels");
                 }
                 if (NodeNs(node) == "http://www.w3.org/2001/XInclude" ||
                     NodeNs(node) == "http://www.w3.org/2003/XInclude") {
@@ -153,8 +153,7 @@ Result<void> PreWalk(xmlDocPtr doc, const XmlLimits& limits, const IdPolicy& pol
                 for (xmlAttrPtr a = node->properties; a != nullptr; a = a->next) {
                     if (++nodes > limits.max_nodes) {
                         return XmlFail("too_large", what,
-                                       "more than " + std::to_string(limits.max_nodes) +
-                                           " nodes");
+                                       "more than " + std::to_string(limits.max_nodes) + " nodes");
                     }
                     if (!IsIdAttribute(a)) continue;
                     const std::string_view attr = reinterpret_cast<const char*>(a->name);
@@ -238,10 +237,10 @@ Result<std::string> SimpleText(xmlNodePtr node, std::string_view what) {
     std::string out;
     for (xmlNodePtr c = node->children; c != nullptr; c = c->next) {
         if (c->type != XML_TEXT_NODE) {
-            return Fail(ErrorCode::kInvalidArgument,
-                        std::string(what) + ": <" + std::string(NodeName(node)) +
-                            "> must hold text only",
-                        "signature.structure");
+            return Fail(
+                ErrorCode::kInvalidArgument,
+                std::string(what) + ": <" + std::string(NodeName(node)) + "> must hold text only",
+                "signature.structure");
         }
         out += reinterpret_cast<const char*>(c->content);
     }

@@ -1,0 +1,185 @@
+// The real `todoke` binary: sign and verify through the command line, exit statuses, stdout and
+// stderr, as an operator or a script sees them.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include "test_support.hpp"
+#include "todoke/common/zip.hpp"
+#include "todoke/signing/official_signature.hpp"
+
+namespace todoke {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+    int status = -1;
+    std::string out;
+    std::string err;
+};
+
+class CliTest : public ::testing::Test {
+  protected:
+    // Runs todoke with `args` (shell words) in the temp folder, password in TODOKE_TEST_PW.
+    Outcome Todoke(const std::string& args) {
+        const std::string cmd = "cd '" + dir_.path().string() +
+                                "' && TODOKE_TEST_PW=test-password '" TODOKE_BINARY "' " + args +
+                                " >out.txt 2>err.txt";
+        const int raw = std::system(cmd.c_str());
+        Outcome o;
+        o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+        o.out = testing::ReadFile(dir_ / "out.txt");
+        o.err = testing::ReadFile(dir_ / "err.txt");
+        return o;
+    }
+    static std::size_t Lines(const std::string& s) {
+        return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+    }
+
+    testing::TempDir dir_;
+    testing::TestPki pki_{dir_.path()};
+    testing::IssuedCert ca_ = pki_.Issue("ca", {.common_name = "Test CA", .is_ca = true}, nullptr);
+    testing::IssuedCert signer_ = pki_.Issue(
+        "signer", {.common_name = "Sharoushi", .valid_until = std::chrono::hours(24 * 3650)}, &ca_);
+    testing::IssuedCert signer2_ = pki_.Issue(
+        "signer2",
+        {.common_name = "Second", .valid_until = std::chrono::hours(24 * 3650), .key_slot = 3},
+        &ca_);
+
+    void SetUp() override { testing::WriteFile(dir_ / "app.zip", testing::MakeSamplePackage()); }
+};
+
+TEST_F(CliTest, SignsAndVerifiesWithTwoSigners) {
+    auto sign = Todoke(
+        "sign app.zip --key signer.p12 --key signer2.p12 --password-env "
+        "TODOKE_TEST_PW --out signed.zip");
+    ASSERT_EQ(sign.status, 0) << sign.err;
+    EXPECT_NE(sign.out.find("signed: app.zip -> signed.zip"), std::string::npos);
+    auto verify = Todoke("verify signed.zip --trust ca.pem");
+    EXPECT_EQ(verify.status, 0) << verify.err;
+    EXPECT_NE(verify.out.find("2 signature(s) by \"CN=Sharoushi,C=JP\" \"CN=Second,C=JP\""),
+              std::string::npos)
+        << verify.out;
+    auto json = Todoke("verify signed.zip --trust ca.pem --format json");
+    EXPECT_EQ(json.status, 0);
+    EXPECT_EQ(Lines(json.out), 1u);
+    EXPECT_NE(json.out.find("\"valid\":true"), std::string::npos) << json.out;
+    EXPECT_NE(json.out.find("\"unsigned_files\":[\"teishutsudaiko.pdf\"]"), std::string::npos);
+}
+
+TEST_F(CliTest, SignsManyPackagesInOneCallAndTakesPemKeysAndPasswordFiles) {
+    testing::WriteFile(dir_ / "app2.zip", testing::MakeSamplePackage());
+    testing::WriteFile(dir_ / "pw.txt", "\n");
+    auto sign = Todoke(
+        "sign app.zip app2.zip --key signer.key --cert signer.pem "
+        "--password-file pw.txt --out-dir out --format json");
+    ASSERT_EQ(sign.status, 0) << sign.err;
+    EXPECT_EQ(Lines(sign.out), 2u);
+    EXPECT_EQ(Todoke("verify out/app.zip out/app2.zip --trust ca.pem").status, 0);
+}
+
+TEST_F(CliTest, InvalidPackageExitsOneWithOneLineNamingTheCheck) {
+    ASSERT_EQ(
+        Todoke("sign app.zip --key signer.p12 --password-env TODOKE_TEST_PW --out s.zip").status,
+        0);
+    auto reader = ZipReader::Open(testing::ReadFile(dir_ / "s.zip"), {});
+    std::vector<ZipWriteEntry> entries;
+    for (const auto& e : reader->entries()) {
+        std::string data = *reader->Read(e.name);
+        if (e.name.ends_with("_01.xml")) data.replace(data.find("見本"), 6, "偽造");
+        entries.push_back({e.name, data});
+    }
+    testing::WriteFile(dir_ / "tampered.zip", *WriteZip(entries));
+    auto verify = Todoke("verify tampered.zip --trust ca.pem");
+    EXPECT_EQ(verify.status, 1);
+    EXPECT_EQ(Lines(verify.err), 1u) << verify.err;
+    EXPECT_NE(verify.err.find("[signature.digest_mismatch]"), std::string::npos);
+    EXPECT_NE(verify.err.find("495000020325029841_01.xml"), std::string::npos);
+    auto json = Todoke("verify tampered.zip --trust ca.pem --format json");
+    EXPECT_EQ(json.status, 1);
+    EXPECT_NE(json.out.find("\"check\":\"signature.digest_mismatch\""), std::string::npos);
+
+    auto untrusted = Todoke("verify s.zip --trust signer.pem");
+    EXPECT_EQ(untrusted.status, 1);
+    EXPECT_NE(untrusted.err.find("[certificate.untrusted]"), std::string::npos);
+    testing::WriteFile(dir_ / "junk.zip", "not a zip");
+    EXPECT_EQ(Todoke("verify junk.zip --trust ca.pem").status, 1);
+}
+
+TEST_F(CliTest, UsageAndIoErrorsExitTwo) {
+    EXPECT_EQ(Todoke("verify app.zip").status, 2);  // no --trust
+    EXPECT_EQ(Todoke("verify missing.zip --trust ca.pem").status, 2);
+    EXPECT_EQ(Todoke("verify app.zip --trust missing.pem").status, 2);
+    EXPECT_EQ(Todoke("sign app.zip --key signer.p12 --out s.zip").status, 2);  // no password
+    EXPECT_EQ(Todoke("sign app.zip app.zip --key signer.p12 --password-env TODOKE_TEST_PW "
+                     "--out s.zip")
+                  .status,
+              2);
+    auto unset = Todoke("sign app.zip --key signer.p12 --password-env NO_SUCH_VAR --out s.zip");
+    EXPECT_EQ(unset.status, 2);
+    EXPECT_NE(unset.err.find("NO_SUCH_VAR"), std::string::npos);
+    // There is no way to pass a password as an argument.
+    auto arg = Todoke("sign app.zip --key signer.p12 --password test-password --out s.zip");
+    EXPECT_EQ(arg.status, 2);
+    EXPECT_FALSE(fs::exists(dir_ / "s.zip"));
+    auto wrong = Todoke("sign app.zip --key signer.p12 --password-file ca.pem --out s.zip");
+    EXPECT_EQ(wrong.status, 2);
+    EXPECT_NE(wrong.err.find("wrong password"), std::string::npos);
+}
+
+TEST_F(CliTest, ConfigFileLimitsApplyAndUnknownKeysStop) {
+    testing::WriteFile(dir_ / "bad.json", R"({"zip": {"max_entrys": 3}})");
+    auto bad = Todoke("verify app.zip --trust ca.pem --config bad.json");
+    EXPECT_EQ(bad.status, 2);
+    EXPECT_NE(bad.err.find("zip.max_entrys: unknown key"), std::string::npos) << bad.err;
+    testing::WriteFile(dir_ / "tight.json", R"({"zip": {"max_entries": 2}})");
+    auto tight = Todoke("verify app.zip --trust ca.pem --config tight.json");
+    EXPECT_EQ(tight.status, 1);
+    EXPECT_NE(tight.err.find("[zip.too_many_entries]"), std::string::npos);
+}
+
+TEST_F(CliTest, WarnsWhenTheSigningCertificateExpiresSoon) {
+    // Valid from TestNow()-1d to TestNow()+365d: far from today's wall clock either way, so
+    // make one that expires in 10 days from now instead.
+    const auto now_h = std::chrono::duration_cast<std::chrono::hours>(
+        std::chrono::system_clock::now() - testing::TestNow());
+    pki_.Issue("soon",
+               {.common_name = "Soon",
+                .valid_from = now_h - std::chrono::hours(24),
+                .valid_until = now_h + std::chrono::hours(24 * 10 + 1)},
+               &ca_);
+    auto sign = Todoke("sign app.zip --key soon.p12 --password-env TODOKE_TEST_PW --out s.zip");
+    EXPECT_EQ(sign.status, 0) << sign.err;
+    EXPECT_NE(sign.err.find("expires in 10 days"), std::string::npos) << sign.err;
+}
+
+TEST_F(CliTest, VerifiesAnOfficialDocument) {
+    auto gov = pki_.Issue("gov",
+                          {.organizational_unit = "DemoOfficialStatusCA",
+                           .is_ca = true,
+                           .valid_until = std::chrono::hours(24 * 3650),
+                           .key_slot = 4},
+                          nullptr);
+    auto official = testing::LoadKey(pki_.Issue("official",
+                                                {.common_name = "Official",
+                                                 .valid_until = std::chrono::hours(24 * 3650),
+                                                 .critical_policies = true,
+                                                 .key_slot = 5},
+                                                &gov));
+    const std::string pdf = "%PDF-1.4\n%%EOF\n";
+    auto kagami = signing::SignOfficialDocument(testing::KagamiXml(), {{"tsuchisho.pdf", pdf}},
+                                                official, testing::TestNow());
+    testing::WriteFile(dir_ / "doc.zip",
+                       *WriteZip({{"d/kagami.xml", *kagami}, {"d/tsuchisho.pdf", pdf}}));
+    auto ok = Todoke("verify --official doc.zip --trust gov.pem");
+    EXPECT_EQ(ok.status, 0) << ok.err;
+    EXPECT_NE(ok.out.find("d/kagami.xml signed by \"CN=Official,C=JP\", 1 attached file(s)"),
+              std::string::npos)
+        << ok.out;
+    auto wrong = Todoke("verify --official doc.zip --trust ca.pem");
+    EXPECT_EQ(wrong.status, 1);
+    EXPECT_NE(wrong.err.find("[certificate.untrusted]"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace todoke

@@ -51,8 +51,7 @@ TEST(Config, OutOfRangeAndWrongTypeNameTheRule) {
 TEST(Config, RejectsMalformedJsonAndMissingFile) {
     EXPECT_EQ(ConfigNode::Parse("{", "t.json").error().code, ErrorCode::kInvalidArgument);
     EXPECT_EQ(ConfigNode::Parse("[]", "t.json").error().code, ErrorCode::kInvalidArgument);
-    EXPECT_EQ(ConfigNode::LoadFile("/nonexistent/todoke.json").error().code,
-              ErrorCode::kNotFound);
+    EXPECT_EQ(ConfigNode::LoadFile("/nonexistent/todoke.json").error().code, ErrorCode::kNotFound);
 }
 
 }  // namespace

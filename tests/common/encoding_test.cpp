@@ -37,14 +37,16 @@ TEST(PercentEncoding, EncodesKouseiIdAsEgovWritesIt) {
 
 TEST(Utf8, RejectsOverlongAndTruncatedSequences) {
     EXPECT_TRUE(IsValidUtf8("構成情報 abc"));
-    EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));  // overlong '/'
-    EXPECT_FALSE(IsValidUtf8("\xE6\xA7"));  // truncated
+    EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));      // overlong '/'
+    EXPECT_FALSE(IsValidUtf8("\xE6\xA7"));      // truncated
     EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
 }
 
 TEST(Cp932, DecodesEgovZipNames) {
     // "スタイルシート1.xsl" in CP932, as e-Gov writes 公文書 entry names.
-    const std::string cp932 = "\x83\x58\x83\x5E\x83\x43\x83\x8B\x83\x56\x81\x5B\x83\x67" "1.xsl";
+    const std::string cp932 =
+        "\x83\x58\x83\x5E\x83\x43\x83\x8B\x83\x56\x81\x5B\x83\x67"
+        "1.xsl";
     EXPECT_EQ(*Cp932ToUtf8(cp932), "スタイルシート1.xsl");
     EXPECT_FALSE(Cp932ToUtf8("\x83"));
 }

@@ -6,11 +6,11 @@
 namespace {
 
 class RuntimeEnvironment : public ::testing::Environment {
-public:
+  public:
     void SetUp() override { runtime_ = std::make_unique<todoke::LibraryRuntime>(); }
     void TearDown() override { runtime_.reset(); }
 
-private:
+  private:
     std::unique_ptr<todoke::LibraryRuntime> runtime_;
 };
 

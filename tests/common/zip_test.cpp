@@ -10,7 +10,7 @@ namespace {
 // A minimal ZIP writer for hostile archives libzip would not write: stored entries, any
 // names, duplicates, flags as given.
 class RawZip {
-public:
+  public:
     void Add(const std::string& name, const std::string& data, bool utf8_flag = false) {
         const std::uint32_t crc = Crc32(data);
         const std::uint32_t offset = static_cast<std::uint32_t>(out_.size());
@@ -56,7 +56,7 @@ public:
         return out;
     }
 
-private:
+  private:
     static void Put16(std::string& s, std::uint16_t v) {
         s.push_back(static_cast<char>(v & 0xFF));
         s.push_back(static_cast<char>(v >> 8));
@@ -104,16 +104,15 @@ TEST(ZipWriter, ReplaceKeepsOtherEntriesByteForByte) {
     auto reader = ZipReader::Open(*replaced, {});
     EXPECT_EQ(*reader->Read("p/kousei.xml"), "new");
     EXPECT_EQ(*reader->Read("p/form.xml"), form);
-    EXPECT_EQ(ReplaceZipEntries(*zip, {{"p/none.xml", "x"}}).error().code,
-              ErrorCode::kNotFound);
+    EXPECT_EQ(ReplaceZipEntries(*zip, {{"p/none.xml", "x"}}).error().code, ErrorCode::kNotFound);
 }
 
 TEST(ZipReader, RefusesHostileNamesBeforeReading) {
     const std::pair<const char*, const char*> cases[] = {
-        {"/etc/passwd", "zip.entry_name"},      {"p/../../etc/passwd", "zip.entry_name"},
+        {"/etc/passwd", "zip.entry_name"},       {"p/../../etc/passwd", "zip.entry_name"},
         {"p\\..\\kousei.xml", "zip.entry_name"}, {"C:/x.xml", "zip.entry_name"},
-        {"p//kousei.xml", "zip.entry_name"},    {"p/./kousei.xml", "zip.entry_name"},
-        {"a/b/c/d.xml", "zip.entry_name"},      {"p/\x01.xml", "zip.entry_name"},
+        {"p//kousei.xml", "zip.entry_name"},     {"p/./kousei.xml", "zip.entry_name"},
+        {"a/b/c/d.xml", "zip.entry_name"},       {"p/\x01.xml", "zip.entry_name"},
     };
     for (const auto& [name, field] : cases) {
         RawZip z;
@@ -165,7 +164,9 @@ TEST(ZipReader, RefusesGarbage) {
 }
 
 TEST(ZipReader, DecodesCp932NamesWithoutTheUtf8Flag) {
-    const std::string cp932 = "\x83\x58\x83\x5E\x83\x43\x83\x8B\x83\x56\x81\x5B\x83\x67" "1.xsl";
+    const std::string cp932 =
+        "\x83\x58\x83\x5E\x83\x43\x83\x8B\x83\x56\x81\x5B\x83\x67"
+        "1.xsl";
     RawZip z;
     z.Add("doc/" + cp932, "xsl");
     z.Add("doc/構成.xml", "utf8", /*utf8_flag=*/true);
@@ -176,7 +177,9 @@ TEST(ZipReader, DecodesCp932NamesWithoutTheUtf8Flag) {
 }
 
 TEST(ZipWriter, WritesCp932NamesAsEgovDoes) {
-    const std::string cp932 = "\x83\x58\x83\x5E\x83\x43\x83\x8B\x83\x56\x81\x5B\x83\x67" "1.xsl";
+    const std::string cp932 =
+        "\x83\x58\x83\x5E\x83\x43\x83\x8B\x83\x56\x81\x5B\x83\x67"
+        "1.xsl";
     auto zip = WriteZip({{"doc/" + cp932, "x", true, ZipNameEncoding::kCp932}});
     ASSERT_TRUE(zip);
     auto reader = ZipReader::Open(*zip, {});

@@ -12,13 +12,13 @@ namespace {
 using testing::TestNow;
 
 class ApplicantSignatureTest : public ::testing::Test {
-protected:
+  protected:
     testing::TempDir dir_;
     testing::TestPki pki_{dir_.path()};
     testing::IssuedCert ca_ = pki_.Issue("ca", {.common_name = "Test CA", .is_ca = true}, nullptr);
     SigningKey signer_ = testing::LoadKey(pki_.Issue("s1", {.common_name = "Sharoushi One"}, &ca_));
-    SigningKey signer2_ = testing::LoadKey(
-        pki_.Issue("s2", {.common_name = "Sharoushi Two", .key_slot = 3}, &ca_));
+    SigningKey signer2_ =
+        testing::LoadKey(pki_.Issue("s2", {.common_name = "Sharoushi Two", .key_slot = 3}, &ca_));
     TrustStore trust_ = *TrustStore::FromPemFiles({ca_.cert_path});
 
     std::string Kousei(const std::string& zip) {
@@ -93,10 +93,10 @@ TEST_F(ApplicantSignatureTest, FollowsTheEgovProfileExactly) {
 
 TEST_F(ApplicantSignatureTest, AcceptsPackagesWithAndWithoutPlaceholder) {
     std::vector<SigningKey> keys{signer_};
-    for (const std::string placeholder : {"", "<署名情報/>", "<署名情報></署名情報>",
-                                          "<署名情報>\n</署名情報>"}) {
-        const std::string zip = testing::MakePackage(
-            testing::KouseiXml({"f.xml"}, placeholder), {{"f.xml", testing::FormXml()}});
+    for (const std::string placeholder :
+         {"", "<署名情報/>", "<署名情報></署名情報>", "<署名情報>\n</署名情報>"}) {
+        const std::string zip = testing::MakePackage(testing::KouseiXml({"f.xml"}, placeholder),
+                                                     {{"f.xml", testing::FormXml()}});
         auto signed_pkg = SignApplicationPackage(zip, keys, TestNow(), {});
         ASSERT_TRUE(signed_pkg) << placeholder << ": " << signed_pkg.error().ToString();
         EXPECT_TRUE(VerifyApplicationPackage(signed_pkg->zip, trust_, TestNow())) << placeholder;
@@ -142,7 +142,8 @@ TEST_F(ApplicantSignatureTest, SigningIsDeterministic) {
     std::vector<SigningKey> keys{signer_};
     const std::string kousei = testing::KouseiXml({"f.xml"});
     const FileMap files{{"f.xml", testing::FormXml()}};
-    EXPECT_EQ(*SignKousei(kousei, files, keys, TestNow()), *SignKousei(kousei, files, keys, TestNow()));
+    EXPECT_EQ(*SignKousei(kousei, files, keys, TestNow()),
+              *SignKousei(kousei, files, keys, TestNow()));
 }
 
 TEST_F(ApplicantSignatureTest, SignsEveryFolderOfABulkZip) {

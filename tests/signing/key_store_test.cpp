@@ -13,7 +13,7 @@ using testing::CertSpec;
 using testing::TestNow;
 
 class KeyStoreTest : public ::testing::Test {
-protected:
+  protected:
     testing::TempDir dir_;
     testing::TestPki pki_{dir_.path()};
     testing::IssuedCert ca_ = pki_.Issue("ca", {.common_name = "Test CA", .is_ca = true}, nullptr);
@@ -48,7 +48,8 @@ TEST_F(KeyStoreTest, LoadsPemAndRefusesAKeyOfAnotherCertificate) {
 }
 
 TEST_F(KeyStoreTest, RefusesExpiredAndNotYetValidCertificatesAtSigningTime) {
-    auto expired = testing::LoadKey(pki_.Issue("old", {.valid_from = -48h, .valid_until = -1h}, &ca_));
+    auto expired =
+        testing::LoadKey(pki_.Issue("old", {.valid_from = -48h, .valid_until = -1h}, &ca_));
     EXPECT_EQ(expired.CheckUsableAt(TestNow()).error().field, "certificate.expired");
     EXPECT_LT(expired.DaysUntilExpiry(TestNow()), 0);
     auto future = testing::LoadKey(pki_.Issue("new", {.valid_from = 2h, .valid_until = 48h}, &ca_));

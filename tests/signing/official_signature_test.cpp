@@ -1,8 +1,9 @@
+#include "todoke/signing/official_signature.hpp"
+
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
 #include "todoke/common/zip.hpp"
-#include "todoke/signing/official_signature.hpp"
 #include "todoke/signing/verifier.hpp"
 
 namespace todoke::signing {
@@ -11,15 +12,17 @@ namespace {
 using testing::TestNow;
 
 class OfficialSignatureTest : public ::testing::Test {
-protected:
+  protected:
     testing::TempDir dir_;
     testing::TestPki pki_{dir_.path()};
     // GPKI shape: a self-signed OfficialStatusCA and a 官職 certificate with critical
     // certificatePolicies (which generic validators choke on).
-    testing::IssuedCert gov_ca_ = pki_.Issue(
-        "gov", {.common_name = "", .organizational_unit = "DemoOfficialStatusCA", .is_ca = true,
-                .key_slot = 4},
-        nullptr);
+    testing::IssuedCert gov_ca_ = pki_.Issue("gov",
+                                             {.common_name = "",
+                                              .organizational_unit = "DemoOfficialStatusCA",
+                                              .is_ca = true,
+                                              .key_slot = 4},
+                                             nullptr);
     testing::IssuedCert official_ = pki_.Issue(
         "official", {.common_name = "Demo Official", .critical_policies = true, .key_slot = 5},
         &gov_ca_);
@@ -91,11 +94,12 @@ TEST_F(OfficialSignatureTest, ForgedBodyWithTheSignedOneMovedAwayIsRefused) {
 }
 
 TEST_F(OfficialSignatureTest, OnlyThePinnedGovernmentCaIsTrusted) {
-    auto fake_ca = pki_.Issue("fake", {.organizational_unit = "DemoOfficialStatusCA",
-                                       .is_ca = true, .key_slot = 6},
-                              nullptr);
+    auto fake_ca = pki_.Issue(
+        "fake", {.organizational_unit = "DemoOfficialStatusCA", .is_ca = true, .key_slot = 6},
+        nullptr);
     auto fake = testing::LoadKey(pki_.Issue("fake-official", {.key_slot = 7}, &fake_ca));
-    auto kagami = SignOfficialDocument(testing::KagamiXml(), {{notice_name_, pdf_}}, fake, TestNow());
+    auto kagami =
+        SignOfficialDocument(testing::KagamiXml(), {{notice_name_, pdf_}}, fake, TestNow());
     EXPECT_EQ(Check(Zip(*kagami, pdf_)), "certificate.untrusted");
 }
 
@@ -118,8 +122,8 @@ TEST_F(OfficialSignatureTest, UnsignedDocumentAndMissingAttachment) {
 TEST_F(OfficialSignatureTest, Cp932EntryNamesMatchPercentEncodedReferences) {
     // e-Gov stores "01_通知書.pdf" as CP932 bytes without the UTF-8 flag.
     const std::string cp932_name = "01_\x92\xca\x92\x6d\x8f\x91.pdf";
-    auto zip = *WriteZip({{"d/kagami.xml", Document()},
-                          {"d/" + cp932_name, pdf_, true, ZipNameEncoding::kCp932}});
+    auto zip = *WriteZip(
+        {{"d/kagami.xml", Document()}, {"d/" + cp932_name, pdf_, true, ZipNameEncoding::kCp932}});
     EXPECT_EQ(Check(zip), "");
 }
 

@@ -17,7 +17,7 @@ using testing::TestNow;
 constexpr const char* kForm = "495000020325029841_01.xml";
 
 class VerifierAttackTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         std::vector<SigningKey> keys{signer_};
         kousei_ = *SignKousei(testing::KouseiXml({kForm}), {{kForm, testing::FormXml()}}, keys,
@@ -64,7 +64,8 @@ protected:
 // --- tampering -------------------------------------------------------------------------------
 
 TEST_F(VerifierAttackTest, ChangedFormFileIsADigestMismatch) {
-    EXPECT_EQ(Check(kousei_, {{kForm, testing::FormXml("偽造　次郎")}}), "signature.digest_mismatch");
+    EXPECT_EQ(Check(kousei_, {{kForm, testing::FormXml("偽造　次郎")}}),
+              "signature.digest_mismatch");
     EXPECT_NE(last_message_.find(kForm), std::string::npos);
 }
 
@@ -92,11 +93,11 @@ TEST_F(VerifierAttackTest, RemovedSignatureAndUnsignedForm) {
 // --- trust -----------------------------------------------------------------------------------
 
 TEST_F(VerifierAttackTest, EmbeddedUnpinnedKeyIsNotTrusted) {  // §3 #30, CVE-2024-32962
-    auto rogue_ca = pki_.Issue("rogue", {.common_name = "Rogue CA", .is_ca = true, .key_slot = 7},
-                               nullptr);
+    auto rogue_ca =
+        pki_.Issue("rogue", {.common_name = "Rogue CA", .is_ca = true, .key_slot = 7}, nullptr);
     std::vector<SigningKey> keys{testing::LoadKey(pki_.Issue("r", {.key_slot = 8}, &rogue_ca))};
-    auto forged = SignKousei(testing::KouseiXml({kForm}), {{kForm, testing::FormXml()}}, keys,
-                             TestNow());
+    auto forged =
+        SignKousei(testing::KouseiXml({kForm}), {{kForm, testing::FormXml()}}, keys, TestNow());
     EXPECT_EQ(Check(*forged), "certificate.untrusted");
     // A self-signed signer is no better.
     std::vector<SigningKey> self{
@@ -153,8 +154,9 @@ TEST_F(VerifierAttackTest, DoctypesAndEntitiesAreRefusedBeforeParsing) {
 }
 
 TEST_F(VerifierAttackTest, XIncludeIsRefused) {
-    EXPECT_EQ(Check(Edit("</DataRoot>", "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" "
-                                        "href=\"file:///etc/passwd\"/></DataRoot>")),
+    EXPECT_EQ(Check(Edit("</DataRoot>",
+                         "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" "
+                         "href=\"file:///etc/passwd\"/></DataRoot>")),
               "xml.forbidden_node");
 }
 
@@ -189,9 +191,9 @@ TEST_F(VerifierAttackTest, ForgedKouseiWithTheOriginalMovedIntoObjectIsRefused) 
 TEST_F(VerifierAttackTest, ForgedSiblingOrWrapperIsRefused) {  // #10, #12
     EXPECT_EQ(Check(Edit("<構成情報 ID=", "<構成情報 ID=\"x\"><a/></構成情報><構成情報 ID=")),
               "package.layout");
-    EXPECT_EQ(Check(Edit(SignedKousei(), "<構成情報><その他>" + SignedKousei() +
-                                             "</その他></構成情報>")),
-              "xml.unexpected_id");
+    EXPECT_EQ(
+        Check(Edit(SignedKousei(), "<構成情報><その他>" + SignedKousei() + "</その他></構成情報>")),
+        "xml.unexpected_id");
     EXPECT_EQ(Check(Edit(SignedKousei(), SignedKousei() + "<構成情報/>")), "package.layout");
 }
 
@@ -200,8 +202,9 @@ TEST_F(VerifierAttackTest, DuplicateIdValuesAreRefused) {  // #13
 }
 
 TEST_F(VerifierAttackTest, SignaturePartsOutsideSignedInfoAreRefused) {  // #14
-    EXPECT_EQ(Check(Edit("<管理情報>", "<管理情報><DigestValue xmlns=\"http://www.w3.org/2000/09/"
-                                     "xmldsig#\">AAAA</DigestValue>")),
+    EXPECT_EQ(Check(Edit("<管理情報>",
+                         "<管理情報><DigestValue xmlns=\"http://www.w3.org/2000/09/"
+                         "xmldsig#\">AAAA</DigestValue>")),
               "signature.placement");
     EXPECT_EQ(Check(Edit("<SignatureValue>", "<Reference URI=\"x\"/><SignatureValue>")),
               "signature.structure");
@@ -250,9 +253,9 @@ TEST_F(VerifierAttackTest, ReferenceToAnotherIdOrXPointerIsRefused) {  // #22, #
 }
 
 TEST_F(VerifierAttackTest, ExternalAndEscapingFileReferencesAreRefused) {  // #24
-    for (const std::string uri : {"file:///etc/passwd", "http://169.254.169.254/latest",
-                                  "../kousei.xml", "..%2Fkousei.xml", "sub/form.xml",
-                                  "a%00b.xml"}) {
+    for (const std::string uri :
+         {"file:///etc/passwd", "http://169.254.169.254/latest", "../kousei.xml", "..%2Fkousei.xml",
+          "sub/form.xml", "a%00b.xml"}) {
         EXPECT_EQ(Check(Edit("URI=\"495000020325029841_01.xml\"", "URI=\"" + uri + "\"")),
                   "signature.reference_uri")
             << uri;
@@ -264,18 +267,23 @@ TEST_F(VerifierAttackTest, ExternalAndEscapingFileReferencesAreRefused) {  // #2
 // --- transform, algorithm and KeyInfo attacks (§3 #25-35) -------------------------------------
 
 TEST_F(VerifierAttackTest, XsltXPathAndTooManyTransformsAreRefused) {  // #25-27
-    const std::string c14n = "<Transform Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"></Transform>";
-    EXPECT_EQ(Check(Edit(c14n, "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xslt-19991116\">"
-                               "<xsl:stylesheet xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\"/>"
-                               "</Transform>")),
+    const std::string c14n =
+        "<Transform Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"></Transform>";
+    EXPECT_EQ(Check(Edit(c14n,
+                         "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xslt-19991116\">"
+                         "<xsl:stylesheet xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\"/>"
+                         "</Transform>")),
               "signature.structure");
-    EXPECT_EQ(Check(Edit(c14n, "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xslt-19991116\"/>")),
-              "signature.transform");
-    EXPECT_EQ(Check(Edit(c14n, "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xpath-19991116\">"
-                               "<XPath>1</XPath></Transform>")),
+    EXPECT_EQ(
+        Check(Edit(c14n, "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xslt-19991116\"/>")),
+        "signature.transform");
+    EXPECT_EQ(Check(Edit(c14n,
+                         "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xpath-19991116\">"
+                         "<XPath>1</XPath></Transform>")),
               "signature.structure");
-    EXPECT_EQ(Check(Edit(c14n, "<Transform Algorithm=\"http://www.w3.org/2002/06/xmldsig-filter2\"/>")),
-              "signature.transform");
+    EXPECT_EQ(
+        Check(Edit(c14n, "<Transform Algorithm=\"http://www.w3.org/2002/06/xmldsig-filter2\"/>")),
+        "signature.transform");
     std::string six;
     for (int i = 0; i < 6; ++i) six += c14n;
     EXPECT_EQ(Check(Edit(c14n, six)), "signature.transform");
@@ -297,9 +305,11 @@ TEST_F(VerifierAttackTest, KeyValueBesideTheCertificateIsRefused) {  // #31
 }
 
 TEST_F(VerifierAttackTest, HmacSha1Md5AndUnknownAlgorithmsAreRefused) {  // #33, #34
-    const std::string rsa = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"></SignatureMethod>";
-    EXPECT_EQ(Check(Edit(rsa, "http://www.w3.org/2000/09/xmldsig#hmac-sha1\"><HMACOutputLength>1"
-                              "</HMACOutputLength></SignatureMethod>")),
+    const std::string rsa =
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"></SignatureMethod>";
+    EXPECT_EQ(Check(Edit(rsa,
+                         "http://www.w3.org/2000/09/xmldsig#hmac-sha1\"><HMACOutputLength>1"
+                         "</HMACOutputLength></SignatureMethod>")),
               "signature.structure");
     EXPECT_EQ(Check(Edit(rsa, "http://www.w3.org/2000/09/xmldsig#hmac-sha1\"></SignatureMethod>")),
               "signature.algorithm");

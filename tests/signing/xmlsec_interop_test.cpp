@@ -44,7 +44,7 @@ std::vector<std::string> DigestValues(const std::string& xml) {
 }
 
 class XmlsecInteropTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         std::string out;
         if (RunIn(dir_.path(), "xmlsec1 --version", out) != 0) {
@@ -71,10 +71,10 @@ TEST_F(XmlsecInteropTest, XmlsecVerifiesTodokeApplicantSignature) {
     std::string out;
     // --verification-time: xmlsec checks the certificate at the test's "now".
     const int rc = RunIn(dir_.path(),
-                       "xmlsec1 --verify --id-attr:ID 構成情報 --trusted-pem ca.pem "
-                       "--enabled-reference-uris same-doc,local,remote "
-                       "--verification-time 2026-11-22+00:00:00 kousei.xml",
-                       out);
+                         "xmlsec1 --verify --id-attr:ID 構成情報 --trusted-pem ca.pem "
+                         "--enabled-reference-uris same-doc,local,remote "
+                         "--verification-time 2026-11-22+00:00:00 kousei.xml",
+                         out);
     EXPECT_EQ(rc, 0) << out;
     EXPECT_NE(out.find("OK"), std::string::npos) << out;
 
@@ -85,10 +85,10 @@ TEST_F(XmlsecInteropTest, XmlsecVerifiesTodokeApplicantSignature) {
     // And xmlsec1 indeed fails on that form (the pitfall), so the literal detour is needed.
     testing::WriteFile(dir_ / "kousei.xml", *egov);
     EXPECT_NE(RunIn(dir_.path(),
-                  "xmlsec1 --verify --id-attr:ID 構成情報 --trusted-pem ca.pem "
-                  "--enabled-reference-uris same-doc,local,remote "
-                  "--verification-time 2026-11-22+00:00:00 kousei.xml",
-                  out),
+                    "xmlsec1 --verify --id-attr:ID 構成情報 --trusted-pem ca.pem "
+                    "--enabled-reference-uris same-doc,local,remote "
+                    "--verification-time 2026-11-22+00:00:00 kousei.xml",
+                    out),
               0);
 }
 
@@ -102,33 +102,35 @@ TEST_F(XmlsecInteropTest, TodokeVerifiesXmlsecApplicantSignature) {
         "<Reference URI=\"#構成情報\"><Transforms><Transform "
         "Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"/></Transforms>"
         "<DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><DigestValue/>"
-        "</Reference><Reference URI=\"" + std::string(kForm) + "\">"
-        "<DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><DigestValue/>"
-        "</Reference></SignedInfo><SignatureValue/>"
-        "<KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo></Signature></署名情報>");
+        "</Reference><Reference URI=\"" +
+            std::string(kForm) +
+            "\">"
+            "<DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><DigestValue/>"
+            "</Reference></SignedInfo><SignatureValue/>"
+            "<KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo></Signature></署名情報>");
     testing::WriteFile(dir_ / "template.xml", tmpl);
     testing::WriteFile(dir_ / kForm, testing::FormXml());
     std::string out;
-    ASSERT_EQ(RunIn(dir_.path(),
-                  "xmlsec1 --sign --id-attr:ID 構成情報 --privkey-pem signer.key,signer.pem "
-                  "--enabled-reference-uris same-doc,local,remote --output kousei.xml template.xml",
-                  out),
-              0)
+    ASSERT_EQ(
+        RunIn(dir_.path(),
+              "xmlsec1 --sign --id-attr:ID 構成情報 --privkey-pem signer.key,signer.pem "
+              "--enabled-reference-uris same-doc,local,remote --output kousei.xml template.xml",
+              out),
+        0)
         << out;
-    const std::string zip = testing::MakePackage(testing::ReadFile(dir_ / "kousei.xml"),
-                                                 {{kForm, testing::FormXml()}});
+    const std::string zip =
+        testing::MakePackage(testing::ReadFile(dir_ / "kousei.xml"), {{kForm, testing::FormXml()}});
     auto r = VerifyApplicationPackage(zip, trust_, TestNow());
     ASSERT_TRUE(r) << r.error().ToString();
     EXPECT_EQ(r->applications[0].signatures[0].signer.subject, signer_.certificate().subject);
 }
 
 TEST_F(XmlsecInteropTest, TodokeVerifiesXmlsecOfficialDocument) {
-    auto gov = pki_.Issue("gov", {.organizational_unit = "DemoOfficialStatusCA", .is_ca = true,
-                                  .key_slot = 4},
-                          nullptr);
-    pki_.Issue("official", {.common_name = "Demo Official", .critical_policies = true,
-                            .key_slot = 5},
-               &gov);
+    auto gov = pki_.Issue(
+        "gov", {.organizational_unit = "DemoOfficialStatusCA", .is_ca = true, .key_slot = 4},
+        nullptr);
+    pki_.Issue("official",
+               {.common_name = "Demo Official", .critical_policies = true, .key_slot = 5}, &gov);
     std::string kagami = testing::KagamiXml();
     kagami.replace(
         kagami.find("</DOC>"), 6,
@@ -146,11 +148,12 @@ TEST_F(XmlsecInteropTest, TodokeVerifiesXmlsecOfficialDocument) {
     testing::WriteFile(dir_ / "template.xml", kagami);
     testing::WriteFile(dir_ / "tsuchisho.pdf", "%PDF-1.4\n%%EOF\n");
     std::string out;
-    ASSERT_EQ(RunIn(dir_.path(),
-                  "xmlsec1 --sign --id-attr:ID BODY --privkey-pem official.key,official.pem "
-                  "--enabled-reference-uris same-doc,local,remote --output kagami.xml template.xml",
-                  out),
-              0)
+    ASSERT_EQ(
+        RunIn(dir_.path(),
+              "xmlsec1 --sign --id-attr:ID BODY --privkey-pem official.key,official.pem "
+              "--enabled-reference-uris same-doc,local,remote --output kagami.xml template.xml",
+              out),
+        0)
         << out;
     auto zip = *WriteZip({{"d/kagami.xml", testing::ReadFile(dir_ / "kagami.xml")},
                           {"d/tsuchisho.pdf", "%PDF-1.4\n%%EOF\n"}});

@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -47,14 +48,19 @@ TimePoint TestNow() { return std::chrono::system_clock::from_time_t(1795305600);
 
 namespace {
 
+struct PkeyFree {
+    void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+
+// RSA key generation is slow; a test binary makes each (slot, size) once.
 EVP_PKEY* CachedKey(int slot, int bits) {
     static std::mutex mu;
-    static std::map<std::pair<int, int>, EVP_PKEY*> keys;  // lives for the process
+    static std::map<std::pair<int, int>, std::unique_ptr<EVP_PKEY, PkeyFree>> keys;
     std::lock_guard lock(mu);
     auto& k = keys[{slot, bits}];
-    if (k == nullptr) k = EVP_RSA_gen(static_cast<unsigned>(bits));
-    if (k == nullptr) throw std::runtime_error("RSA key generation failed");
-    return k;
+    if (!k) k.reset(EVP_RSA_gen(static_cast<unsigned>(bits)));
+    if (!k) throw std::runtime_error("RSA key generation failed");
+    return k.get();
 }
 
 std::string Pem(int (*write)(BIO*, void*), void* obj) {
@@ -90,8 +96,7 @@ void AddExt(X509* cert, X509* issuer, int nid, const char* value) {
 
 TestPki::TestPki(fs::path dir) : dir_(std::move(dir)) {}
 
-IssuedCert TestPki::Issue(const std::string& name, const CertSpec& spec,
-                          const IssuedCert* issuer) {
+IssuedCert TestPki::Issue(const std::string& name, const CertSpec& spec, const IssuedCert* issuer) {
     EVP_PKEY* key = CachedKey(spec.key_slot, spec.rsa_bits);
     X509* cert = X509_new();
     X509_set_version(cert, 2);
@@ -111,8 +116,8 @@ IssuedCert TestPki::Issue(const std::string& name, const CertSpec& spec,
             reinterpret_cast<const unsigned char*>(spec.organizational_unit.c_str()), -1, -1, 0);
     }
     X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8,
-                               reinterpret_cast<const unsigned char*>(spec.common_name.c_str()),
-                               -1, -1, 0);
+                               reinterpret_cast<const unsigned char*>(spec.common_name.c_str()), -1,
+                               -1, 0);
     X509* issuer_cert = cert;
     EVP_PKEY* issuer_key = key;
     BIO* ib = nullptr;
@@ -125,16 +130,16 @@ IssuedCert TestPki::Issue(const std::string& name, const CertSpec& spec,
         BIO_free(ib);
     }
     X509_set_issuer_name(cert, X509_get_subject_name(issuer_cert));
-    AddExt(cert, issuer_cert, NID_basic_constraints,
-           spec.is_ca ? "critical,CA:TRUE" : "CA:FALSE");
+    AddExt(cert, issuer_cert, NID_basic_constraints, spec.is_ca ? "critical,CA:TRUE" : "CA:FALSE");
     if (spec.key_usage) {
-        std::string ku = spec.is_ca ? "critical,keyCertSign,cRLSign"
-                                    : (spec.digital_signature
-                                           ? "critical,digitalSignature,nonRepudiation"
-                                           : "critical,keyEncipherment");
+        std::string ku = spec.is_ca
+                             ? "critical,keyCertSign,cRLSign"
+                             : (spec.digital_signature ? "critical,digitalSignature,nonRepudiation"
+                                                       : "critical,keyEncipherment");
         AddExt(cert, issuer_cert, NID_key_usage, ku.c_str());
     }
-    if (spec.critical_policies) AddExt(cert, issuer_cert, NID_certificate_policies, "critical,2.999.1.1");
+    if (spec.critical_policies)
+        AddExt(cert, issuer_cert, NID_certificate_policies, "critical,2.999.1.1");
     X509_sign(cert, issuer_key, EVP_sha256());
     if (issuer != nullptr) {
         X509_free(issuer_cert);
@@ -152,7 +157,8 @@ IssuedCert TestPki::Issue(const std::string& name, const CertSpec& spec,
     PKCS12* p12 = PKCS12_create(kP12Password, name.c_str(), key, cert, nullptr, 0, 0, 0, 0, 0);
     unsigned char* der = nullptr;
     const int len = i2d_PKCS12(p12, &der);
-    WriteFile(out.p12_path, std::string(reinterpret_cast<char*>(der), static_cast<std::size_t>(len)));
+    WriteFile(out.p12_path,
+              std::string(reinterpret_cast<char*>(der), static_cast<std::size_t>(len)));
     OPENSSL_free(der);
     PKCS12_free(p12);
     X509_free(cert);
@@ -169,23 +175,28 @@ std::string KouseiXml(const std::vector<std::string>& form_files,
                       const std::string& signature_info) {
     std::string forms;
     for (const auto& f : form_files) {
-        forms += "<申請書属性情報><申請書様式ID>495000020325029841</申請書様式ID>"
-                 "<申請書様式バージョン>0003</申請書様式バージョン>"
-                 "<申請書様式名称>雇用保険被保険者資格取得届</申請書様式名称>"
-                 "<申請書ファイル名称>" + f + "</申請書ファイル名称></申請書属性情報>\n";
+        forms +=
+            "<申請書属性情報><申請書様式ID>495000020325029841</申請書様式ID>"
+            "<申請書様式バージョン>0003</申請書様式バージョン>"
+            "<申請書様式名称>雇用保険被保険者資格取得届</申請書様式名称>"
+            "<申請書ファイル名称>" +
+            f + "</申請書ファイル名称></申請書属性情報>\n";
     }
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
            "<?xml-stylesheet href=\"999000000000000001.xsl\" type=\"text/xsl\"?>\n"
-           "<DataRoot>\n<様式ID>999000000000000001</様式ID>\n<様式バージョン>0001</様式バージョン>\n"
+           "<DataRoot>\n<様式ID>999000000000000001</様式ID>\n<様式バージョン>0001</"
+           "様式バージョン>\n"
            "<STYLESHEET>999000000000000001.xsl</STYLESHEET>\n"
            "<構成情報 ID=\"構成情報\">\n<管理情報>\n"
-           "<手続番号><受付行政機関ID>100495</受付行政機関ID><手続ID>4950000020325000</手続ID></手続番号>\n"
+           "<手続番号><受付行政機関ID>100495</受付行政機関ID><手続ID>4950000020325000</手続ID></"
+           "手続番号>\n"
            "<手続名称>雇用保険被保険者資格取得届／電子申請</手続名称>\n<初回受付番号/>\n"
            "<申請種別>新規申請</申請種別>\n"
            "<申請者連絡先情報><申請者情報><氏名>見本　太郎</氏名><郵便番号>1000014</郵便番号>"
            "<電話番号>03-1234-5678</電話番号></申請者情報></申請者連絡先情報>\n"
            "</管理情報>\n"
-           "<添付書類属性情報><添付種別>添付</添付種別><添付書類名称>提出代行に関する証明書</添付書類名称>"
+           "<添付書類属性情報><添付種別>添付</添付種別><添付書類名称>提出代行に関する証明書</"
+           "添付書類名称>"
            "<添付書類ファイル名称>teishutsudaiko.pdf</添付書類ファイル名称><提出情報>1</提出情報>"
            "</添付書類属性情報>\n"
            "<提出先情報><提出先識別子>49511000010000000003829</提出先識別子>"
@@ -196,10 +207,15 @@ std::string KouseiXml(const std::vector<std::string>& form_files,
 std::string FormXml(const std::string& name_value) {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n"
            "<?xml-stylesheet href=\"495000020325029841.xsl\" type=\"text/xsl\"?>\r\n"
-           "<DataRoot>\r\n<様式ID>495000020325029841</様式ID>\r\n<様式バージョン>0003</様式バージョン>\r\n"
-           "<STYLESHEET>495000020325029841.xsl</STYLESHEET>\r\n<様式コピー情報>0</様式コピー情報>\r\n"
-           "<被保険者氏名>" + name_value + "</被保険者氏名>\r\n"
-           "<生年月日><年号>平成</年号><年>10</年><月>4</月><日>1</日></生年月日>\r\n</DataRoot>\r\n";
+           "<DataRoot>\r\n<様式ID>495000020325029841</様式ID>\r\n<様式バージョン>0003</"
+           "様式バージョン>\r\n"
+           "<STYLESHEET>495000020325029841.xsl</STYLESHEET>\r\n<様式コピー情報>0</"
+           "様式コピー情報>\r\n"
+           "<被保険者氏名>" +
+           name_value +
+           "</被保険者氏名>\r\n"
+           "<生年月日><年号>平成</年号><年>10</年><月>4</月><日>1</日></生年月日>\r\n</"
+           "DataRoot>\r\n";
 }
 
 std::string MakePackage(const std::string& kousei, const std::map<std::string, std::string>& files,
@@ -226,7 +242,8 @@ std::string KagamiXml(const std::string& body_text) {
            "<BODY ID=\"DOCBODY\">\n<STYLESHEET>kagami.xsl</STYLESHEET>\n"
            "<TOTATUNO>9502026000030716</TOTATUNO>\n<DATE>令和8年11月22日</DATE>\n"
            "<TO>株式会社見本商事　御中</TO>\n<AUTHOR>渋谷公共職業安定所長</AUTHOR>\n"
-           "<TITLE>雇用保険被保険者資格取得等確認通知書</TITLE>\n<MAINTXT>" + body_text +
+           "<TITLE>雇用保険被保険者資格取得等確認通知書</TITLE>\n<MAINTXT>" +
+           body_text +
            "</MAINTXT>\n</BODY>\n<APPENDIX><DOCLINK>tsuchisho.pdf</DOCLINK></APPENDIX>\n</DOC>\n";
 }
 

@@ -15,7 +15,7 @@
 namespace todoke::testing {
 
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -23,7 +23,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -37,13 +37,13 @@ struct CertSpec {
     std::string common_name = "Test Signer";
     std::string organizational_unit;  // e.g. "DemoOfficialStatusCA"
     bool is_ca = false;
-    std::chrono::hours valid_from = std::chrono::hours(-24);   // relative to TestNow()
+    std::chrono::hours valid_from = std::chrono::hours(-24);  // relative to TestNow()
     std::chrono::hours valid_until = std::chrono::hours(24 * 365);
-    bool key_usage = true;                  // add a keyUsage extension
-    bool digital_signature = true;          // ...including digitalSignature
-    bool critical_policies = false;         // certificatePolicies, critical (GPKI style)
+    bool key_usage = true;           // add a keyUsage extension
+    bool digital_signature = true;   // ...including digitalSignature
+    bool critical_policies = false;  // certificatePolicies, critical (GPKI style)
     int rsa_bits = 2048;
-    int key_slot = 0;                       // which cached key to use
+    int key_slot = 0;  // which cached key to use
 };
 
 struct IssuedCert {
@@ -55,13 +55,13 @@ struct IssuedCert {
 };
 
 class TestPki {
-public:
+  public:
     explicit TestPki(std::filesystem::path dir);
     // Self-signed when issuer is null.
     IssuedCert Issue(const std::string& name, const CertSpec& spec, const IssuedCert* issuer);
     static constexpr const char* kP12Password = "test-password";
 
-private:
+  private:
     std::filesystem::path dir_;
     int serial_ = 1;
 };
@@ -76,8 +76,7 @@ std::string KouseiXml(const std::vector<std::string>& form_files,
 std::string FormXml(const std::string& name_value = "見本　一郎");
 
 // An application ZIP: {folder}/kousei.xml + the files.
-std::string MakePackage(const std::string& kousei,
-                        const std::map<std::string, std::string>& files,
+std::string MakePackage(const std::string& kousei, const std::map<std::string, std::string>& files,
                         const std::string& folder = "4950000020325000/");
 // A one-form unsigned package with a PDF attachment.
 std::string MakeSamplePackage();

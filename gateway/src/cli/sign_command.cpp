@@ -4,9 +4,10 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "io.hpp"
+#include "exit_status.hpp"
 #include "settings.hpp"
 #include "todoke/common/clock.hpp"
+#include "todoke/common/file.hpp"
 #include "todoke/signing/applicant_signature.hpp"
 #include "todoke/signing/key_store.hpp"
 
@@ -67,7 +68,7 @@ Result<std::vector<signing::SigningKey>> LoadKeys(const SignArgs& a, const CliSe
         const long days = key->DaysUntilExpiry(now);
         if (days < settings.expiry_warning_days) {
             std::cerr << "warning: signing certificate \"" << key->certificate().subject
-                      << "\" expires in " << days << " days (" 
+                      << "\" expires in " << days << " days ("
                       << FormatIsoUtc(key->certificate().not_after) << "); renew it\n";
         }
         keys.push_back(std::move(*key));
@@ -108,17 +109,17 @@ int Run(const SignArgs& a) {
     options.xml_limits = settings->xml;
     int status = kExitOk;
     for (const auto& input : a.inputs) {
-        const fs::path out = a.out.empty() ? fs::path(a.out_dir) / fs::path(input).filename()
-                                           : fs::path(a.out);
+        const fs::path out =
+            a.out.empty() ? fs::path(a.out_dir) / fs::path(input).filename() : fs::path(a.out);
         boost::json::object report{{"input", input}};
-        auto bytes = ReadWholeFile(input);
+        auto bytes = ReadFileBytes(input);
         if (!bytes) {
             std::cerr << "error: " << bytes.error().message << "\n";
             status = kExitUsage;
             continue;
         }
-        auto signed_pkg = signing::SignApplicationPackage(*bytes, *keys, now, settings->zip,
-                                                          options);
+        auto signed_pkg =
+            signing::SignApplicationPackage(*bytes, *keys, now, settings->zip, options);
         if (!signed_pkg) {
             std::cerr << "invalid: " << input << ": [" << signed_pkg.error().field << "] "
                       << signed_pkg.error().message << "\n";

@@ -3,9 +3,10 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "io.hpp"
+#include "exit_status.hpp"
 #include "settings.hpp"
 #include "todoke/common/clock.hpp"
+#include "todoke/common/file.hpp"
 #include "todoke/signing/verifier.hpp"
 
 namespace todoke::gateway {
@@ -64,7 +65,7 @@ int Run(const VerifyArgs& a) {
 
     int status = kExitOk;
     for (const auto& input : a.inputs) {
-        auto bytes = ReadWholeFile(input);
+        auto bytes = ReadFileBytes(input);
         if (!bytes) {
             std::cerr << "error: " << bytes.error().message << "\n";
             status = kExitUsage;

@@ -12,19 +12,19 @@ namespace todoke {
 using TimePoint = std::chrono::system_clock::time_point;
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     virtual TimePoint Now() const = 0;
 };
 using ClockPtr = std::shared_ptr<const Clock>;
 
 class SystemClock final : public Clock {
-public:
+  public:
     TimePoint Now() const override { return std::chrono::system_clock::now(); }
 };
 
 class FakeClock final : public Clock {
-public:
+  public:
     explicit FakeClock(TimePoint start) : now_(start.time_since_epoch().count()) {}
     TimePoint Now() const override { return TimePoint(TimePoint::duration(now_.load())); }
     void Set(TimePoint t) { now_.store(t.time_since_epoch().count()); }
@@ -32,7 +32,7 @@ public:
         now_.fetch_add(std::chrono::duration_cast<TimePoint::duration>(d).count());
     }
 
-private:
+  private:
     std::atomic<TimePoint::rep> now_;
 };
 

@@ -19,7 +19,7 @@
 namespace todoke {
 
 class ConfigNode {
-public:
+  public:
     static Result<ConfigNode> LoadFile(const std::filesystem::path& path);
     static Result<ConfigNode> Parse(std::string_view json_text, std::string origin);
     // An empty object: every Read keeps its default.
@@ -43,7 +43,7 @@ public:
     // Fails with the first key (depth-first, in file order) that no Read or Section touched.
     Result<void> CheckAllKeysUsed() const;
 
-private:
+  private:
     struct Impl;
     explicit ConfigNode(std::shared_ptr<Impl> impl);
     std::shared_ptr<Impl> impl_;

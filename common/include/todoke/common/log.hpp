@@ -21,7 +21,7 @@ enum class LogLevel { kDebug, kInfo, kWarn, kError };
 std::string RedactSecrets(std::string_view text);
 
 class Logger {
-public:
+  public:
     Logger(std::ostream& out, LogLevel min_level, ClockPtr clock);
 
     void Log(LogLevel level, std::string_view message);
@@ -30,7 +30,7 @@ public:
     void Warn(std::string_view m) { Log(LogLevel::kWarn, m); }
     void Error(std::string_view m) { Log(LogLevel::kError, m); }
 
-private:
+  private:
     std::mutex mu_;
     std::ostream& out_;
     LogLevel min_level_;

@@ -53,16 +53,16 @@ inline Unexpected Fail(Error error) { return Unexpected{std::move(error)}; }
 
 template <class T>
 class [[nodiscard]] Result {
-public:
+  public:
     using value_type = T;
 
-    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}         // NOLINT
     Result(Unexpected u) : state_(std::in_place_index<1>, std::move(u.error)) {}  // NOLINT
     template <class U>
-        requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, T> &&
-                 !std::is_same_v<std::decay_t<U>, Unexpected> &&
-                 !std::is_same_v<std::decay_t<U>, Result>)
-    Result(U&& value) : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}  // NOLINT
+    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
+             !std::is_same_v<std::decay_t<U>, Unexpected> &&
+             !std::is_same_v<std::decay_t<U>, Result>) Result(U&& value)
+        : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}  // NOLINT
 
     bool has_value() const noexcept { return state_.index() == 0; }
     explicit operator bool() const noexcept { return has_value(); }
@@ -83,7 +83,7 @@ public:
         return has_value() ? std::get<0>(state_) : static_cast<T>(std::forward<U>(fallback));
     }
 
-private:
+  private:
     T& Checked() {
         if (!has_value()) {
             std::fprintf(stderr, "todoke: value() on an error Result: %s\n",
@@ -105,7 +105,7 @@ private:
 
 template <>
 class [[nodiscard]] Result<void> {
-public:
+  public:
     using value_type = void;
 
     Result() = default;
@@ -128,7 +128,7 @@ public:
         return *error_;
     }
 
-private:
+  private:
     std::optional<Error> error_;
 };
 
@@ -140,25 +140,25 @@ inline Result<void> Ok() { return {}; }
 #define TODOKE_CONCAT(a, b) TODOKE_CONCAT_INNER(a, b)
 
 // Returns the error of a failed Result<void> (or any Result whose value is not needed).
-#define TODOKE_RETURN_IF_ERROR(expr)                                \
-    do {                                                            \
-        auto todoke_status_ = (expr);                               \
+#define TODOKE_RETURN_IF_ERROR(expr)                                        \
+    do {                                                                    \
+        auto todoke_status_ = (expr);                                       \
         if (!todoke_status_) return ::todoke::Fail(todoke_status_.error()); \
     } while (false)
 
 // `TODOKE_ASSIGN_OR_RETURN(auto x, Call());` declares x from the value or returns the error.
-#define TODOKE_ASSIGN_OR_RETURN(lhs, expr)                                     \
-    auto TODOKE_CONCAT(todoke_result_, __LINE__) = (expr);                     \
-    if (!TODOKE_CONCAT(todoke_result_, __LINE__))                              \
+#define TODOKE_ASSIGN_OR_RETURN(lhs, expr)                                      \
+    auto TODOKE_CONCAT(todoke_result_, __LINE__) = (expr);                      \
+    if (!TODOKE_CONCAT(todoke_result_, __LINE__))                               \
         return ::todoke::Fail(TODOKE_CONCAT(todoke_result_, __LINE__).error()); \
     lhs = std::move(TODOKE_CONCAT(todoke_result_, __LINE__)).value()
 
 // A broken invariant (a bug, never bad input) stops the process with a message.
-#define TODOKE_CHECK(cond, msg)                                                     \
-    do {                                                                            \
-        if (!(cond)) {                                                              \
-            std::fprintf(stderr, "todoke: check failed at %s:%d: %s (%s)\n", __FILE__, \
-                         __LINE__, #cond, msg);                                     \
-            std::abort();                                                           \
-        }                                                                           \
+#define TODOKE_CHECK(cond, msg)                                                                  \
+    do {                                                                                         \
+        if (!(cond)) {                                                                           \
+            std::fprintf(stderr, "todoke: check failed at %s:%d: %s (%s)\n", __FILE__, __LINE__, \
+                         #cond, msg);                                                            \
+            std::abort();                                                                        \
+        }                                                                                        \
     } while (false)

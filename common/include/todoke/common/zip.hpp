@@ -11,8 +11,8 @@
 // Errors are kInvalidArgument with field "zip.<check>" (zip.malformed, zip.entry_name,
 // zip.duplicate_name, zip.too_many_entries, zip.too_large, zip.ratio, zip.encrypted,
 // zip.method) and a message naming the entry.
-// A ZipReader is not thread-safe; open one per thread. It keeps a view of the bytes passed to
-// Open, which must outlive it.
+// A ZipReader keeps its own copy of the archive bytes. It is not thread-safe; open one per
+// thread.
 #pragma once
 
 #include <cstdint>
@@ -46,7 +46,7 @@ struct ZipEntryInfo {
 };
 
 class ZipReader {
-public:
+  public:
     static Result<ZipReader> Open(std::string_view zip_bytes, const ZipLimits& limits);
 
     ZipReader(ZipReader&&) noexcept;
@@ -58,7 +58,7 @@ public:
     // Uncompressed bytes of a file entry; kNotFound when there is no such entry.
     Result<std::string> Read(std::string_view name);
 
-private:
+  private:
     struct Impl;
     explicit ZipReader(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -29,7 +29,7 @@ struct CertificateInfo {
 };
 
 class SigningKey {
-public:
+  public:
     struct Impl;  // private: key and certificate handles
     explicit SigningKey(std::shared_ptr<const Impl> impl);
 
@@ -43,7 +43,7 @@ public:
 
     const Impl& impl() const { return *impl_; }
 
-private:
+  private:
     std::shared_ptr<const Impl> impl_;
 };
 

@@ -15,10 +15,10 @@ struct XmlLimits {
 };
 
 struct SignatureLimits {
-    std::uint64_t max_signatures = 99;  // 連署: CSV procedures allow up to 99 signers
-    std::uint64_t max_references = 30;  // per SignedInfo
-    std::uint64_t max_transforms = 5;   // per Reference
-    std::uint64_t max_certificates = 4; // per X509Data
+    std::uint64_t max_signatures = 99;   // 連署: CSV procedures allow up to 99 signers
+    std::uint64_t max_references = 30;   // per SignedInfo
+    std::uint64_t max_transforms = 5;    // per Reference
+    std::uint64_t max_certificates = 4;  // per X509Data
     std::uint64_t min_rsa_bits = 2048;
 };
 

@@ -14,7 +14,7 @@
 namespace todoke::signing {
 
 class TrustStore {
-public:
+  public:
     struct Impl;
     // Every certificate in every PEM file becomes an anchor. At least one is required.
     static Result<TrustStore> FromPemFiles(const std::vector<std::filesystem::path>& files);
@@ -23,7 +23,7 @@ public:
     const std::vector<CertificateInfo>& anchors() const;
     const Impl& impl() const { return *impl_; }
 
-private:
+  private:
     explicit TrustStore(std::shared_ptr<const Impl> impl);
     std::shared_ptr<const Impl> impl_;
 };

@@ -40,9 +40,9 @@ struct VerifyOptions {
 };
 
 struct SignatureReport {
-    std::string id;                      // the Signature's Id attribute
-    CertificateInfo signer;              // the certificate whose key made the signature
-    std::vector<std::string> references; // URIs as written in SignedInfo
+    std::string id;                       // the Signature's Id attribute
+    CertificateInfo signer;               // the certificate whose key made the signature
+    std::vector<std::string> references;  // URIs as written in SignedInfo
 };
 
 struct ApplicationReport {
@@ -59,21 +59,19 @@ struct PackageReport {
 
 // Verifies every applicant signature of every application folder. Each 申請書XML that a
 // verified <構成情報> lists must be covered by every signature.
-Result<PackageReport> VerifyApplicationPackage(std::string_view zip_bytes,
-                                               const TrustStore& trust, TimePoint now,
-                                               const VerifyOptions& options = {});
+Result<PackageReport> VerifyApplicationPackage(std::string_view zip_bytes, const TrustStore& trust,
+                                               TimePoint now, const VerifyOptions& options = {});
 
 struct OfficialReport {
-    std::string document;       // ZIP entry name of the signed 鑑 XML
+    std::string document;  // ZIP entry name of the signed 鑑 XML
     SignatureReport signature;
-    std::string body_canonical; // C14N 1.0 of the verified <BODY ID="DOCBODY">
-    FileMap signed_files;       // attached files the signature covers, by decoded name
+    std::string body_canonical;  // C14N 1.0 of the verified <BODY ID="DOCBODY">
+    FileMap signed_files;        // attached files the signature covers, by decoded name
     std::vector<std::string> unsigned_files;  // other entries (e.g. XSL stylesheets)
 };
 
 // Verifies a 公文書 ZIP: the one XML whose root is <DOC> with a <Signature> child.
-Result<OfficialReport> VerifyOfficialDocument(std::string_view zip_bytes,
-                                              const TrustStore& trust, TimePoint now,
-                                              const VerifyOptions& options = {});
+Result<OfficialReport> VerifyOfficialDocument(std::string_view zip_bytes, const TrustStore& trust,
+                                              TimePoint now, const VerifyOptions& options = {});
 
 }  // namespace todoke::signing

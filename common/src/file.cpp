@@ -1,4 +1,4 @@
-#include "io.hpp"
+#include "todoke/common/file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,14 +8,15 @@
 #include <fstream>
 #include <sstream>
 
-namespace todoke::gateway {
+namespace todoke {
 
-Result<std::string> ReadWholeFile(const std::filesystem::path& path) {
+Result<std::string> ReadFileBytes(const std::filesystem::path& path, std::string_view what) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        return Fail(ErrorCode::kNotFound, "cannot read " + path.string() + ": " +
-                                              std::strerror(errno),
-                    "io.read");
+        return Fail(
+            ErrorCode::kNotFound,
+            "cannot read " + std::string(what) + " " + path.string() + ": " + std::strerror(errno),
+            "io.read");
     }
     std::ostringstream s;
     s << in.rdbuf();
@@ -54,4 +55,4 @@ Result<void> WriteFileAtomically(const std::filesystem::path& path, std::string_
     return Ok();
 }
 
-}  // namespace todoke::gateway
+}  // namespace todoke
