@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdlib>
+
 #include "test_support.hpp"
 
 namespace todoke::signing {
@@ -27,6 +29,19 @@ TEST_F(KeyStoreTest, LoadsPkcs12AndReportsDaysUntilExpiry) {
     EXPECT_EQ(key->certificate().rsa_bits, 2048);
     EXPECT_EQ(key->DaysUntilExpiry(TestNow()), 40);
     EXPECT_TRUE(key->CheckUsableAt(TestNow()));
+}
+
+TEST_F(KeyStoreTest, LoadsALegacyRc2Pkcs12AsOlderToolsWriteThem) {
+    // e-Gov's sandbox test certificates and older IC-card tools use pbeWithSHA1And40BitRC2-CBC,
+    // which OpenSSL 3 keeps in its legacy provider.
+    auto cert = pki_.Issue("signer", {}, &ca_);
+    const std::string cmd = "openssl pkcs12 -export -legacy -inkey '" + cert.key_path.string() +
+                            "' -in '" + cert.cert_path.string() + "' -out '" +
+                            (dir_ / "legacy.p12").string() + "' -passout pass:legacy-pw";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    auto key = LoadPkcs12(dir_ / "legacy.p12", "legacy-pw");
+    ASSERT_TRUE(key) << key.error().ToString();
+    EXPECT_EQ(key->certificate().subject, "CN=Test Signer,C=JP");
 }
 
 TEST_F(KeyStoreTest, WrongPkcs12PasswordIsPermissionDenied) {
