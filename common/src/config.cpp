@@ -24,7 +24,9 @@ struct ConfigNode::Impl {
     }
     const boost::json::value* Find(std::string_view key) {
         const auto it = object.find(key);
-        if (it == object.end()) return nullptr;
+        if (it == object.end()) {
+            return nullptr;
+        }
         used.emplace(key);
         return &it->value();
     }
@@ -64,7 +66,9 @@ bool ConfigNode::Has(std::string_view key) const { return impl_->object.contains
 Result<void> ConfigNode::Read(std::string_view key, std::uint64_t& target, std::uint64_t min,
                               std::uint64_t max) {
     const auto* v = impl_->Find(key);
-    if (v == nullptr) return Ok();
+    if (v == nullptr) {
+        return Ok();
+    }
     std::uint64_t n = 0;
     if (v->is_uint64()) {
         n = v->as_uint64();
@@ -84,7 +88,9 @@ Result<void> ConfigNode::Read(std::string_view key, std::uint64_t& target, std::
 Result<void> ConfigNode::Read(std::string_view key, std::int64_t& target, std::int64_t min,
                               std::int64_t max) {
     const auto* v = impl_->Find(key);
-    if (v == nullptr) return Ok();
+    if (v == nullptr) {
+        return Ok();
+    }
     if (!v->is_int64() && !(v->is_uint64() && v->as_uint64() <= INT64_MAX)) {
         return impl_->Bad(key, "must be a whole number");
     }
@@ -100,27 +106,41 @@ Result<void> ConfigNode::Read(std::string_view key, std::int64_t& target, std::i
 
 Result<void> ConfigNode::Read(std::string_view key, bool& target) {
     const auto* v = impl_->Find(key);
-    if (v == nullptr) return Ok();
-    if (!v->is_bool()) return impl_->Bad(key, "must be true or false");
+    if (v == nullptr) {
+        return Ok();
+    }
+    if (!v->is_bool()) {
+        return impl_->Bad(key, "must be true or false");
+    }
     target = v->as_bool();
     return Ok();
 }
 
 Result<void> ConfigNode::Read(std::string_view key, std::string& target) {
     const auto* v = impl_->Find(key);
-    if (v == nullptr) return Ok();
-    if (!v->is_string()) return impl_->Bad(key, "must be a string");
+    if (v == nullptr) {
+        return Ok();
+    }
+    if (!v->is_string()) {
+        return impl_->Bad(key, "must be a string");
+    }
     target = std::string(v->as_string());
     return Ok();
 }
 
 Result<void> ConfigNode::Read(std::string_view key, std::vector<std::string>& target) {
     const auto* v = impl_->Find(key);
-    if (v == nullptr) return Ok();
-    if (!v->is_array()) return impl_->Bad(key, "must be a list of strings");
+    if (v == nullptr) {
+        return Ok();
+    }
+    if (!v->is_array()) {
+        return impl_->Bad(key, "must be a list of strings");
+    }
     std::vector<std::string> out;
     for (const auto& item : v->as_array()) {
-        if (!item.is_string()) return impl_->Bad(key, "must be a list of strings");
+        if (!item.is_string()) {
+            return impl_->Bad(key, "must be a list of strings");
+        }
         out.emplace_back(item.as_string());
     }
     target = std::move(out);
@@ -135,7 +155,9 @@ Result<ConfigNode> ConfigNode::Section(std::string_view key) {
     child->path = impl_->KeyPath(key);
     child->origin = impl_->origin;
     if (const auto* v = impl_->Find(key)) {
-        if (!v->is_object()) return impl_->Bad(key, "must be an object");
+        if (!v->is_object()) {
+            return impl_->Bad(key, "must be an object");
+        }
         child->object = v->as_object();
     }
     impl_->sections.emplace(std::string(key), child);

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdint>
 
 namespace todoke {
 namespace {
@@ -11,20 +12,28 @@ namespace {
 constexpr std::string_view kB64 =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-constexpr std::array<signed char, 256> MakeB64Table() {
-    std::array<signed char, 256> t{};
-    for (auto& v : t) v = -1;
+constexpr std::array<std::int16_t, 256> MakeB64Table() {
+    std::array<std::int16_t, 256> t{};
+    for (auto& v : t) {
+        v = -1;
+    }
     for (std::size_t i = 0; i < kB64.size(); ++i) {
-        t[static_cast<unsigned char>(kB64[i])] = static_cast<signed char>(i);
+        t[static_cast<unsigned char>(kB64[i])] = static_cast<std::int16_t>(i);
     }
     return t;
 }
 constexpr auto kB64Table = MakeB64Table();
 
 int HexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
     return -1;
 }
 
@@ -44,7 +53,9 @@ std::string Base64Encode(std::string_view bytes) {
     }
     if (i < bytes.size()) {
         unsigned v = unsigned{p[i]} << 16;
-        if (i + 1 < bytes.size()) v |= unsigned{p[i + 1]} << 8;
+        if (i + 1 < bytes.size()) {
+            v |= unsigned{p[i + 1]} << 8;
+        }
         out.push_back(kB64[(v >> 18) & 63]);
         out.push_back(kB64[(v >> 12) & 63]);
         out.push_back(i + 1 < bytes.size() ? kB64[(v >> 6) & 63] : '=');
@@ -61,7 +72,9 @@ Result<std::string> Base64Decode(std::string_view text) {
     int pad = 0;
     std::size_t symbols = 0;
     for (char c : text) {
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            continue;
+        }
         if (c == '=') {
             ++pad;
             ++symbols;
@@ -165,7 +178,9 @@ bool IsValidUtf8(std::string_view s) {
         }
         for (int k = 1; k <= n; ++k) {
             const auto cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-            if ((cc & 0xC0) != 0x80) return false;
+            if ((cc & 0xC0) != 0x80) {
+                return false;
+            }
             cp = (cp << 6) | (cc & 0x3F);
         }
         // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.

@@ -13,10 +13,10 @@ namespace todoke {
 Result<std::string> ReadFileBytes(const std::filesystem::path& path, std::string_view what) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        return Fail(
-            ErrorCode::kNotFound,
-            "cannot read " + std::string(what) + " " + path.string() + ": " + std::strerror(errno),
-            "io.read");
+        std::string message = "cannot read ";
+        message.append(what).append(" ").append(path.string()).append(": ");
+        message += std::strerror(errno);
+        return Fail(ErrorCode::kNotFound, std::move(message), "io.read");
     }
     std::ostringstream s;
     s << in.rdbuf();
@@ -33,12 +33,17 @@ Result<void> WriteFileAtomically(const std::filesystem::path& path, std::string_
     std::size_t done = 0;
     while (done < bytes.size()) {
         const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
         if (n < 0) {
             const std::string why = std::strerror(errno);
             ::close(fd);
             ::unlink(tmp.c_str());
-            return Fail(ErrorCode::kUnavailable, "cannot write " + tmp + ": " + why, "io.write");
+            std::string message = "cannot write " + tmp;
+            message += ": ";
+            message += why;
+            return Fail(ErrorCode::kUnavailable, std::move(message), "io.write");
         }
         done += static_cast<std::size_t>(n);
     }

@@ -34,7 +34,9 @@ std::string MaskDigitRuns(std::string_view text) {
             }
         }
         if (digits == 12 || digits == 13) {
-            for (std::size_t k = i; k < j; ++k) out.push_back(IsDigit(text[k]) ? '*' : text[k]);
+            for (std::size_t k = i; k < j; ++k) {
+                out.push_back(IsDigit(text[k]) ? '*' : text[k]);
+            }
         } else {
             out.append(text.substr(i, j - i));
         }
@@ -60,7 +62,9 @@ std::string MaskPemBlocks(std::string text) {
 std::string MaskSecretPairs(std::string text) {
     static constexpr std::string_view kKeys[] = {"password", "passwd", "secret", "token", "pin"};
     std::string lower = text;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : lower) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
     for (std::string_view key : kKeys) {
         std::size_t pos = 0;
         while ((pos = lower.find(key, pos)) != std::string::npos) {
@@ -71,7 +75,9 @@ std::string MaskSecretPairs(std::string text) {
             }
             if (sep < lower.size() && (lower[sep] == '=' || lower[sep] == ':')) {
                 std::size_t v = sep + 1;
-                while (v < lower.size() && lower[v] == ' ') ++v;
+                while (v < lower.size() && lower[v] == ' ') {
+                    ++v;
+                }
                 std::size_t e = v;
                 while (e < lower.size() && lower[e] != ' ' && lower[e] != '&' && lower[e] != ',' &&
                        lower[e] != ';' && lower[e] != '\n') {
@@ -114,14 +120,18 @@ Logger::Logger(std::ostream& out, LogLevel min_level, ClockPtr clock)
     : out_(out), min_level_(min_level), clock_(std::move(clock)) {}
 
 void Logger::Log(LogLevel level, std::string_view message) {
-    if (level < min_level_) return;
+    if (level < min_level_) {
+        return;
+    }
     std::string line = FormatIsoUtc(clock_->Now());
     line += ' ';
     line += LevelName(level);
     line += ' ';
     std::string clean = RedactSecrets(message);
     for (char& c : clean) {
-        if (c == '\n' || c == '\r') c = ' ';  // one event, one line
+        if (c == '\n' || c == '\r') {
+            c = ' ';  // one event, one line
+        }
     }
     line += clean;
     line += '\n';

@@ -32,7 +32,9 @@ LibraryRuntime::LibraryRuntime() {
     // libzip converts every entry's DOS time with mktime()/localtime(); without TZ, glibc
     // stat()s /etc/localtime on each call (measured: 12% of package signing). todoke works in
     // Japan time, as e-Gov does, so a fixed POSIX zone is both right and free.
-    if (std::getenv("TZ") == nullptr) setenv("TZ", "JST-9", 0);
+    if (std::getenv("TZ") == nullptr) {
+        setenv("TZ", "JST-9", 0);
+    }
     tzset();
     xmlInitParser();
     xmlSetExternalEntityLoader(RefuseExternalEntity);

@@ -29,8 +29,12 @@ std::string LibzipError(zip_error_t* err) {
 // Checks one entry name (already UTF-8) against the rules in zip.hpp.
 Result<void> CheckEntryName(const std::string& name, const ZipLimits& limits) {
     const std::string shown = "entry \"" + name + "\"";
-    if (name.empty()) return ZipFail("entry_name", "an entry has an empty name");
-    if (name.front() == '/') return ZipFail("entry_name", shown + " is an absolute path");
+    if (name.empty()) {
+        return ZipFail("entry_name", "an entry has an empty name");
+    }
+    if (name.front() == '/') {
+        return ZipFail("entry_name", shown + " is an absolute path");
+    }
     if (name.size() >= 2 && name[1] == ':') {
         return ZipFail("entry_name", shown + " starts with a drive letter");
     }
@@ -40,15 +44,21 @@ Result<void> CheckEntryName(const std::string& name, const ZipLimits& limits) {
     const std::size_t end = is_dir ? name.size() - 1 : name.size();
     while (start <= end) {
         std::size_t slash = name.find('/', start);
-        if (slash == std::string::npos || slash > end) slash = end;
+        if (slash == std::string::npos || slash > end) {
+            slash = end;
+        }
         const std::string_view part(name.data() + start, slash - start);
-        if (part.empty()) return ZipFail("entry_name", shown + " has an empty path component");
+        if (part.empty()) {
+            return ZipFail("entry_name", shown + " has an empty path component");
+        }
         if (part == "." || part == "..") {
             return ZipFail("entry_name", shown + " contains a \".\" or \"..\" component");
         }
         ++depth;
         start = slash + 1;
-        if (slash == end) break;
+        if (slash == end) {
+            break;
+        }
     }
     if (depth > limits.max_depth) {
         return ZipFail("entry_name", shown + " is " + std::to_string(depth) +
@@ -57,7 +67,9 @@ Result<void> CheckEntryName(const std::string& name, const ZipLimits& limits) {
     }
     for (char c : name) {
         const auto u = static_cast<unsigned char>(c);
-        if (c == '\\') return ZipFail("entry_name", shown + " contains a backslash");
+        if (c == '\\') {
+            return ZipFail("entry_name", shown + " contains a backslash");
+        }
         if (u < 0x20 || u == 0x7F) {
             return ZipFail("entry_name", "an entry name contains a control character");
         }
@@ -66,22 +78,30 @@ Result<void> CheckEntryName(const std::string& name, const ZipLimits& limits) {
 }
 
 std::string AsciiLower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : s) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
     return s;
 }
 
 bool IsAscii(std::string_view s) {
     for (char c : s) {
-        if (static_cast<unsigned char>(c) >= 0x80) return false;
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            return false;
+        }
     }
     return true;
 }
 
 Result<std::string> DecodeEntryName(zip_t* za, zip_uint64_t index) {
     const char* raw = zip_get_name(za, index, ZIP_FL_ENC_RAW);
-    if (raw == nullptr) return ZipFail("malformed", "an entry has no readable name");
+    if (raw == nullptr) {
+        return ZipFail("malformed", "an entry has no readable name");
+    }
     std::string raw_name(raw);
-    if (IsAscii(raw_name)) return raw_name;
+    if (IsAscii(raw_name)) {
+        return raw_name;
+    }
     // With the UTF-8 flag set, the strict reading returns the raw bytes unchanged; without it,
     // libzip would read CP437, so a difference means "no flag" and the bytes are CP932.
     const char* strict = zip_get_name(za, index, ZIP_FL_ENC_STRICT);
@@ -92,7 +112,9 @@ Result<std::string> DecodeEntryName(zip_t* za, zip_uint64_t index) {
         return raw_name;
     }
     auto decoded = Cp932ToUtf8(raw_name);
-    if (!decoded) return ZipFail("entry_name", "an entry name is neither UTF-8 nor CP932");
+    if (!decoded) {
+        return ZipFail("entry_name", "an entry name is neither UTF-8 nor CP932");
+    }
     return decoded;
 }
 
@@ -110,7 +132,9 @@ Result<std::string> DrainSource(zip_source_t* src) {
             zip_source_close(src);
             return Fail(ErrorCode::kInternal, "cannot read the written ZIP back");
         }
-        if (n == 0) break;
+        if (n == 0) {
+            break;
+        }
         out.append(buf, static_cast<std::size_t>(n));
     }
     zip_source_close(src);
@@ -188,14 +212,18 @@ Result<ZipReader> ZipReader::Open(std::string_view zip_bytes, const ZipLimits& l
     zip_error_t err;
     zip_error_init(&err);
     zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &err);
-    if (src == nullptr) return ZipFail("malformed", "cannot read ZIP: " + LibzipError(&err));
+    if (src == nullptr) {
+        return ZipFail("malformed", "cannot read ZIP: " + LibzipError(&err));
+    }
     ZipHandle za(zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err));
     if (!za) {
         zip_source_free(src);  // still ours when the open failed
         // libzip's consistency check refuses a repeated name with "file already exists".
         const bool duplicate = zip_error_code_zip(&err) == ZIP_ER_EXISTS;
         std::string why = LibzipError(&err);
-        if (duplicate) return ZipFail("duplicate_name", "an entry name appears more than once");
+        if (duplicate) {
+            return ZipFail("duplicate_name", "an entry name appears more than once");
+        }
         return ZipFail("malformed", "not a readable ZIP archive: " + why);
     }
     zip_error_fini(&err);
@@ -203,7 +231,9 @@ Result<ZipReader> ZipReader::Open(std::string_view zip_bytes, const ZipLimits& l
     impl->archive = std::move(za);
     zip_t* a = impl->archive.get();
     const zip_int64_t count = zip_get_num_entries(a, 0);
-    if (count < 0) return ZipFail("malformed", "cannot count ZIP entries");
+    if (count < 0) {
+        return ZipFail("malformed", "cannot count ZIP entries");
+    }
     if (static_cast<std::uint64_t>(count) > limits.max_entries) {
         return ZipFail("too_many_entries", "the archive has " + std::to_string(count) +
                                                " entries; at most " +
@@ -273,7 +303,9 @@ Result<std::string> ZipReader::Read(std::string_view name) {
     }
     const ZipEntryInfo* info = nullptr;
     for (const auto& e : impl_->entries) {
-        if (e.name == name) info = &e;
+        if (e.name == name) {
+            info = &e;
+        }
     }
     ZipFileHandle f(zip_fopen_index(impl_->archive.get(), it->second, 0));
     if (!f) {
@@ -300,7 +332,9 @@ Result<std::string> WriteZip(const std::vector<ZipWriteEntry>& entries) {
     zip_error_t err;
     zip_error_init(&err);
     zip_source_t* src = zip_source_buffer_create(nullptr, 0, 0, &err);
-    if (src == nullptr) return Fail(ErrorCode::kInternal, "zip buffer: " + LibzipError(&err));
+    if (src == nullptr) {
+        return Fail(ErrorCode::kInternal, "zip buffer: " + LibzipError(&err));
+    }
     ZipHandle za(zip_open_from_source(src, ZIP_TRUNCATE, &err));
     if (!za) {
         zip_source_free(src);
@@ -322,7 +356,9 @@ Result<std::string> ReplaceZipEntries(std::string_view zip_bytes,
     zip_error_t err;
     zip_error_init(&err);
     zip_source_t* src = zip_source_buffer_create(zip_bytes.data(), zip_bytes.size(), 0, &err);
-    if (src == nullptr) return Fail(ErrorCode::kInternal, "zip buffer: " + LibzipError(&err));
+    if (src == nullptr) {
+        return Fail(ErrorCode::kInternal, "zip buffer: " + LibzipError(&err));
+    }
     ZipHandle za(zip_open_from_source(src, 0, &err));
     if (!za) {
         zip_source_free(src);
@@ -339,7 +375,9 @@ Result<std::string> ReplaceZipEntries(std::string_view zip_bytes,
         zip_source_t* data = zip_source_buffer(za.get(), r.data.data(), r.data.size(), 0);
         if (data == nullptr ||
             zip_file_replace(za.get(), static_cast<zip_uint64_t>(idx), data, 0) < 0) {
-            if (data != nullptr) zip_source_free(data);
+            if (data != nullptr) {
+                zip_source_free(data);
+            }
             zip_source_free(src);
             return Fail(ErrorCode::kInternal,
                         "cannot replace " + r.name + ": " + zip_strerror(za.get()));

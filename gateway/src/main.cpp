@@ -8,7 +8,9 @@
 #include "cli/exit_status.hpp"
 #include "todoke/common/runtime.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Main(int argc, char** argv) {
     todoke::LibraryRuntime runtime;
     CLI::App app{"todoke (届): electronic filing gateway for e-Gov and Mynaportal"};
     app.require_subcommand(1);
@@ -25,6 +27,21 @@ int main(int argc, char** argv) {
     }
     for (const auto* sub : app.get_subcommands()) {
         return commands.at(sub->get_name())();
+    }
+    return todoke::gateway::kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // No exception is expected to get here (modules return Result); if a library throws
+    // anyway, say so instead of terminating without a word.
+    try {
+        return Main(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "todoke: internal error: " << e.what() << "\n";
+    } catch (...) {
+        std::cerr << "todoke: internal error\n";
     }
     return todoke::gateway::kExitUsage;
 }

@@ -21,7 +21,9 @@ Unexpected KouseiFail(std::string_view check, const std::string& message) {
 
 std::vector<std::string> SignatureIds(const ApplicantSignOptions& options, std::size_t count,
                                       TimePoint now) {
-    if (!options.signature_ids.empty()) return options.signature_ids;
+    if (!options.signature_ids.empty()) {
+        return options.signature_ids;
+    }
     const std::string stamp = FormatJstCompact(now);
     std::vector<std::string> ids;
     for (std::size_t i = 0; i < count; ++i) {
@@ -49,7 +51,9 @@ Result<std::string> SignKouseiWith(std::string_view kousei_xml, const FileLookup
                         "signature.id");
         }
     }
-    for (const auto& key : keys) TODOKE_RETURN_IF_ERROR(key.CheckUsableAt(now));
+    for (const auto& key : keys) {
+        TODOKE_RETURN_IF_ERROR(key.CheckUsableAt(now));
+    }
 
     TODOKE_ASSIGN_OR_RETURN(XmlDoc doc, ParseUntrusted(kousei_xml, options.xml_limits, what));
     xmlNodePtr root = xmlDocGetRootElement(doc.get());
@@ -92,9 +96,13 @@ Result<std::string> SignKouseiWith(std::string_view kousei_xml, const FileLookup
          {kC14n10},
          Sha256(canonical)});
     for (xmlNodePtr attr : ElementChildren(kousei)) {
-        if (!IsElement(attr, "", "申請書属性情報")) continue;
+        if (!IsElement(attr, "", "申請書属性情報")) {
+            continue;
+        }
         for (xmlNodePtr item : ElementChildren(attr)) {
-            if (!IsElement(item, "", "申請書ファイル名称")) continue;
+            if (!IsElement(item, "", "申請書ファイル名称")) {
+                continue;
+            }
             auto name = SimpleText(item, what);
             if (!name || !IsPlainFileName(*name)) {
                 return Fail(ErrorCode::kInvalidArgument,
@@ -142,7 +150,9 @@ Result<std::string> SignKousei(std::string_view kousei_xml, const FileMap& folde
                                const ApplicantSignOptions& options) {
     const FileLookup lookup = [&](std::string_view name) -> Result<std::string> {
         const auto it = folder_files.find(name);
-        if (it == folder_files.end()) return Fail(ErrorCode::kNotFound, std::string(name));
+        if (it == folder_files.end()) {
+            return Fail(ErrorCode::kNotFound, std::string(name));
+        }
         return it->second;
     };
     return SignKouseiWith(kousei_xml, lookup, keys, now, options, "kousei.xml");
@@ -163,8 +173,9 @@ Result<SignedPackage> SignApplicationPackage(std::string_view zip_bytes,
                             "{proc_id}/ folder",
                         "package.layout");
         }
-        if (e.name.substr(slash + 1) == "kousei.xml")
+        if (e.name.substr(slash + 1) == "kousei.xml") {
             out.folders.push_back(e.name.substr(0, slash + 1));
+        }
     }
     if (out.folders.empty()) {
         return Fail(ErrorCode::kInvalidArgument,

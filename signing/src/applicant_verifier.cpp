@@ -34,7 +34,9 @@ class FolderFiles {
         : reader_(reader), folder_(std::move(folder)) {}
 
     Result<const std::string*> Get(const std::string& name, std::string_view where) {
-        if (auto it = cache_.find(name); it != cache_.end()) return &it->second;
+        if (auto it = cache_.find(name); it != cache_.end()) {
+            return &it->second;
+        }
         if (!reader_.Contains(folder_ + name)) {
             return SigFail("reference_uri", where,
                            "names \"" + name + "\", which is not a file of the folder " + folder_);
@@ -44,7 +46,9 @@ class FolderFiles {
     }
     FileMap Take(const std::set<std::string>& names) {
         FileMap out;
-        for (const auto& n : names) out.emplace(n, std::move(cache_[n]));
+        for (const auto& n : names) {
+            out.emplace(n, std::move(cache_[n]));
+        }
         return out;
     }
 
@@ -62,22 +66,30 @@ Result<ApplicationReport> VerifyApplication(ZipReader& reader, const std::string
     TODOKE_ASSIGN_OR_RETURN(XmlDoc doc, ParseUntrusted(bytes, options.xml_limits, what));
     xmlNodePtr root = xmlDocGetRootElement(doc.get());
     const IdPolicy policy = [root](xmlNodePtr element, std::string_view attribute) {
-        if (element->parent == root && attribute == "ID") return IsElement(element, "", kKousei);
+        if (element->parent == root && attribute == "ID") {
+            return IsElement(element, "", kKousei);
+        }
         return attribute == "Id" && IsElement(element, kDsigNs, "Signature") &&
                element->parent != nullptr && element->parent->parent == root &&
                IsElement(element->parent, "", "署名情報");
     };
     TODOKE_RETURN_IF_ERROR(PreWalk(doc.get(), options.xml_limits, policy, what));
-    if (!IsElement(root, "", "DataRoot")) return LayoutFail(what + ": the root is not <DataRoot>");
+    if (!IsElement(root, "", "DataRoot")) {
+        return LayoutFail(what + ": the root is not <DataRoot>");
+    }
 
     xmlNodePtr kousei = nullptr;
     xmlNodePtr sig_info = nullptr;
     for (xmlNodePtr child : ElementChildren(root)) {
         if (IsElement(child, "", kKousei)) {
-            if (kousei != nullptr) return LayoutFail(what + ": more than one <構成情報>");
+            if (kousei != nullptr) {
+                return LayoutFail(what + ": more than one <構成情報>");
+            }
             kousei = child;
         } else if (IsElement(child, "", "署名情報")) {
-            if (sig_info != nullptr) return LayoutFail(what + ": more than one <署名情報>");
+            if (sig_info != nullptr) {
+                return LayoutFail(what + ": more than one <署名情報>");
+            }
             if (kousei == nullptr) {
                 return Fail(ErrorCode::kInvalidArgument,
                             what + ": <署名情報> must follow <構成情報>", "signature.placement");
@@ -123,7 +135,9 @@ Result<ApplicationReport> VerifyApplication(ZipReader& reader, const std::string
                                                          options.signature_limits, where));
         std::size_t same_document = 0;
         for (const auto& ref : sig.references) {
-            if (!ref.same_document) continue;
+            if (!ref.same_document) {
+                continue;
+            }
             ++same_document;
             if (ref.target != kKousei) {
                 return SigFail("reference_uri", where,
@@ -177,22 +191,30 @@ Result<ApplicationReport> VerifyApplication(ZipReader& reader, const std::string
         } else {
             std::set<std::string> both;
             for (const auto& n : covered) {
-                if (covered_by_all.contains(n)) both.insert(n);
+                if (covered_by_all.contains(n)) {
+                    both.insert(n);
+                }
             }
             covered_by_all = std::move(both);
         }
         SignatureReport sr;
         sr.id = sig.id;
         sr.signer = std::move(signer);
-        for (const auto& ref : sig.references) sr.references.push_back(ref.uri);
+        for (const auto& ref : sig.references) {
+            sr.references.push_back(ref.uri);
+        }
         report.signatures.push_back(std::move(sr));
     }
 
     // Only now, from the verified <構成情報>: every form it lists must be signed by everyone.
     for (xmlNodePtr attr : ElementChildren(kousei)) {
-        if (!IsElement(attr, "", "申請書属性情報")) continue;
+        if (!IsElement(attr, "", "申請書属性情報")) {
+            continue;
+        }
         for (xmlNodePtr item : ElementChildren(attr)) {
-            if (!IsElement(item, "", "申請書ファイル名称")) continue;
+            if (!IsElement(item, "", "申請書ファイル名称")) {
+                continue;
+            }
             auto name = SimpleText(item, what);
             if (!name || !covered_by_all.contains(*name)) {
                 return SigFail("reference_missing", what,
@@ -203,7 +225,9 @@ Result<ApplicationReport> VerifyApplication(ZipReader& reader, const std::string
         }
     }
     for (const auto& e : reader.entries()) {
-        if (e.is_directory || e.name.rfind(folder, 0) != 0) continue;
+        if (e.is_directory || e.name.rfind(folder, 0) != 0) {
+            continue;
+        }
         const std::string name = e.name.substr(folder.size());
         if (name != "kousei.xml" && !covered_by_all.contains(name)) {
             report.unsigned_files.push_back(name);
@@ -226,10 +250,13 @@ Result<PackageReport> VerifyApplicationPackage(std::string_view zip_bytes, const
                               "\" lies at the ZIP root; e-Gov rejects files "
                               "outside the {proc_id}/ folder");
         }
-        if (e.name.substr(slash + 1) == "kousei.xml")
+        if (e.name.substr(slash + 1) == "kousei.xml") {
             folders.push_back(e.name.substr(0, slash + 1));
+        }
     }
-    if (folders.empty()) return LayoutFail("the ZIP has no {proc_id}/kousei.xml");
+    if (folders.empty()) {
+        return LayoutFail("the ZIP has no {proc_id}/kousei.xml");
+    }
     PackageReport report;
     for (const auto& folder : folders) {
         TODOKE_ASSIGN_OR_RETURN(auto app, VerifyApplication(reader, folder, trust, now, options));

@@ -18,7 +18,9 @@ using Bio = CHandle<BIO, &BIO_free>;
 
 TimePoint FromAsn1Time(const ASN1_TIME* t) {
     std::tm tm{};
-    if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return TimePoint{};
+    if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) {
+        return TimePoint{};
+    }
     return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
@@ -50,7 +52,9 @@ std::string OpenSslError() {
     while ((code = ERR_get_error()) != 0) {
         char buf[256];
         ERR_error_string_n(code, buf, sizeof buf);
-        if (!text.empty()) text += "; ";
+        if (!text.empty()) {
+            text += "; ";
+        }
         text += buf;
     }
     return text.empty() ? "unknown OpenSSL error" : text;
@@ -102,7 +106,9 @@ Result<X509Ptr> CertificateFromDer(std::string_view der) {
 std::string CertificateDer(X509* cert) {
     unsigned char* der = nullptr;
     const int len = i2d_X509(cert, &der);
-    if (len <= 0) return {};
+    if (len <= 0) {
+        return {};
+    }
     std::string out(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
     OPENSSL_free(der);
     return out;

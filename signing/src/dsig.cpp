@@ -58,7 +58,9 @@ std::string SignedInfoChildren(const SignatureSpec& spec) {
         out += "<Reference URI=\"" + EscapeAttribute(ref.uri) + "\">";
         if (!ref.transforms.empty()) {
             out += "<Transforms>";
-            for (auto t : ref.transforms) AppendMethod(out, "Transform", t);
+            for (auto t : ref.transforms) {
+                AppendMethod(out, "Transform", t);
+            }
             out += "</Transforms>";
         }
         AppendMethod(out, "DigestMethod", kSha256Uri);
@@ -198,7 +200,9 @@ Result<ParsedReference> ParseReference(xmlNodePtr ref, const Profile& profile,
             });
         if (!allowed) {
             std::string list;
-            for (const auto& t : out.transforms) list += (list.empty() ? "" : ", ") + t;
+            for (const auto& t : out.transforms) {
+                list += (list.empty() ? "" : ", ") + t;
+            }
             return SigFail("transform", rwhere,
                            "transforms [" + list + "] are not allowed by the " +
                                std::string(profile.name) + " profile");
@@ -219,7 +223,9 @@ Unexpected SigFail(std::string_view check, std::string_view where, const std::st
 }
 
 bool IsPlainFileName(std::string_view name) {
-    if (name.empty() || name == "." || name == "..") return false;
+    if (name.empty() || name == "." || name == "..") {
+        return false;
+    }
     for (char c : name) {
         const auto u = static_cast<unsigned char>(c);
         if (c == '/' || c == '\\' || c == ':' || c == '?' || c == '#' || u < 0x20 || u == 0x7F) {
@@ -260,7 +266,9 @@ Result<ParsedSignature> ParseSignature(xmlNodePtr signature, const Profile& prof
         }
     }
     GetAttribute(signature, "Id", out.id);
-    if (!out.id.empty()) where += " (Id=" + out.id + ")";
+    if (!out.id.empty()) {
+        where += " (Id=" + out.id + ")";
+    }
     TODOKE_ASSIGN_OR_RETURN(auto parts, StrictChildren(signature, where));
     if (parts.size() != 3 || NodeName(parts[0]) != "SignedInfo" ||
         NodeName(parts[1]) != "SignatureValue" || NodeName(parts[2]) != "KeyInfo") {
@@ -349,7 +357,9 @@ Result<CertificateInfo> VerifySignatureValue(xmlDocPtr doc, const ParsedSignatur
                                              const TrustStore& trust, const SignatureLimits& limits,
                                              TimePoint now, std::string_view where_in) {
     std::string where(where_in);
-    if (!sig.id.empty()) where += " (Id=" + sig.id + ")";
+    if (!sig.id.empty()) {
+        where += " (Id=" + sig.id + ")";
+    }
     TODOKE_ASSIGN_OR_RETURN(
         std::string canonical,
         CanonicalizeSubtree(doc, sig.signed_info, sig.c14n_method == kC14n10WithComments));
@@ -357,15 +367,21 @@ Result<CertificateInfo> VerifySignatureValue(xmlDocPtr doc, const ParsedSignatur
     std::vector<X509Ptr> certs;
     for (const auto& der : sig.certificates) {
         auto cert = CertificateFromDer(der);
-        if (!cert) return SigFail("key_info", where, "an X509Certificate is not a certificate");
+        if (!cert) {
+            return SigFail("key_info", where, "an X509Certificate is not a certificate");
+        }
         certs.push_back(std::move(*cert));
     }
     X509* signer = nullptr;
     for (const auto& cert : certs) {
         EVP_PKEY* pub = X509_get0_pubkey(cert.get());
-        if (pub == nullptr || EVP_PKEY_base_id(pub) != EVP_PKEY_RSA) continue;
+        if (pub == nullptr || EVP_PKEY_base_id(pub) != EVP_PKEY_RSA) {
+            continue;
+        }
         const auto modulus_bytes = static_cast<std::size_t>(EVP_PKEY_get_size(pub));
-        if (sig.signature_value.size() != modulus_bytes) continue;
+        if (sig.signature_value.size() != modulus_bytes) {
+            continue;
+        }
         if (RsaSha256Verify(pub, canonical, sig.signature_value)) {
             signer = cert.get();
             break;
@@ -385,7 +401,9 @@ Result<CertificateInfo> VerifySignatureValue(xmlDocPtr doc, const ParsedSignatur
     }
     X509Stack untrusted(sk_X509_new_null());
     for (const auto& cert : certs) {
-        if (cert.get() != signer) sk_X509_push(untrusted.get(), cert.get());  // borrowed
+        if (cert.get() != signer) {
+            sk_X509_push(untrusted.get(), cert.get());  // borrowed
+        }
     }
     auto chain = VerifyChain(trust, signer, untrusted.get(), now);
     if (!chain) {
@@ -414,7 +432,9 @@ Result<std::string> SerializeWithSignatures(xmlDocPtr doc, xmlNodePtr container,
     for (xmlNodePtr n = container; n != nullptr && n->type == XML_ELEMENT_NODE; n = n->parent) {
         bool xml_attr = false;
         for (xmlAttrPtr a = n->properties; a != nullptr; a = a->next) {
-            if (a->ns != nullptr) xml_attr = true;
+            if (a->ns != nullptr) {
+                xml_attr = true;
+            }
         }
         if (n->nsDef != nullptr || xml_attr || n->ns != nullptr) {
             return Fail(ErrorCode::kInvalidArgument,
@@ -450,8 +470,12 @@ Result<void> CheckNoStraySignatureElements(xmlDocPtr doc, const std::vector<xmlN
     while (!stack.empty()) {
         xmlNodePtr n = stack.back();
         stack.pop_back();
-        if (n->type != XML_ELEMENT_NODE) continue;
-        if (std::find(signatures.begin(), signatures.end(), n) != signatures.end()) continue;
+        if (n->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        if (std::find(signatures.begin(), signatures.end(), n) != signatures.end()) {
+            continue;
+        }
         if (NodeNs(n) == kDsigNs) {
             return Fail(ErrorCode::kInvalidArgument,
                         std::string(what) + ": <" + std::string(NodeName(n)) +
@@ -459,7 +483,9 @@ Result<void> CheckNoStraySignatureElements(xmlDocPtr doc, const std::vector<xmlN
                             "profile allows for signatures",
                         "signature.placement");
         }
-        for (xmlNodePtr c = n->children; c != nullptr; c = c->next) stack.push_back(c);
+        for (xmlNodePtr c = n->children; c != nullptr; c = c->next) {
+            stack.push_back(c);
+        }
     }
     return Ok();
 }
@@ -476,7 +502,9 @@ Result<void> CheckNoCommentsIn(xmlNodePtr signed_element, std::string_view what)
                             "does not cover",
                         "xml.comment_in_signed");
         }
-        for (xmlNodePtr c = n->children; c != nullptr; c = c->next) stack.push_back(c);
+        for (xmlNodePtr c = n->children; c != nullptr; c = c->next) {
+            stack.push_back(c);
+        }
     }
     return Ok();
 }

@@ -142,7 +142,9 @@ Result<std::string> ReadPasswordFromEnv(const std::string& name) {
 Result<std::string> ReadPasswordFromFile(const std::filesystem::path& path) {
     TODOKE_ASSIGN_OR_RETURN(std::string text, ReadFileBytes(path, "password file"));
     const std::size_t eol = text.find_first_of("\r\n");
-    if (eol != std::string::npos) text.resize(eol);
+    if (eol != std::string::npos) {
+        text.resize(eol);
+    }
     return text;
 }
 

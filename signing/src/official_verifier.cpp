@@ -26,15 +26,21 @@ const Profile& OfficialProfile() {
 }
 
 bool EndsWithXml(const std::string& name) {
-    if (name.size() < 4) return false;
+    if (name.size() < 4) {
+        return false;
+    }
     std::string ext = name.substr(name.size() - 4);
-    for (char& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    for (char& c : ext) {
+        c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
     return ext == ".xml";
 }
 
 bool HasSignatureChild(xmlNodePtr root) {
     for (xmlNodePtr c : ElementChildren(root)) {
-        if (IsElement(c, kDsigNs, "Signature")) return true;
+        if (IsElement(c, kDsigNs, "Signature")) {
+            return true;
+        }
     }
     return false;
 }
@@ -50,7 +56,9 @@ Result<OfficialReport> VerifyOfficialDocument(std::string_view zip_bytes, const 
     std::string kagami_name;
     XmlDoc doc;
     for (const auto& e : reader.entries()) {
-        if (e.is_directory || !EndsWithXml(e.name)) continue;
+        if (e.is_directory || !EndsWithXml(e.name)) {
+            continue;
+        }
         TODOKE_ASSIGN_OR_RETURN(std::string bytes, reader.Read(e.name));
         if (bytes.find("<DOC") == std::string::npos ||
             bytes.find(std::string(kDsigNs)) == std::string::npos) {
@@ -59,7 +67,9 @@ Result<OfficialReport> VerifyOfficialDocument(std::string_view zip_bytes, const 
         TODOKE_ASSIGN_OR_RETURN(XmlDoc candidate,
                                 ParseUntrusted(bytes, options.xml_limits, e.name));
         xmlNodePtr root = xmlDocGetRootElement(candidate.get());
-        if (!IsElement(root, "", "DOC") || !HasSignatureChild(root)) continue;
+        if (!IsElement(root, "", "DOC") || !HasSignatureChild(root)) {
+            continue;
+        }
         if (doc) {
             return Fail(
                 ErrorCode::kInvalidArgument,
@@ -80,8 +90,12 @@ Result<OfficialReport> VerifyOfficialDocument(std::string_view zip_bytes, const 
 
     xmlNodePtr root = xmlDocGetRootElement(doc.get());
     const IdPolicy policy = [root](xmlNodePtr element, std::string_view attribute) {
-        if (element->parent != root) return false;
-        if (attribute == "ID") return IsElement(element, "", "BODY");
+        if (element->parent != root) {
+            return false;
+        }
+        if (attribute == "ID") {
+            return IsElement(element, "", "BODY");
+        }
         return attribute == "Id" && IsElement(element, kDsigNs, "Signature");
     };
     TODOKE_RETURN_IF_ERROR(PreWalk(doc.get(), options.xml_limits, policy, what));
@@ -119,7 +133,9 @@ Result<OfficialReport> VerifyOfficialDocument(std::string_view zip_bytes, const 
                                                      options.signature_limits, where));
     std::size_t same_document = 0;
     for (const auto& ref : sig.references) {
-        if (!ref.same_document) continue;
+        if (!ref.same_document) {
+            continue;
+        }
         ++same_document;
         if (ref.target != "DOCBODY") {
             return SigFail("reference_uri", where,
@@ -163,9 +179,13 @@ Result<OfficialReport> VerifyOfficialDocument(std::string_view zip_bytes, const 
     }
     report.signature.id = sig.id;
     report.signature.signer = std::move(signer);
-    for (const auto& ref : sig.references) report.signature.references.push_back(ref.uri);
+    for (const auto& ref : sig.references) {
+        report.signature.references.push_back(ref.uri);
+    }
     for (const auto& e : reader.entries()) {
-        if (e.is_directory || e.name == kagami_name) continue;
+        if (e.is_directory || e.name == kagami_name) {
+            continue;
+        }
         const bool in_folder = e.name.rfind(folder, 0) == 0;
         if (!in_folder || !files.contains(e.name.substr(folder.size()))) {
             report.unsigned_files.push_back(e.name);

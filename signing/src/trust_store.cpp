@@ -19,7 +19,9 @@ const std::vector<CertificateInfo>& TrustStore::anchors() const { return impl_->
 Result<TrustStore> TrustStore::FromPemFiles(const std::vector<std::filesystem::path>& files) {
     auto impl = std::make_shared<Impl>();
     impl->store.reset(X509_STORE_new());
-    if (!impl->store) return Fail(ErrorCode::kInternal, "cannot create an X509 store");
+    if (!impl->store) {
+        return Fail(ErrorCode::kInternal, "cannot create an X509 store");
+    }
     for (const auto& path : files) {
         TODOKE_ASSIGN_OR_RETURN(const std::string pem, ReadFileBytes(path, "trust anchor file"));
         Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
@@ -55,7 +57,9 @@ Result<void> VerifyChain(const TrustStore& trust, X509* leaf, STACK_OF(X509) * u
     X509_STORE_CTX_set_time(ctx.get(), 0, std::chrono::system_clock::to_time_t(now));
     const int ok = X509_verify_cert(ctx.get());
     ERR_clear_error();
-    if (ok == 1) return Ok();
+    if (ok == 1) {
+        return Ok();
+    }
     const int err = X509_STORE_CTX_get_error(ctx.get());
     const int depth = X509_STORE_CTX_get_error_depth(ctx.get());
     const std::string where = depth == 0 ? "the signer certificate"

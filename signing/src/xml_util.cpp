@@ -22,24 +22,36 @@ Unexpected XmlFail(std::string_view check, std::string_view what, const std::str
 std::string AsciiLower(std::string_view s) {
     std::string out(s);
     for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
     }
     return out;
 }
 
 // The encoding named in the XML declaration, or "" when there is none.
 std::string DeclaredEncoding(std::string_view bytes) {
-    if (bytes.substr(0, 5) != "<?xml") return {};
+    if (bytes.substr(0, 5) != "<?xml") {
+        return {};
+    }
     const std::size_t end = bytes.find("?>");
-    if (end == std::string_view::npos) return {};
+    if (end == std::string_view::npos) {
+        return {};
+    }
     const std::string_view decl = bytes.substr(0, end);
     const std::size_t pos = decl.find("encoding");
-    if (pos == std::string_view::npos) return {};
+    if (pos == std::string_view::npos) {
+        return {};
+    }
     std::size_t q = decl.find_first_of("\"'", pos);
-    if (q == std::string_view::npos) return "?";
+    if (q == std::string_view::npos) {
+        return "?";
+    }
     const char quote = decl[q];
     const std::size_t close = decl.find(quote, q + 1);
-    if (close == std::string_view::npos) return "?";
+    if (close == std::string_view::npos) {
+        return "?";
+    }
     return std::string(decl.substr(q + 1, close - q - 1));
 }
 
@@ -53,7 +65,9 @@ int VisibleInSubtree(void* apex, xmlNodePtr node, xmlNodePtr parent) {
     // is `parent`. Attributes share xmlNode's layout up to `parent`.
     const xmlNode* n = node->type == XML_NAMESPACE_DECL ? parent : node;
     for (; n != nullptr; n = n->parent) {
-        if (n == apex) return 1;
+        if (n == apex) {
+            return 1;
+        }
     }
     return 0;
 }
@@ -82,7 +96,9 @@ Result<XmlDoc> ParseUntrusted(std::string_view bytes, const XmlLimits& limits,
         return XmlFail("encoding", what, "UTF-16/UTF-32 documents are not accepted; use UTF-8");
     }
     std::string_view body = bytes;
-    if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+    if (body.substr(0, 3) == "\xEF\xBB\xBF") {
+        body.remove_prefix(3);
+    }
     const std::string declared = AsciiLower(DeclaredEncoding(body));
     if (!declared.empty() && declared != "utf-8" && declared != "utf8") {
         return XmlFail("encoding", what,
@@ -90,14 +106,18 @@ Result<XmlDoc> ParseUntrusted(std::string_view bytes, const XmlLimits& limits,
                            "\"; only UTF-8 is "
                            "accepted");
     }
-    if (!IsValidUtf8(body)) return XmlFail("encoding", what, "the bytes are not valid UTF-8");
+    if (!IsValidUtf8(body)) {
+        return XmlFail("encoding", what, "the bytes are not valid UTF-8");
+    }
     // A DOCTYPE can only bring danger (entities, external subsets) and e-Gov documents have none.
     if (body.find("<!DOCTYPE") != std::string_view::npos ||
         body.find("<!ENTITY") != std::string_view::npos) {
         return XmlFail("doctype", what, "a DOCTYPE or entity declaration is not accepted");
     }
     ParserCtxt ctxt(xmlNewParserCtxt());
-    if (!ctxt) return Fail(ErrorCode::kInternal, "libxml2: cannot create a parser context");
+    if (!ctxt) {
+        return Fail(ErrorCode::kInternal, "libxml2: cannot create a parser context");
+    }
     // No NOENT (it would substitute entities), no DTDLOAD/DTDATTR/DTDVALID, no XINCLUDE, no
     // HUGE, no RECOVER. NONET plus the refusing entity loader of LibraryRuntime keep libxml2
     // off files and the network.
@@ -109,7 +129,9 @@ Result<XmlDoc> ParseUntrusted(std::string_view bytes, const XmlLimits& limits,
         std::string msg = "not well-formed XML";
         if (err != nullptr && err->message != nullptr) {
             std::string lib = err->message;
-            while (!lib.empty() && (lib.back() == '\n' || lib.back() == ' ')) lib.pop_back();
+            while (!lib.empty() && (lib.back() == '\n' || lib.back() == ' ')) {
+                lib.pop_back();
+            }
             msg += " (line " + std::to_string(err->line) + ": " + lib + ")";
         }
         return XmlFail("malformed", what, msg);
@@ -125,7 +147,9 @@ Result<void> PreWalk(xmlDocPtr doc, const XmlLimits& limits, const IdPolicy& pol
     std::unordered_set<std::string> ids;
     std::uint64_t nodes = 0;
     xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (root == nullptr) return XmlFail("malformed", what, "the document has no root element");
+    if (root == nullptr) {
+        return XmlFail("malformed", what, "the document has no root element");
+    }
     // Iterative depth-first walk; depth counts elements from the root (1).
     xmlNodePtr node = root;
     std::uint64_t depth = 1;
@@ -155,7 +179,9 @@ Result<void> PreWalk(xmlDocPtr doc, const XmlLimits& limits, const IdPolicy& pol
                         return XmlFail("too_large", what,
                                        "more than " + std::to_string(limits.max_nodes) + " nodes");
                     }
-                    if (!IsIdAttribute(a)) continue;
+                    if (!IsIdAttribute(a)) {
+                        continue;
+                    }
                     const std::string_view attr = reinterpret_cast<const char*>(a->name);
                     if (!policy(node, attr)) {
                         return XmlFail("unexpected_id", what,
@@ -188,7 +214,9 @@ Result<void> PreWalk(xmlDocPtr doc, const XmlLimits& limits, const IdPolicy& pol
                 node = nullptr;
             }
         }
-        if (node != nullptr) node = node->next;
+        if (node != nullptr) {
+            node = node->next;
+        }
     }
     return Ok();
 }
@@ -211,15 +239,21 @@ bool IsElement(const xmlNode* node, std::string_view ns, std::string_view local_
 std::vector<xmlNodePtr> ElementChildren(xmlNodePtr node) {
     std::vector<xmlNodePtr> out;
     for (xmlNodePtr c = node->children; c != nullptr; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE) out.push_back(c);
+        if (c->type == XML_ELEMENT_NODE) {
+            out.push_back(c);
+        }
     }
     return out;
 }
 
 bool HasOnlyElementChildren(xmlNodePtr node) {
     for (xmlNodePtr c = node->children; c != nullptr; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE) continue;
-        if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c)) continue;
+        if (c->type == XML_ELEMENT_NODE) {
+            continue;
+        }
+        if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c)) {
+            continue;
+        }
         return false;
     }
     return true;
@@ -227,7 +261,9 @@ bool HasOnlyElementChildren(xmlNodePtr node) {
 
 bool IsEmptyElement(xmlNodePtr node) {
     for (xmlNodePtr c = node->children; c != nullptr; c = c->next) {
-        if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c)) continue;
+        if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c)) {
+            continue;
+        }
         return false;
     }
     return true;
@@ -261,18 +297,24 @@ bool GetAttribute(xmlNodePtr node, std::string_view name, std::string& value) {
 
 std::size_t AttributeCount(xmlNodePtr node) {
     std::size_t n = 0;
-    for (xmlAttrPtr a = node->properties; a != nullptr; a = a->next) ++n;
+    for (xmlAttrPtr a = node->properties; a != nullptr; a = a->next) {
+        ++n;
+    }
     return n;
 }
 
 Result<std::string> CanonicalizeSubtree(xmlDocPtr doc, xmlNodePtr apex, bool with_comments) {
     std::string out;
     xmlOutputBufferPtr buf = xmlOutputBufferCreateIO(WriteToString, nullptr, &out, nullptr);
-    if (buf == nullptr) return Fail(ErrorCode::kInternal, "libxml2: cannot create a C14N buffer");
+    if (buf == nullptr) {
+        return Fail(ErrorCode::kInternal, "libxml2: cannot create a C14N buffer");
+    }
     const int rc = xmlC14NExecute(doc, VisibleInSubtree, apex, XML_C14N_1_0, nullptr,
                                   with_comments ? 1 : 0, buf);
     xmlOutputBufferClose(buf);  // frees buf
-    if (rc < 0) return Fail(ErrorCode::kInternal, "libxml2: C14N failed");
+    if (rc < 0) {
+        return Fail(ErrorCode::kInternal, "libxml2: C14N failed");
+    }
     return out;
 }
 
@@ -280,7 +322,9 @@ Result<std::string> DumpDocument(xmlDocPtr doc) {
     xmlChar* mem = nullptr;
     int size = 0;
     xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
-    if (mem == nullptr) return Fail(ErrorCode::kInternal, "libxml2: cannot serialise document");
+    if (mem == nullptr) {
+        return Fail(ErrorCode::kInternal, "libxml2: cannot serialise document");
+    }
     std::string out(reinterpret_cast<const char*>(mem), static_cast<std::size_t>(size));
     xmlFree(mem);
     return out;

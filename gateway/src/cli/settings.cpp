@@ -4,7 +4,9 @@ namespace todoke::gateway {
 
 Result<CliSettings> LoadCliSettings(const std::optional<std::string>& path) {
     CliSettings s;
-    if (!path) return s;
+    if (!path) {
+        return s;
+    }
     TODOKE_ASSIGN_OR_RETURN(ConfigNode root, ConfigNode::LoadFile(*path));
     TODOKE_ASSIGN_OR_RETURN(ConfigNode zip, root.Section("zip"));
     TODOKE_RETURN_IF_ERROR(ReadConfig(zip, s.zip));

@@ -46,7 +46,9 @@ Result<std::vector<std::string>> Passwords(const SignArgs& a) {
     for (std::size_t i = 0; i < a.keys.size(); ++i) {
         const std::string& src = sources[sources.size() == 1 ? 0 : i];
         auto pw = env ? signing::ReadPasswordFromEnv(src) : signing::ReadPasswordFromFile(src);
-        if (!pw) return Fail(pw.error());
+        if (!pw) {
+            return Fail(pw.error());
+        }
         out.push_back(std::move(*pw));
     }
     return out;
@@ -63,7 +65,9 @@ Result<std::vector<signing::SigningKey>> LoadKeys(const SignArgs& a, const CliSe
     for (std::size_t i = 0; i < a.keys.size(); ++i) {
         auto key = a.certs.empty() ? signing::LoadPkcs12(a.keys[i], passwords[i])
                                    : signing::LoadPem(a.keys[i], a.certs[i], passwords[i]);
-        if (!key) return Fail(key.error());
+        if (!key) {
+            return Fail(key.error());
+        }
         TODOKE_RETURN_IF_ERROR(key->CheckUsableAt(now));
         const long days = key->DaysUntilExpiry(now);
         if (days < settings.expiry_warning_days) {
@@ -123,7 +127,9 @@ int Run(const SignArgs& a) {
         if (!signed_pkg) {
             std::cerr << "invalid: " << input << ": [" << signed_pkg.error().field << "] "
                       << signed_pkg.error().message << "\n";
-            if (status == kExitOk) status = kExitInvalid;
+            if (status == kExitOk) {
+                status = kExitInvalid;
+            }
             if (json) {
                 report["signed"] = false;
                 report["check"] = signed_pkg.error().field;
@@ -141,7 +147,9 @@ int Run(const SignArgs& a) {
             report["signed"] = true;
             report["output"] = out.string();
             boost::json::array folders;
-            for (const auto& f : signed_pkg->folders) folders.emplace_back(f);
+            for (const auto& f : signed_pkg->folders) {
+                folders.emplace_back(f);
+            }
             report["folders"] = std::move(folders);
             report["signatures"] = keys->size();
             std::cout << boost::json::serialize(report) << "\n";

@@ -22,7 +22,9 @@ struct VerifyArgs {
 
 boost::json::object Describe(const signing::SignatureReport& s) {
     boost::json::array refs;
-    for (const auto& r : s.references) refs.emplace_back(r);
+    for (const auto& r : s.references) {
+        refs.emplace_back(r);
+    }
     return {{"id", s.id},
             {"signer", s.signer.subject},
             {"issuer", s.signer.issuer},
@@ -34,13 +36,17 @@ boost::json::object Describe(const signing::SignatureReport& s) {
 
 boost::json::array Names(const std::vector<std::string>& names) {
     boost::json::array out;
-    for (const auto& n : names) out.emplace_back(n);
+    for (const auto& n : names) {
+        out.emplace_back(n);
+    }
     return out;
 }
 
 boost::json::array Names(const signing::FileMap& files) {
     boost::json::array out;
-    for (const auto& [n, bytes] : files) out.emplace_back(n);
+    for (const auto& [n, bytes] : files) {
+        out.emplace_back(n);
+    }
     return out;
 }
 
@@ -93,14 +99,18 @@ int Run(const VerifyArgs& a) {
                 boost::json::array apps;
                 for (const auto& app : r->applications) {
                     boost::json::array sigs;
-                    for (const auto& s : app.signatures) sigs.push_back(Describe(s));
+                    for (const auto& s : app.signatures) {
+                        sigs.push_back(Describe(s));
+                    }
                     apps.push_back({{"folder", app.folder},
                                     {"signatures", std::move(sigs)},
                                     {"signed_files", Names(app.signed_files)},
                                     {"unsigned_files", Names(app.unsigned_files)}});
                     summary += (summary.empty() ? "" : "; ") + app.folder + " " +
                                std::to_string(app.signatures.size()) + " signature(s) by";
-                    for (const auto& s : app.signatures) summary += " \"" + s.signer.subject + "\"";
+                    for (const auto& s : app.signatures) {
+                        summary += " \"" + s.signer.subject + "\"";
+                    }
                 }
                 report["applications"] = std::move(apps);
             } else {
@@ -113,11 +123,15 @@ int Run(const VerifyArgs& a) {
             report["message"] = outcome.error().message;
             std::cerr << "invalid: " << input << ": [" << outcome.error().field << "] "
                       << outcome.error().message << "\n";
-            if (status == kExitOk) status = kExitInvalid;
+            if (status == kExitOk) {
+                status = kExitInvalid;
+            }
         } else if (!json) {
             std::cout << "valid: " << input << ": " << summary << "\n";
         }
-        if (json) std::cout << boost::json::serialize(report) << "\n";
+        if (json) {
+            std::cout << boost::json::serialize(report) << "\n";
+        }
     }
     return status;
 }

@@ -11,7 +11,9 @@ template <auto Free>
 struct CFree {
     template <class T>
     void operator()(T* p) const noexcept {
-        if (p != nullptr) Free(p);
+        if (p != nullptr) {
+            Free(p);
+        }
     }
 };
 

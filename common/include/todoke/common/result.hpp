@@ -58,11 +58,14 @@ class [[nodiscard]] Result {
 
     Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}         // NOLINT
     Result(Unexpected u) : state_(std::in_place_index<1>, std::move(u.error)) {}  // NOLINT
+    // The constraint excludes Result itself, so copy and move construction are not hidden.
+    // NOLINTBEGIN(bugprone-forwarding-reference-overload)
     template <class U>
     requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
              !std::is_same_v<std::decay_t<U>, Unexpected> &&
              !std::is_same_v<std::decay_t<U>, Result>) Result(U&& value)
         : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}  // NOLINT
+    // NOLINTEND(bugprone-forwarding-reference-overload)
 
     bool has_value() const noexcept { return state_.index() == 0; }
     explicit operator bool() const noexcept { return has_value(); }
@@ -140,18 +143,24 @@ inline Result<void> Ok() { return {}; }
 #define TODOKE_CONCAT(a, b) TODOKE_CONCAT_INNER(a, b)
 
 // Returns the error of a failed Result<void> (or any Result whose value is not needed).
-#define TODOKE_RETURN_IF_ERROR(expr)                                        \
-    do {                                                                    \
-        auto todoke_status_ = (expr);                                       \
-        if (!todoke_status_) return ::todoke::Fail(todoke_status_.error()); \
+#define TODOKE_RETURN_IF_ERROR(expr)                       \
+    do {                                                   \
+        auto todoke_status_ = (expr);                      \
+        if (!todoke_status_) {                             \
+            return ::todoke::Fail(todoke_status_.error()); \
+        }                                                  \
     } while (false)
 
 // `TODOKE_ASSIGN_OR_RETURN(auto x, Call());` declares x from the value or returns the error.
+// `lhs` is a declaration, so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define TODOKE_ASSIGN_OR_RETURN(lhs, expr)                                      \
     auto TODOKE_CONCAT(todoke_result_, __LINE__) = (expr);                      \
-    if (!TODOKE_CONCAT(todoke_result_, __LINE__))                               \
+    if (!TODOKE_CONCAT(todoke_result_, __LINE__)) {                             \
         return ::todoke::Fail(TODOKE_CONCAT(todoke_result_, __LINE__).error()); \
+    }                                                                           \
     lhs = std::move(TODOKE_CONCAT(todoke_result_, __LINE__)).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 // A broken invariant (a bug, never bad input) stops the process with a message.
 #define TODOKE_CHECK(cond, msg)                                                                  \
