@@ -1,12 +1,16 @@
 #include "bench_util.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
 namespace todoke::bench {
 
-Rate Measure(const std::string& name, double seconds, const std::function<bool()>& op) {
+namespace {
+
+double OneRun(const std::string& name, double seconds, const std::function<bool()>& op) {
     using Clock = std::chrono::steady_clock;
     for (int i = 0; i < 20; ++i) {
         if (!op()) {
@@ -27,7 +31,18 @@ Rate Measure(const std::string& name, double seconds, const std::function<bool()
         n += 16;
         elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     } while (elapsed < seconds);
-    return {name, static_cast<double>(n) / elapsed, elapsed * 1e6 / static_cast<double>(n)};
+    return static_cast<double>(n) / elapsed;
+}
+
+}  // namespace
+
+Rate Measure(const std::string& name, double seconds, const std::function<bool()>& op) {
+    // The median of three runs: one disturbed run (another process, a page-cache hiccup)
+    // does not move the result.
+    std::array<double, 3> runs{};
+    for (double& r : runs) r = OneRun(name, seconds / 3, op);
+    std::sort(runs.begin(), runs.end());
+    return {name, runs[1], 1e6 / runs[1]};
 }
 
 double SecondsPerMeasurement(double fallback) {

@@ -14,7 +14,8 @@ struct Rate {
     double micros_per_op = 0;
 };
 
-// Runs `op` repeatedly for at least `seconds` (after a short warm-up) and returns its rate.
+// Runs `op` repeatedly for `seconds` in all (three runs after a short warm-up each) and
+// returns the median rate.
 // `op` returns false on failure, which aborts the benchmark with a message.
 Rate Measure(const std::string& name, double seconds, const std::function<bool()>& op);
 

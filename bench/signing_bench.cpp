@@ -54,7 +54,7 @@ std::string KagamiOf(int bytes) {
 
 int main() {
     LibraryRuntime runtime;
-    const double seconds = bench::SecondsPerMeasurement(2.0);
+    const double seconds = bench::SecondsPerMeasurement(3.0);
     testing::TempDir dir;
     testing::TestPki pki(dir.path());
     auto ca = pki.Issue("ca", {.common_name = "Bench CA", .is_ca = true}, nullptr);
