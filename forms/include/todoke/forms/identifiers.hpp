@@ -1,0 +1,30 @@
+// Identifier rules, forms-and-data.md §7.1–7.5 and §3. Each check returns nullopt when the
+// value is good, or the Violation (its message never repeats the value). Thread-safe.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "todoke/forms/violation.hpp"
+
+namespace todoke::forms {
+
+// 個人番号: 12 digits, the last a check digit (weights 6 5 4 3 2 7 6 5 4 3 2, mod 11).
+std::optional<Violation> CheckMyNumber(std::string_view value);
+// 法人番号: 13 digits, the FIRST a check digit (9 - Σ mod 9 over the last 12, weights 1/2).
+std::optional<Violation> CheckCorporateNumber(std::string_view value);
+// 基礎年金番号: 課所符号 4 digits (not 0000) + 一連番号 6 digits (not 000000); both or neither.
+std::optional<Violation> CheckKisoNenkinNumber(std::string_view office, std::string_view serial);
+// 雇用保険 被保険者番号 / 事業所番号: 4-6-1 digits. The check digit's algorithm is not
+// published, so only the shape is checked.
+std::optional<Violation> CheckKoyoHokenNumber(std::string_view four, std::string_view six,
+                                              std::string_view check_digit);
+// 郵便番号: 7 half-width digits, no hyphen (kousei.xml form).
+std::optional<Violation> CheckPostalCode(std::string_view value);
+// 電話番号 for kousei.xml: half-width digits in 3 hyphen-separated parts (2–5, 1–4, 4–5 digits).
+std::optional<Violation> CheckPhoneNumber(std::string_view value);
+
+// Masks a personal value for an error message: all but the last 4 characters become '*'.
+std::string MaskPersonal(std::string_view value);
+
+}  // namespace todoke::forms

@@ -1,0 +1,225 @@
+#include "todoke/forms/chars.hpp"
+
+#include <iconv.h>
+
+#include <array>
+#include <map>
+
+namespace todoke::forms {
+namespace {
+
+// One iconv descriptor per call: iconv_t is not thread-safe, and opening one costs ~1 µs.
+class Cp932Encoder {
+  public:
+    Cp932Encoder() : cd_(iconv_open("CP932", "UTF-8")) {}
+    ~Cp932Encoder() {
+        if (ok()) iconv_close(cd_);
+    }
+    Cp932Encoder(const Cp932Encoder&) = delete;
+    Cp932Encoder& operator=(const Cp932Encoder&) = delete;
+
+    bool ok() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
+
+    // The CP932 bytes of one UTF-8 character, or empty when CP932 has none.
+    std::string Encode(std::string_view utf8_char) {
+        iconv(cd_, nullptr, nullptr, nullptr, nullptr);  // reset shift state
+        char* in = const_cast<char*>(utf8_char.data());
+        std::size_t in_left = utf8_char.size();
+        std::array<char, 8> out{};
+        char* dst = out.data();
+        std::size_t out_left = out.size();
+        if (iconv(cd_, &in, &in_left, &dst, &out_left) == static_cast<std::size_t>(-1) ||
+            in_left != 0) {
+            return {};
+        }
+        return std::string(out.data(), out.size() - out_left);
+    }
+
+  private:
+    iconv_t cd_;
+};
+
+bool IsJisX0208Row(unsigned code) {
+    return (code >= 0x8140 && code <= 0x84BE) || (code >= 0x889F && code <= 0x9FFC) ||
+           (code >= 0xE040 && code <= 0xEAA4);
+}
+
+// The usual replacements offices use for characters outside JIS X 0208 (forms-and-data.md §7.7:
+// substitute, and attach a note with the real character where it matters).
+const std::map<char32_t, std::string>& Substitutes() {
+    static const std::map<char32_t, std::string> table{
+        {U'髙', "高"},     {U'﨑', "崎"},     {U'德', "徳"},     {U'栁', "柳"},
+        {U'桒', "桑"},     {U'𠮷', "吉"},     {U'鷗', "鴎"},     {U'\uFA10', "塚"},
+        {U'\uF9DC', "隆"}, {U'\uFA19', "神"}, {U'㈱', "（株）"}, {U'㈲', "（有）"},
+        {U'㈹', "（代）"}, {U'㍻', "平成"},   {U'㍼', "昭和"},   {U'㍽', "大正"},
+        {U'㍾', "明治"},   {U'㋿', "令和"},  {U'①', "１"},      {U'②', "２"},
+        {U'③', "３"},      {U'④', "４"},      {U'⑤', "５"},      {U'⑥', "６"},
+        {U'⑦', "７"},      {U'⑧', "８"},      {U'⑨', "９"},      {U'⑩', "１０"},
+        {U'Ⅰ', "Ｉ"},      {U'Ⅱ', "ＩＩ"},    {U'Ⅲ', "ＩＩＩ"},  {U'Ⅳ', "ＩＶ"},
+        {U'Ⅴ', "Ｖ"},      {U'№', "Ｎｏ．"},  {U'℡', "ＴＥＬ"},  {U'㎡', "平方メートル"},
+    };
+    return table;
+}
+
+// Splits UTF-8 into characters; an invalid byte becomes its own "character" with U+FFFD.
+struct Utf8Char {
+    std::string_view bytes;
+    char32_t code_point;
+};
+
+std::vector<Utf8Char> SplitUtf8(std::string_view s) {
+    std::vector<Utf8Char> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = c < 0x80             ? 1
+                        : (c & 0xE0) == 0xC0 ? 2
+                        : (c & 0xF0) == 0xE0 ? 3
+                        : (c & 0xF8) == 0xF0 ? 4
+                                             : 0;
+        char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+        bool valid = n != 0 && i + n <= s.size();
+        for (std::size_t k = 1; valid && k < n; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80) valid = false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if (valid &&
+            ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+             (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))) {
+            valid = false;
+        }
+        if (!valid) {
+            out.push_back({s.substr(i, 1), 0xFFFD});
+            ++i;
+            continue;
+        }
+        out.push_back({s.substr(i, n), cp});
+        i += n;
+    }
+    return out;
+}
+
+std::string Hex(char32_t cp) {
+    static constexpr char kDigits[] = "0123456789ABCDEF";
+    std::string out;
+    for (int shift = cp > 0xFFFF ? 16 : 12; shift >= 0; shift -= 4) {
+        out.push_back(kDigits[(cp >> shift) & 0xF]);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<char32_t> CodePoints(std::string_view utf8) {
+    std::vector<char32_t> out;
+    for (const auto& c : SplitUtf8(utf8)) out.push_back(c.code_point);
+    return out;
+}
+
+bool IsFullWidthKatakana(char32_t c) {
+    return (c >= U'ァ' && c <= U'ヶ') || c == U'ー' || c == U'ヴ' || c == U'\u3000';
+}
+
+bool IsHalfWidthKatakana(char32_t c) { return c >= 0xFF61 && c <= 0xFF9F; }
+
+std::vector<CharProblem> FindNonJisCharacters(std::string_view utf8, HalfWidthKana kana) {
+    std::vector<CharProblem> problems;
+    Cp932Encoder encoder;
+    std::size_t position = 0;
+    for (const auto& ch : SplitUtf8(utf8)) {
+        ++position;
+        bool ok = false;
+        if (ch.code_point != 0xFFFD && encoder.ok()) {
+            const std::string sjis = encoder.Encode(ch.bytes);
+            if (sjis.size() == 1) {
+                const auto b = static_cast<unsigned char>(sjis[0]);
+                ok = (b >= 0x20 && b <= 0x7E) ||
+                     (b >= 0xA1 && b <= 0xDF && kana == HalfWidthKana::kAllowed);
+            } else if (sjis.size() == 2) {
+                const unsigned code = (static_cast<unsigned char>(sjis[0]) << 8) |
+                                      static_cast<unsigned char>(sjis[1]);
+                ok = IsJisX0208Row(code);
+            }
+        }
+        if (ok) continue;
+        CharProblem p;
+        p.position = position;
+        p.character = std::string(ch.bytes);
+        p.code_point = ch.code_point;
+        if (auto it = Substitutes().find(ch.code_point); it != Substitutes().end()) {
+            p.substitute = it->second;
+        }
+        problems.push_back(std::move(p));
+    }
+    return problems;
+}
+
+std::optional<Violation> CheckJisCharacters(std::string_view utf8, HalfWidthKana kana) {
+    const auto problems = FindNonJisCharacters(utf8, kana);
+    if (problems.empty()) return std::nullopt;
+    Violation v;
+    v.rule = "chars.jis_x0208";
+    std::string hints;
+    for (const auto& p : problems) {
+        if (!v.message.empty()) v.message += "; ";
+        const bool half_kana = IsHalfWidthKatakana(p.code_point);
+        const bool control = p.code_point < 0x20 || p.code_point == 0x7F;
+        v.message += "character " + std::to_string(p.position) + " ";
+        if (p.code_point == 0xFFFD) {
+            v.message += "is not valid UTF-8";
+        } else if (control) {
+            v.message += "is a control character (U+" + Hex(p.code_point) + ")";
+        } else {
+            v.message += "'" + p.character + "' (U+" + Hex(p.code_point) + ") " +
+                         (half_kana ? "is half-width katakana, not allowed here"
+                                    : "is not in JIS X 0208/0201");
+        }
+        if (!p.substitute.empty()) {
+            if (!hints.empty()) hints += ", ";
+            hints += "'" + p.character + "' -> '" + p.substitute + "'";
+        }
+    }
+    if (!hints.empty()) {
+        v.hint = "usual substitutes: " + hints +
+                 " (attach a note with the exact character where it matters)";
+    } else {
+        v.hint = "use characters of JIS X 0208 levels 1-2 (e-Gov: 指定可能な文字)";
+    }
+    return v;
+}
+
+Result<std::string> ToShiftJis(std::string_view utf8) {
+    Cp932Encoder encoder;
+    if (!encoder.ok()) return Fail(ErrorCode::kInternal, "iconv has no CP932 converter");
+    std::string out;
+    out.reserve(utf8.size());
+    std::size_t position = 0;
+    for (const auto& ch : SplitUtf8(utf8)) {
+        ++position;
+        const std::string sjis = ch.code_point == 0xFFFD ? std::string() : encoder.Encode(ch.bytes);
+        if (sjis.empty()) {
+            return Fail(ErrorCode::kInvalidArgument,
+                        "character " + std::to_string(position) + " has no Shift_JIS form",
+                        "chars.shift_jis");
+        }
+        out += sjis;
+    }
+    return out;
+}
+
+std::size_t ShiftJisLength(std::string_view utf8) {
+    Cp932Encoder encoder;
+    std::size_t n = 0;
+    for (const auto& ch : SplitUtf8(utf8)) {
+        if (ch.code_point < 0x80) {
+            n += 1;
+            continue;
+        }
+        const std::string sjis = encoder.ok() ? encoder.Encode(ch.bytes) : std::string();
+        n += sjis.empty() ? 2 : sjis.size();
+    }
+    return n;
+}
+
+}  // namespace todoke::forms
