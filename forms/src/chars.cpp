@@ -109,7 +109,76 @@ std::string Hex(char32_t cp) {
     return out;
 }
 
+void AppendUtf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+// Full-width katakana U+30A1 (ァ) .. U+30F6 (ヶ) to half-width, "" where none exists.
+// Voiced (゛) and semi-voiced (゜) forms are the base letter plus ﾞ / ﾟ.
+const std::array<std::string_view, 0x56>& KatakanaTable() {
+    static const std::array<std::string_view, 0x56> table{
+        "ｧ",  "ｱ",  "ｨ",  "ｲ",  "ｩ",  "ｳ",  "ｪ",  "ｴ", "ｫ",  "ｵ",  "ｶ",  "ｶﾞ", "ｷ",  "ｷﾞ", "ｸ",
+        "ｸﾞ", "ｹ",  "ｹﾞ", "ｺ",  "ｺﾞ", "ｻ",  "ｻﾞ", "ｼ", "ｼﾞ", "ｽ",  "ｽﾞ", "ｾ",  "ｾﾞ", "ｿ",  "ｿﾞ",
+        "ﾀ",  "ﾀﾞ", "ﾁ",  "ﾁﾞ", "ｯ",  "ﾂ",  "ﾂﾞ", "ﾃ", "ﾃﾞ", "ﾄ",  "ﾄﾞ", "ﾅ",  "ﾆ",  "ﾇ",  "ﾈ",
+        "ﾉ",  "ﾊ",  "ﾊﾞ", "ﾊﾟ", "ﾋ",  "ﾋﾞ", "ﾋﾟ", "ﾌ", "ﾌﾞ", "ﾌﾟ", "ﾍ",  "ﾍﾞ", "ﾍﾟ", "ﾎ",  "ﾎﾞ",
+        "ﾎﾟ", "ﾏ",  "ﾐ",  "ﾑ",  "ﾒ",  "ﾓ",  "ｬ",  "ﾔ", "ｭ",  "ﾕ",  "ｮ",  "ﾖ",  "ﾗ",  "ﾘ",  "ﾙ",
+        "ﾚ",  "ﾛ",  "ﾜ",  "ﾜ",  "ｲ",  "ｴ",  "ｦ",  "ﾝ", "ｳﾞ", "ｶ",  "ｹ",
+    };
+    return table;
+}
+
 }  // namespace
+
+Result<std::string> ToHalfWidthKana(std::string_view utf8) {
+    std::string out;
+    std::size_t position = 0;
+    for (const auto& ch : SplitUtf8(utf8)) {
+        ++position;
+        char32_t c = ch.code_point;
+        if (c >= U'ぁ' && c <= U'ゖ') c += U'ァ' - U'ぁ';  // hiragana -> katakana
+        if (c >= U'ァ' && c <= U'ヶ') {
+            out += KatakanaTable()[c - U'ァ'];
+        } else if (c == U'ー') {
+            out += "ｰ";
+        } else if (c == U'゛' || c == U'\u3099') {
+            out += "ﾞ";
+        } else if (c == U'゜' || c == U'\u309A') {
+            out += "ﾟ";
+        } else if (c == U'・') {
+            out += "･";
+        } else if (c == U'\u3000') {
+            out += ' ';
+        } else if (c >= 0xFF01 && c <= 0xFF5E) {
+            AppendUtf8(out, c - 0xFF01 + 0x21);  // full-width ASCII
+        } else if (c == U'−' || c == U'‐' || c == U'―') {
+            out += '-';
+        } else if (c < 0x7F && c >= 0x20) {
+            out += static_cast<char>(c);
+        } else if (IsHalfWidthKatakana(c)) {
+            out += ch.bytes;
+        } else {
+            return Fail(ErrorCode::kInvalidArgument,
+                        "character " + std::to_string(position) + " '" + std::string(ch.bytes) +
+                            "' has no half-width kana form",
+                        "chars.kana");
+        }
+    }
+    return out;
+}
 
 std::vector<char32_t> CodePoints(std::string_view utf8) {
     std::vector<char32_t> out;

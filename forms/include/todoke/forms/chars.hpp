@@ -46,6 +46,12 @@ std::size_t ShiftJisLength(std::string_view utf8);
 // Decodes UTF-8 into code points; invalid sequences become U+FFFD.
 std::vector<char32_t> CodePoints(std::string_view utf8);
 
+// Converts what a person types for a 年金機構 CSV kana field into its half-width form:
+// full-width katakana (ガ -> ｶﾞ, voiced marks become their own character), hiragana, the long
+// mark, full-width spaces, digits, letters and hyphen-like signs. Fails (field "chars.kana")
+// naming the first character that has no half-width form (kanji, for instance).
+Result<std::string> ToHalfWidthKana(std::string_view utf8);
+
 bool IsFullWidthKatakana(char32_t c);  // ァ–ヶ, ー, ヴ, and the full-width space U+3000
 bool IsHalfWidthKatakana(char32_t c);  // U+FF61–U+FF9F
 

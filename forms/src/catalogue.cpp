@@ -1,0 +1,162 @@
+// The procedure tables. Sources: forms-and-data.md §2–4, §6 (item orders and rules from the
+// 年金機構 自動チェック tables as transcribed there), egov-api.md §9.
+#include "todoke/forms/catalogue.hpp"
+
+#include "correlation_rules.hpp"
+
+namespace todoke::forms {
+namespace {
+
+// 年金機構 都道府県コード (forms-and-data.md §3.2; not JIS X 0401).
+const std::vector<std::string_view> kNenkinPrefectures{
+    "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "21", "31", "32", "33",
+    "34", "35", "36", "37", "38", "39", "41", "42", "51", "52", "53", "54", "55", "56", "57", "58",
+    "59", "60", "61", "71", "72", "73", "74", "75", "76", "77", "78", "79", "80", "81", "82"};
+
+// The employer (事業所) of every 年金機構 CSV procedure.
+std::vector<FieldSpec> NenkinEmployer() {
+    return {
+        {"employer.name", "事業所名称", FieldKind::kKanji, true, false, 0, 25},
+        {"employer.owner_name", "事業主氏名", FieldKind::kNameKanji, true, false, 0, 12},
+        {"employer.postal_code", "事業所郵便番号", FieldKind::kPostalCode, true},
+        {"employer.address", "事業所所在地", FieldKind::kKanji, true, false, 0, 37},
+        {"employer.phone", "事業所電話番号", FieldKind::kPhone, true},
+        {"employer.corporate_number", "法人番号", FieldKind::kCorporateNumber},
+        {"employer.nenkin.prefecture_code", "都道府県コード", FieldKind::kCode, true, false, 0, 0,
+         0, kNenkinPrefectures},
+        {"employer.nenkin.city_code", "郡市区符号", FieldKind::kDigits, true, false, 2, 2},
+        {"employer.nenkin.office_symbol", "事業所記号", FieldKind::kOfficeSymbol, true},
+        {"employer.nenkin.office_number", "事業所番号", FieldKind::kDigits, true, false, 1, 5},
+    };
+}
+
+Procedure KenpoShutoku() {
+    Procedure p;
+    p.id = "kenpo_shutoku";
+    p.name = "健康保険・厚生年金保険 被保険者資格取得届";
+    p.channel = Channel::kNenkinCsv;
+    // The domain notes know no 16-digit proc_id for this CSV procedure (§2.2: pattern
+    // 49500000204xx000, unconfirmed) and no 総括票 form for it: configure before going live.
+    p.proc_id = "4950000020400000";
+    p.form_id = "495000020415029955";  // the CSV形式届書総括票 of 算定 (§2.2), assumed shared
+    p.form_version = "0001";
+    p.confirmed = false;
+    p.csv_form_code = "2200700";
+    p.employer_fields = NenkinEmployer();
+    p.person_fields = {
+        {"name", "氏名", FieldKind::kNameKanji, true, true, 0, 0, 25},
+        {"name_kana", "氏名カナ", FieldKind::kNameKana, true, true, 0, 0, 25},
+        {"birth_date", "生年月日", FieldKind::kDate, true, true},
+        {"kind", "種別", FieldKind::kCode, true, false, 0, 0, 0, {"1", "2", "3", "5", "6", "7"}},
+        {"acquisition_type",
+         "取得区分",
+         FieldKind::kCode,
+         true,
+         false,
+         0,
+         0,
+         0,
+         {"1", "3", "4", "6", "7"}},
+        {"insured_number", "被保険者整理番号", FieldKind::kDigits, false, false, 1, 6},
+        {"my_number", "個人番号", FieldKind::kMyNumber, false, true},
+        {"no_address_reason",
+         "住民票住所を記載できない理由",
+         FieldKind::kCode,
+         false,
+         false,
+         0,
+         0,
+         0,
+         {"1", "2", "3"}},
+        {"kiso_nenkin_number", "基礎年金番号", FieldKind::kKisoNenkin, false, true},
+        {"acquired_on", "資格取得年月日", FieldKind::kDate, true},
+        {"has_dependents", "被扶養者の有無", FieldKind::kFlag, true},
+        {"pay_currency",
+         "報酬月額(通貨)",
+         FieldKind::kAmount,
+         true,
+         true,
+         0,
+         0,
+         0,
+         {},
+         999'999'999},
+        {"pay_in_kind",
+         "報酬月額(現物)",
+         FieldKind::kAmount,
+         false,
+         true,
+         0,
+         0,
+         0,
+         {},
+         999'999'999},
+        {"over70", "70歳以上被用者該当", FieldKind::kFlag},
+        {"multiple_offices", "二以上事業所勤務者", FieldKind::kFlag},
+        {"short_time", "短時間労働者", FieldKind::kFlag},
+        {"rehired", "退職後の継続再雇用者", FieldKind::kFlag},
+        {"remarks", "備考", FieldKind::kKanji, false, false, 0, 0, 75},
+        {"postal_code", "郵便番号", FieldKind::kPostalCode, false, true},
+        {"address_kana", "住所カナ", FieldKind::kAddressKana, false, true, 0, 0, 75},
+        {"address", "住所", FieldKind::kKanji, false, true, 0, 0, 74},
+        {"certificate_requested", "資格確認書発行要否", FieldKind::kFlag},
+    };
+    // The 34 items of 様式コード 2200700 in order (§4.1).
+    p.csv_columns = {
+        {"様式コード", CsvFormat::kFixed, "", "", "2200700"},
+        {"都道府県コード", CsvFormat::kText, "employer.nenkin.prefecture_code"},
+        {"郡市区符号", CsvFormat::kText, "employer.nenkin.city_code"},
+        {"事業所記号", CsvFormat::kHalfKana, "employer.nenkin.office_symbol"},
+        {"事業所番号", CsvFormat::kText, "employer.nenkin.office_number"},
+        {"被保険者整理番号", CsvFormat::kText, "insured_number"},
+        {"氏名カナ", CsvFormat::kHalfKana, "name_kana"},
+        {"氏名漢字", CsvFormat::kText, "name"},
+        {"生年月日 元号", CsvFormat::kEraCode, "birth_date"},
+        {"生年月日", CsvFormat::kYymmdd, "birth_date"},
+        {"種別", CsvFormat::kText, "kind"},
+        {"取得区分", CsvFormat::kText, "acquisition_type"},
+        {"個人番号", CsvFormat::kText, "my_number"},
+        {"住民票住所を記載できない理由", CsvFormat::kText, "no_address_reason"},
+        {"個人番号情報(備考欄)", CsvFormat::kFixed, "", "", ""},
+        {"基礎年金番号 課所符号", CsvFormat::kKisoOffice, "kiso_nenkin_number"},
+        {"基礎年金番号 一連番号", CsvFormat::kKisoSerial, "kiso_nenkin_number"},
+        {"資格取得年月日 元号", CsvFormat::kEraCode, "acquired_on"},
+        {"資格取得年月日", CsvFormat::kYymmdd, "acquired_on"},
+        {"被扶養者の有無", CsvFormat::kBool01, "has_dependents"},
+        {"報酬月額 通貨", CsvFormat::kAmount7, "pay_currency"},
+        {"報酬月額 現物", CsvFormat::kAmount7, "pay_in_kind"},
+        {"報酬月額 合計", CsvFormat::kSumAmount7, "pay_currency", "pay_in_kind"},
+        {"備考1 70歳以上被用者該当", CsvFormat::kFlag1, "over70"},
+        {"備考2 二以上事業所勤務者", CsvFormat::kFlag1, "multiple_offices"},
+        {"備考3 短時間労働者", CsvFormat::kFlag1, "short_time"},
+        {"備考4 退職後の継続再雇用者", CsvFormat::kFlag1, "rehired"},
+        {"備考欄", CsvFormat::kText, "remarks"},
+        {"郵便番号 親番号", CsvFormat::kPostalHead, "postal_code"},
+        {"郵便番号 子番号", CsvFormat::kPostalTail, "postal_code"},
+        {"住所カナ", CsvFormat::kHalfKana, "address_kana"},
+        {"住所漢字", CsvFormat::kText, "address"},
+        {"70歳以上被用者届のみ提出", CsvFormat::kFixed, "", "", ""},
+        {"資格確認書発行要否", CsvFormat::kFlag1, "certificate_requested"},
+    };
+    p.rules = {rules::ShutokuMyNumberOrAddress, rules::ShutokuDates, rules::ShutokuPayTotal,
+               rules::NenkinCityCode};
+    return p;
+}
+
+}  // namespace
+
+Catalogue::Catalogue(std::vector<Procedure> procedures) : procedures_(std::move(procedures)) {}
+
+const Catalogue& Catalogue::Default() {
+    static const Catalogue catalogue({KenpoShutoku()});
+    return catalogue;
+}
+
+const Procedure* Catalogue::Find(std::string_view id) const {
+    for (const auto& p : procedures_) {
+        if (p.id == id) return &p;
+    }
+    return nullptr;
+}
+
+}  // namespace todoke::forms

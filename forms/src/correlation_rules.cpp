@@ -1,0 +1,95 @@
+#include "correlation_rules.hpp"
+
+namespace todoke::forms::rules {
+namespace {
+
+std::optional<std::string> Text(const PersonRef& p, std::string_view field) {
+    auto v = GetText(p.person, field);
+    if (v && v->empty()) return std::nullopt;
+    return v;
+}
+
+std::optional<Date> DateOf(const PersonRef& p, std::string_view field) {
+    auto text = Text(p, field);
+    if (!text) return std::nullopt;
+    auto d = ParseIsoDate(*text);
+    return d ? std::optional<Date>(*d) : std::nullopt;  // format errors come from the field rule
+}
+
+void Hit(std::vector<RuleHit>& out, std::string field, std::string rule, std::string message,
+         std::string hint = {}) {
+    out.push_back({std::move(field), {std::move(rule), std::move(message), std::move(hint)}});
+}
+
+}  // namespace
+
+void ShutokuMyNumberOrAddress(const PersonRef& p, Date, std::vector<RuleHit>& out) {
+    if (Text(p, "my_number")) {
+        for (const char* f : {"no_address_reason", "postal_code", "address_kana", "address"}) {
+            if (Text(p, f)) {
+                Hit(out, f, "shutoku.address_with_my_number",
+                    "must be empty when 個人番号 is given (items 14, 15, 29–32)",
+                    "the 年金機構 takes the address from the 個人番号; remove it");
+            }
+        }
+        return;
+    }
+    for (const char* f : {"postal_code", "address_kana"}) {
+        if (!Text(p, f)) {
+            Hit(out, f, "shutoku.address_required",
+                "is required when 個人番号 is not given (items 29–31)",
+                "give 個人番号, or the postal code and address of the 住民票");
+        }
+    }
+}
+
+void ShutokuDates(const PersonRef& p, Date today, std::vector<RuleHit>& out) {
+    const auto birth = DateOf(p, "birth_date");
+    const auto acquired = DateOf(p, "acquired_on");
+    if (birth && *birth > today) {
+        Hit(out, "birth_date", "date.future", "lies in the future");
+    }
+    if (!acquired) return;
+    if (*acquired < Date{1989, 1, 8}) {
+        Hit(out, "acquired_on", "shutoku.era", "must be in 平成 or 令和 (era code 7 or 9)");
+    }
+    if (*acquired > today) {
+        Hit(out, "acquired_on", "date.after_check_date",
+            "lies after the check date " + FormatIsoDate(today));
+    }
+    if (birth && *acquired <= *birth) {
+        Hit(out, "acquired_on", "shutoku.before_birth", "must be after the birth date");
+    }
+    if (birth && GetText(p.person, "over70").value_or("0") == "1" &&
+        *acquired < AddDays(AddYears(*birth, 70), -1)) {
+        Hit(out, "acquired_on", "shutoku.over70",
+            "with 70歳以上被用者該当 it may not be before the day before the 70th birthday");
+    }
+}
+
+void ShutokuPayTotal(const PersonRef& p, Date, std::vector<RuleHit>& out) {
+    const auto currency = Text(p, "pay_currency");
+    const auto in_kind = Text(p, "pay_in_kind");
+    long long total = 0;
+    for (const auto& v : {currency, in_kind}) {
+        if (!v) continue;
+        for (char c : *v) {
+            if (c < '0' || c > '9') return;  // the amount's own rule reports it
+        }
+        total += std::stoll(*v);
+    }
+    if (currency && total < 1000) {
+        Hit(out, "pay_currency", "shutoku.pay_total",
+            "報酬月額 合計 (通貨 + 現物) must be at least 1,000 yen");
+    }
+}
+
+void NenkinCityCode(const PersonRef& p, Date, std::vector<RuleHit>& out) {
+    if (p.index != 0) return;
+    const auto city = GetText(p.record.data, "employer.nenkin.city_code");
+    if (city && (*city == "00" || *city == "99")) {
+        Hit(out, "employer.nenkin.city_code", "nenkin.city_code", "郡市区符号 may not be 00 or 99");
+    }
+}
+
+}  // namespace todoke::forms::rules

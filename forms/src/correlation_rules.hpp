@@ -1,0 +1,19 @@
+// Correlation rules between the fields of one person (and its filing), named in the catalogue.
+#pragma once
+
+#include "todoke/forms/catalogue.hpp"
+
+namespace todoke::forms::rules {
+
+// 取得届: with 個人番号, items 14, 15 and 29–32 (reason, postal code, address) stay empty;
+// without it, 郵便番号 and 住所カナ are required (§4.1).
+void ShutokuMyNumberOrAddress(const PersonRef& p, Date today, std::vector<RuleHit>& out);
+// 取得届: 資格取得年月日 in 平成/令和, not after today, after the birth date; with the 70歳以上
+// flag not before the 70th birthday - 1 day; the birth date not after today.
+void ShutokuDates(const PersonRef& p, Date today, std::vector<RuleHit>& out);
+// 取得届: 合計 = 通貨 + 現物 must be at least 1,000 yen.
+void ShutokuPayTotal(const PersonRef& p, Date today, std::vector<RuleHit>& out);
+// 郡市区符号 not 00/99 (an employer field: reported once, with the first person).
+void NenkinCityCode(const PersonRef& p, Date today, std::vector<RuleHit>& out);
+
+}  // namespace todoke::forms::rules

@@ -1,0 +1,218 @@
+#include "todoke/forms/nenkin_csv.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "todoke/common/encoding.hpp"
+#include "todoke/forms/chars.hpp"
+
+namespace todoke::forms {
+namespace {
+
+constexpr std::string_view kCrlf = "\r\n";
+
+std::string Value(const Record& record, const boost::json::object& person, std::string_view path) {
+    const bool record_level = path.rfind("employer.", 0) == 0 || path.rfind("submitter.", 0) == 0;
+    return GetText(record_level ? record.data : person, path).value_or("");
+}
+
+std::string Amount7(long long yen) {
+    if (yen >= 10'000'000) return "9999999";
+    std::string digits = std::to_string(yen < 0 ? 0 : yen);
+    return std::string(digits.size() < 7 ? 7 - digits.size() : 0, '0') + digits;
+}
+
+Result<long long> AmountOf(const std::string& text) {
+    if (text.empty()) return 0LL;
+    for (char c : text) {
+        if (c < '0' || c > '9') {
+            return Fail(ErrorCode::kInvalidArgument, "not a whole amount", "csv.amount");
+        }
+    }
+    return std::stoll(text);
+}
+
+Result<std::string> Column(const CsvColumn& c, const Record& record,
+                           const boost::json::object& person) {
+    const std::string v = c.format == CsvFormat::kFixed ? "" : Value(record, person, c.path);
+    switch (c.format) {
+        case CsvFormat::kFixed:
+            return std::string(c.fixed);
+        case CsvFormat::kText:
+            return v;
+        case CsvFormat::kHalfKana:
+            return v.empty() ? Result<std::string>(v) : ToHalfWidthKana(v);
+        case CsvFormat::kEraCode:
+        case CsvFormat::kYymmdd: {
+            if (v.empty()) return std::string();
+            TODOKE_ASSIGN_OR_RETURN(Date d, ParseIsoDate(v));
+            TODOKE_ASSIGN_OR_RETURN(Wareki w, ToWareki(d));
+            return c.format == CsvFormat::kEraCode ? std::to_string(NenkinEraCode(w.era))
+                                                   : NenkinYymmdd(w);
+        }
+        case CsvFormat::kAmount7: {
+            TODOKE_ASSIGN_OR_RETURN(long long yen, AmountOf(v));
+            return Amount7(yen);
+        }
+        case CsvFormat::kSumAmount7: {
+            TODOKE_ASSIGN_OR_RETURN(long long a, AmountOf(v));
+            TODOKE_ASSIGN_OR_RETURN(long long b, AmountOf(Value(record, person, c.path2)));
+            return Amount7(a + b);
+        }
+        case CsvFormat::kFlag1:
+            return std::string(v == "1" ? "1" : "");
+        case CsvFormat::kBool01:
+            return std::string(v == "1" ? "1" : "0");
+        case CsvFormat::kKisoOffice:
+        case CsvFormat::kKisoSerial: {
+            const auto dash = v.find('-');
+            if (dash == std::string::npos) return std::string();
+            return c.format == CsvFormat::kKisoOffice ? v.substr(0, dash) : v.substr(dash + 1);
+        }
+        case CsvFormat::kPostalHead:
+            return v.size() == 7 ? v.substr(0, 3) : std::string();
+        case CsvFormat::kPostalTail:
+            return v.size() == 7 ? v.substr(3) : std::string();
+    }
+    return std::string();
+}
+
+Result<void> AppendField(std::string& line, const std::string& value, std::string_view label) {
+    if (value.find_first_of(",\r\n") != std::string::npos) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    std::string(label) +
+                        " contains a comma or line break, which the CSV "
+                        "format cannot carry",
+                    "csv.separator");
+    }
+    line += value;
+    return Ok();
+}
+
+std::vector<std::string> SplitFields(std::string_view line) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    for (;;) {
+        const std::size_t comma = line.find(',', pos);
+        out.emplace_back(
+            line.substr(pos, comma == std::string_view::npos ? line.npos : comma - pos));
+        if (comma == std::string_view::npos) break;
+        pos = comma + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<std::string> RenderNenkinCsv(const Procedure& procedure, const Record& record,
+                                    const NenkinCsvOptions& options) {
+    auto emp = [&](std::string_view path) { return GetText(record.data, path).value_or(""); };
+    TODOKE_ASSIGN_OR_RETURN(std::string symbol,
+                            ToHalfWidthKana(emp("employer.nenkin.office_symbol")));
+    const std::string postal = emp("employer.postal_code");
+    std::string phone = emp("employer.phone");
+    std::replace(phone.begin(), phone.end(), '-', ',');
+    std::vector<std::string> phone_parts = SplitFields(phone);  // 市外, 市内, 加入者
+    phone_parts.resize(3);
+    char media[64];
+    std::snprintf(media, sizeof media, "%03d,%04d%02d%02d,22223", options.media_serial % 1000,
+                  options.created_on.year, options.created_on.month, options.created_on.day);
+    std::string text;
+    // 媒体管理: 都道府県, 郡市区, 事業所記号, 媒体通番, 作成年月日, 代表届書コード
+    text += emp("employer.nenkin.prefecture_code") + "," + emp("employer.nenkin.city_code") + "," +
+            symbol + "," + media;
+    text += kCrlf;
+    text += "[kanri]";
+    text += kCrlf;
+    text += ",001";  // 事業所数: one 事業所 per e-Gov application
+    text += kCrlf;
+    // 事業所情報 (12 fields)
+    const std::vector<std::pair<std::string, std::string_view>> office{
+        {emp("employer.nenkin.prefecture_code"), "都道府県コード"},
+        {emp("employer.nenkin.city_code"), "郡市区符号"},
+        {symbol, "事業所記号"},
+        {emp("employer.nenkin.office_number"), "事業所番号"},
+        {postal.size() == 7 ? postal.substr(0, 3) : "", "郵便番号"},
+        {postal.size() == 7 ? postal.substr(3) : "", "郵便番号"},
+        {emp("employer.address"), "事業所所在地"},
+        {emp("employer.name"), "事業所名称"},
+        {emp("employer.owner_name"), "事業主氏名"},
+        {phone_parts[0], "電話番号"},
+        {phone_parts[1], "電話番号"},
+        {phone_parts[2], "電話番号"},
+    };
+    std::string line;
+    for (std::size_t i = 0; i < office.size(); ++i) {
+        if (i > 0) line += ',';
+        TODOKE_RETURN_IF_ERROR(AppendField(line, office[i].first, office[i].second));
+    }
+    text += line;
+    text += kCrlf;
+    text += "[data]";
+    text += kCrlf;
+    const auto& persons = record.data.at("persons").as_array();
+    for (std::size_t p = 0; p < persons.size(); ++p) {
+        line.clear();
+        const auto& person = persons[p].as_object();
+        for (std::size_t i = 0; i < procedure.csv_columns.size(); ++i) {
+            const auto& column = procedure.csv_columns[i];
+            auto value = Column(column, record, person);
+            if (!value) {
+                Error e = value.error();
+                e.message = "persons[" + std::to_string(p) + "] " + std::string(column.label) +
+                            ": " + e.message;
+                return Fail(std::move(e));
+            }
+            if (i > 0) line += ',';
+            TODOKE_RETURN_IF_ERROR(AppendField(line, *value, column.label));
+        }
+        text += line;
+        text += kCrlf;
+    }
+    TODOKE_ASSIGN_OR_RETURN(std::string sjis, ToShiftJis(text));
+    if (sjis.size() >= kNenkinCsvMaxBytes) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "the CSV is " + std::to_string(sjis.size()) +
+                        " bytes; e-Gov accepts less than 4,500,000: split the persons over "
+                        "several applications",
+                    "csv.size");
+    }
+    return sjis;
+}
+
+Result<void> CheckNenkinCsv(const Procedure& procedure, std::string_view sjis_bytes) {
+    auto fail = [](const std::string& message) {
+        return Fail(ErrorCode::kInternal, "generated CSV: " + message, "csv.structure");
+    };
+    TODOKE_ASSIGN_OR_RETURN(std::string text, Cp932ToUtf8(sjis_bytes));
+    if (text.size() < 2 || text.substr(text.size() - 2) != "\r\n") {
+        return fail("does not end with CRLF");
+    }
+    std::vector<std::string> lines;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t eol = text.find("\r\n", pos);
+        lines.push_back(text.substr(pos, eol - pos));
+        pos = eol + 2;
+    }
+    for (const auto& l : lines) {
+        if (l.find_first_of("\r\n") != std::string::npos) return fail("a bare CR or LF");
+    }
+    if (lines.size() < 6 || lines[1] != "[kanri]" || lines[2] != ",001" || lines[4] != "[data]") {
+        return fail("the media line, [kanri], one 事業所 and [data] are not in place");
+    }
+    if (SplitFields(lines[0]).size() != 6 || SplitFields(lines[3]).size() != 12) {
+        return fail("the media or 事業所 line has the wrong number of fields");
+    }
+    for (std::size_t i = 5; i < lines.size(); ++i) {
+        const auto fields = SplitFields(lines[i]);
+        if (fields.size() != procedure.csv_columns.size() || fields[0] != procedure.csv_form_code) {
+            return fail("data row " + std::to_string(i - 4) + " does not have the " +
+                        std::to_string(procedure.csv_columns.size()) + " items of 様式 " +
+                        std::string(procedure.csv_form_code));
+        }
+    }
+    return Ok();
+}
+
+}  // namespace todoke::forms

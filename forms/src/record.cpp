@@ -1,0 +1,94 @@
+#include "todoke/forms/record.hpp"
+
+#include <boost/json.hpp>
+
+namespace todoke::forms {
+namespace {
+
+const boost::json::value* Walk(const boost::json::object& root, std::string_view path) {
+    const boost::json::value* cur = nullptr;
+    const boost::json::object* obj = &root;
+    std::size_t pos = 0;
+    while (pos <= path.size()) {
+        std::size_t end = path.find('.', pos);
+        if (end == std::string_view::npos) end = path.size();
+        std::string_view part = path.substr(pos, end - pos);
+        std::optional<std::size_t> index;
+        if (const auto bracket = part.find('['); bracket != std::string_view::npos) {
+            std::size_t n = 0;
+            for (std::size_t i = bracket + 1; i < part.size() && part[i] != ']'; ++i) {
+                n = n * 10 + static_cast<std::size_t>(part[i] - '0');
+            }
+            index = n;
+            part = part.substr(0, bracket);
+        }
+        if (obj == nullptr) return nullptr;
+        const auto it = obj->find(part);
+        if (it == obj->end()) return nullptr;
+        cur = &it->value();
+        if (index) {
+            if (!cur->is_array() || *index >= cur->as_array().size()) return nullptr;
+            cur = &cur->as_array()[*index];
+        }
+        obj = cur->is_object() ? &cur->as_object() : nullptr;
+        pos = end + 1;
+    }
+    return cur;
+}
+
+}  // namespace
+
+std::string Record::id() const { return GetText(data, "record_id").value_or(""); }
+std::string Record::procedure() const { return GetText(data, "procedure").value_or(""); }
+
+std::size_t Record::PersonCount() const {
+    const auto it = data.find("persons");
+    return it != data.end() && it->value().is_array() ? it->value().as_array().size() : 0;
+}
+
+Result<std::vector<Record>> ParseJsonRecords(std::string_view text, const std::string& source) {
+    boost::system::error_code ec;
+    boost::json::value root = boost::json::parse(text, ec);
+    if (ec) {
+        return Fail(ErrorCode::kInvalidArgument, source + ": not valid JSON (" + ec.message() + ")",
+                    "record.json");
+    }
+    std::vector<Record> out;
+    auto add = [&](boost::json::value& v) -> Result<void> {
+        if (!v.is_object()) {
+            return Fail(
+                ErrorCode::kInvalidArgument,
+                source + ": record " + std::to_string(out.size() + 1) + " is not a JSON object",
+                "record.json");
+        }
+        Record r;
+        r.index = out.size() + 1;
+        r.source = source;
+        r.data = std::move(v.as_object());
+        out.push_back(std::move(r));
+        return Ok();
+    };
+    if (root.is_array()) {
+        for (auto& v : root.as_array()) TODOKE_RETURN_IF_ERROR(add(v));
+    } else {
+        TODOKE_RETURN_IF_ERROR(add(root));
+    }
+    return out;
+}
+
+std::optional<std::string> GetText(const boost::json::object& root, std::string_view path) {
+    const boost::json::value* v = Walk(root, path);
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    if (v->is_string()) return std::string(v->as_string());
+    if (v->is_int64()) return std::to_string(v->as_int64());
+    if (v->is_uint64()) return std::to_string(v->as_uint64());
+    if (v->is_bool()) return std::string(v->as_bool() ? "1" : "0");
+    return std::nullopt;  // objects, arrays and fractions are not text
+}
+
+bool HasPath(const boost::json::object& root, std::string_view path) {
+    const boost::json::value* v = Walk(root, path);
+    return v != nullptr && !v->is_null();
+}
+
+}  // namespace todoke::forms

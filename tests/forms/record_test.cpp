@@ -1,0 +1,179 @@
+// Records -> validation (all errors of all records) -> 年金機構 CSV, for 資格取得届.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "todoke/forms/nenkin_csv.hpp"
+#include "todoke/forms/record_validator.hpp"
+
+namespace todoke::forms {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string SourceDir() {
+    const char* dir = std::getenv("TODOKE_SOURCE_DIR");
+    return dir != nullptr ? dir : ".";
+}
+
+constexpr Date kToday{2025, 4, 30};
+
+class ShutokuTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto records = ParseJsonRecords(
+            ReadFile(SourceDir() + "/samples/records/kenpo_shutoku.json"), "kenpo_shutoku.json");
+        ASSERT_TRUE(records) << records.error().ToString();
+        record_ = std::move(records->front());
+    }
+    boost::json::object& Person(std::size_t i) {
+        return record_.data["persons"].as_array()[i].as_object();
+    }
+    // The rules broken by field, "field:rule".
+    std::vector<std::string> Errors() {
+        std::vector<std::string> out;
+        for (const auto& e : ValidateRecord(record_, Catalogue::Default(), kToday)) {
+            out.push_back(e.field + ":" + e.rule);
+        }
+        return out;
+    }
+    bool Has(const std::string& field_rule) {
+        const auto errors = Errors();
+        return std::find(errors.begin(), errors.end(), field_rule) != errors.end();
+    }
+    Record record_;
+};
+
+TEST_F(ShutokuTest, TheSampleIsValid) { EXPECT_EQ(Errors(), std::vector<std::string>{}); }
+
+TEST_F(ShutokuTest, RendersTheDomainSampleCsvByteForByte) {
+    const Procedure* p = Catalogue::Default().Find("kenpo_shutoku");
+    ASSERT_NE(p, nullptr);
+    auto csv = RenderNenkinCsv(*p, record_, {{2025, 4, 1}, 1});
+    ASSERT_TRUE(csv) << csv.error().ToString();
+    EXPECT_EQ(*csv, ReadFile(SourceDir() + "/tests/forms/golden/kenpo_shutoku_SHFD0006.CSV"));
+    EXPECT_TRUE(CheckNenkinCsv(*p, *csv));
+}
+
+TEST_F(ShutokuTest, ReReadingCatchesABrokenCsv) {
+    const Procedure* p = Catalogue::Default().Find("kenpo_shutoku");
+    auto csv = *RenderNenkinCsv(*p, record_, {{2025, 4, 1}, 1});
+    EXPECT_EQ(CheckNenkinCsv(*p, csv.substr(0, csv.size() - 2)).error().field, "csv.structure");
+    std::string extra = csv;
+    extra.insert(extra.size() - 2, ",x");
+    EXPECT_EQ(CheckNenkinCsv(*p, extra).error().field, "csv.structure");
+}
+
+TEST_F(ShutokuTest, ValuesThatWouldBreakTheCsvAreRefused) {
+    Person(0)["remarks"] = "転勤,再雇用";
+    const Procedure* p = Catalogue::Default().Find("kenpo_shutoku");
+    EXPECT_EQ(RenderNenkinCsv(*p, record_, {{2025, 4, 1}, 1}).error().field, "csv.separator");
+}
+
+TEST_F(ShutokuTest, MyNumberAndAddressExcludeEachOther) {  // §13 item 11
+    Person(0)["postal_code"] = "1600023";
+    EXPECT_TRUE(Has("persons[0].postal_code:shutoku.address_with_my_number"));
+    Person(1).erase("address_kana");
+    EXPECT_TRUE(Has("persons[1].address_kana:shutoku.address_required"));
+}
+
+TEST_F(ShutokuTest, DatesAndEras) {  // §13 item 7
+    Person(0)["acquired_on"] = "1988-04-01";
+    EXPECT_TRUE(Has("persons[0].acquired_on:shutoku.era"));
+    Person(0)["acquired_on"] = "2025-02-29";
+    EXPECT_TRUE(Has("persons[0].acquired_on:date.invalid"));
+    Person(0)["acquired_on"] = "2025-05-01";
+    EXPECT_TRUE(Has("persons[0].acquired_on:date.after_check_date"));
+    Person(0)["acquired_on"] = "2025/04/01";
+    EXPECT_TRUE(Has("persons[0].acquired_on:date.format"));
+}
+
+TEST_F(ShutokuTest, CharactersSeparatorsAndLengths) {  // §13 items 1–4
+    Person(0)["name"] = "髙橋　花子";
+    Person(0)["name_kana"] = "ｻﾄｳ ﾊﾅｺ";
+    Person(1)["name_kana"] = "サトウハナコ";
+    Person(1)["name"] = "佐藤　　花子";
+    const auto errors = ValidateRecord(record_, Catalogue::Default(), kToday);
+    std::vector<std::string> got;
+    for (const auto& e : errors) got.push_back(e.field + ":" + e.rule);
+    EXPECT_NE(std::find(got.begin(), got.end(), "persons[0].name:chars.jis_x0208"), got.end());
+    EXPECT_NE(std::find(got.begin(), got.end(), "persons[0].name_kana:kana.full_width"), got.end());
+    EXPECT_NE(std::find(got.begin(), got.end(), "persons[1].name_kana:name.separator"), got.end());
+    EXPECT_NE(std::find(got.begin(), got.end(), "persons[1].name:name.separator"), got.end());
+    for (const auto& e : errors) {
+        if (e.rule == "chars.jis_x0208") {
+            EXPECT_NE(e.message.find("'髙' (U+9AD9)"), std::string::npos);
+            EXPECT_NE(e.hint.find("'髙' -> '高'"), std::string::npos);
+            EXPECT_EQ(e.label, "氏名");
+            EXPECT_EQ(e.value, "*橋　花子");  // personal: masked
+        }
+    }
+    Person(0)["name"] = "一二三四五六　七八九十一二";  // 13 full-width = 26 bytes
+    EXPECT_TRUE(Has("persons[0].name:length.sjis_bytes"));
+}
+
+TEST_F(ShutokuTest, IdentifiersCodesAndAmounts) {  // §13 items 6, 8–11
+    Person(0)["my_number"] = "526018159085";
+    Person(0)["acquisition_type"] = "2";
+    Person(0)["pay_currency"] = 500;
+    Person(1)["kiso_nenkin_number"] = "0000-123456";
+    record_.data["employer"].as_object()["nenkin"].as_object()["city_code"] = "00";
+    record_.data["employer"].as_object()["nenkin"].as_object()["office_number"] = "00000";
+    record_.data["employer"].as_object()["nenkin"].as_object()["office_symbol"] = "A1ア";
+    const auto errors = Errors();
+    for (const char* expected :
+         {"persons[0].my_number:my_number.check_digit", "persons[0].acquisition_type:code.unknown",
+          "persons[0].pay_currency:shutoku.pay_total",
+          "persons[1].kiso_nenkin_number:kiso_nenkin.format",
+          "employer.nenkin.city_code:nenkin.city_code",
+          "employer.nenkin.office_number:digits.all_zero",
+          "employer.nenkin.office_symbol:nenkin.office_symbol"}) {
+        EXPECT_NE(std::find(errors.begin(), errors.end(), expected), errors.end()) << expected;
+    }
+    // My Number never appears in clear in an error.
+    for (const auto& e : ValidateRecord(record_, Catalogue::Default(), kToday)) {
+        EXPECT_EQ(FormatError(e).find("526018159085"), std::string::npos);
+    }
+}
+
+TEST_F(ShutokuTest, ReportsEveryErrorOfEveryRecordInOnePass) {
+    Person(0)["birth_date"] = "1985-13-01";
+    Person(0)["kind"] = "9";
+    Person(1)["acquired_on"] = "";
+    record_.data.erase("employer");
+    const auto errors = ValidateRecord(record_, Catalogue::Default(), kToday);
+    std::set<std::string> fields;
+    for (const auto& e : errors) fields.insert(e.field);
+    EXPECT_TRUE(fields.contains("persons[0].birth_date"));
+    EXPECT_TRUE(fields.contains("persons[0].kind"));
+    EXPECT_TRUE(fields.contains("persons[1].acquired_on"));
+    EXPECT_TRUE(fields.contains("employer.name"));
+    EXPECT_TRUE(fields.contains("employer.nenkin.office_number"));
+    for (const auto& e : errors) {
+        EXPECT_EQ(e.record, 1u);
+        EXPECT_EQ(e.record_id, "sample-kenpo-shutoku-0001");
+    }
+    const std::string json = FormatErrorJson(errors.front());
+    EXPECT_NE(json.find("\"record_id\":\"sample-kenpo-shutoku-0001\""), std::string::npos);
+}
+
+TEST(Records, UnknownProcedureAndBadJson) {
+    auto r = ParseJsonRecords(R"([{"procedure": "nope"}, {"persons": []}])", "x.json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->size(), 2u);
+    EXPECT_EQ(ValidateRecord((*r)[0], Catalogue::Default(), kToday)[0].rule, "procedure.unknown");
+    EXPECT_EQ(ValidateRecord((*r)[1], Catalogue::Default(), kToday)[0].rule, "required");
+    EXPECT_EQ(ParseJsonRecords("{", "y.json").error().field, "record.json");
+    EXPECT_EQ(ParseJsonRecords("[1]", "y.json").error().field, "record.json");
+}
+
+}  // namespace
+}  // namespace todoke::forms
