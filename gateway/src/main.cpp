@@ -17,6 +17,7 @@ int Main(int argc, char** argv) {
     std::map<std::string, todoke::gateway::CommandRun> commands;
     commands["sign"] = todoke::gateway::AddSignCommand(app);
     commands["verify"] = todoke::gateway::AddVerifyCommand(app);
+    commands["forms"] = todoke::gateway::AddFormsCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

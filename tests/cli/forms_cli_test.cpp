@@ -1,0 +1,85 @@
+// `todoke forms` through the real binary.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include "test_support.hpp"
+
+namespace todoke {
+namespace {
+
+struct Outcome {
+    int status = -1;
+    std::string out;
+    std::string err;
+};
+
+class FormsCliTest : public ::testing::Test {
+  protected:
+    Outcome Todoke(const std::string& args) {
+        const std::string cmd = "cd '" + dir_.path().string() + "' && '" TODOKE_BINARY "' " + args +
+                                " >out.txt 2>err.txt";
+        const int raw = std::system(cmd.c_str());
+        return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, testing::ReadFile(dir_ / "out.txt"),
+                testing::ReadFile(dir_ / "err.txt")};
+    }
+    std::string Sample() {
+        return testing::ReadFile(std::string(TODOKE_SOURCE_DIR) +
+                                 "/samples/records/kenpo_shutoku.json");
+    }
+    testing::TempDir dir_;
+};
+
+TEST_F(FormsCliTest, ListsTheCatalogue) {
+    auto r = Todoke("forms list --format json");
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("\"id\":\"kenpo_shutoku\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\"identifiers_confirmed\":false"), std::string::npos);
+}
+
+TEST_F(FormsCliTest, ValidSampleRendersTheGoldenCsv) {
+    testing::WriteFile(dir_ / "r.json", Sample());
+    EXPECT_EQ(Todoke("forms validate r.json --today 2025-04-30").status, 0);
+    auto r = Todoke("forms render r.json --out out --today 2025-04-30 --created-on 2025-04-01");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(
+        testing::ReadFile(dir_ / "out/sample-kenpo-shutoku-0001/4950000020400000/SHFD0006.CSV"),
+        testing::ReadFile(std::string(TODOKE_SOURCE_DIR) +
+                          "/tests/forms/golden/kenpo_shutoku_SHFD0006.CSV"));
+}
+
+TEST_F(FormsCliTest, InvalidRecordsListEveryErrorAndExitOne) {
+    std::string bad = Sample();
+    bad.replace(bad.find("佐藤　花子"), 15, "髙橋　花子");
+    bad.replace(bad.find("526018159084"), 12, "526018159085");
+    bad.replace(bad.find("\"2025-04-01\""), 12, "\"2025-02-29\"");
+    testing::WriteFile(dir_ / "bad.json", "[" + bad + "," + Sample() + "]");
+    auto r = Todoke("forms validate bad.json --today 2025-04-30");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.out.find("record 1 (bad.json, id sample-kenpo-shutoku-0001) persons[0].name 氏名 "
+                         "[chars.jis_x0208]"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("persons[0].my_number 個人番号 [my_number.check_digit]"),
+              std::string::npos);
+    EXPECT_NE(r.out.find("(value \"********9085\")"), std::string::npos);
+    EXPECT_EQ(r.out.find("526018159085"), std::string::npos);  // My Number masked
+    EXPECT_NE(r.out.find("persons[0].acquired_on 資格取得年月日 [date.invalid]"),
+              std::string::npos);
+    EXPECT_NE(r.err.find("2 record(s), 1 invalid, 3 error(s)"), std::string::npos) << r.err;
+    auto json = Todoke("forms validate bad.json --today 2025-04-30 --format json");
+    EXPECT_EQ(json.status, 1);
+    EXPECT_EQ(std::count(json.out.begin(), json.out.end(), '\n'), 3);
+    EXPECT_NE(json.out.find("\"rule\":\"my_number.check_digit\""), std::string::npos);
+    // A batch with errors renders nothing.
+    EXPECT_EQ(Todoke("forms render bad.json --out out --today 2025-04-30").status, 1);
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "out"));
+}
+
+TEST_F(FormsCliTest, UnreadableInputsExitTwo) {
+    EXPECT_EQ(Todoke("forms validate missing.json").status, 2);
+    testing::WriteFile(dir_ / "broken.json", "{");
+    EXPECT_EQ(Todoke("forms validate broken.json").status, 2);
+}
+
+}  // namespace
+}  // namespace todoke
