@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# The demo: a throw-away demo PKI, an unsigned sample application (雇用保険 資格取得届), signed by
-# two 社労士 certificates (連署), verified, then tampered with and refused. Everything happens in a
-# temporary folder that is removed at the end (kept with KEEP=1).
+# The demo: filing records validated, rendered and packaged, the package signed by a 社労士
+# certificate of a throw-away demo PKI, verified, then tampered with and refused. Everything
+# happens in a temporary folder that is removed at the end (kept with KEEP=1).
 set -euo pipefail
 todoke=$(realpath "${1:?usage: demo.sh PATH/TO/todoke}")
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d -t todoke-demo-XXXXXX)
 if [ "${KEEP:-0}" != 1 ]; then trap 'rm -rf "$work"' EXIT; fi
 export TODOKE_DEMO_PASSWORD=${TODOKE_DEMO_PASSWORD:-demo-only}
+records="$root/samples/records"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -15,27 +16,46 @@ step "1. A throw-away demo PKI (samples/pki/make-demo-pki.sh)"
 "$root/samples/pki/make-demo-pki.sh" "$work/pki" >/dev/null 2>&1
 ls "$work/pki" | grep -v '\.key$' | sed 's/^/   /'
 
-step "2. The unsigned sample application: samples/packages/koyo-shutoku"
-(cd "$root/samples/packages/koyo-shutoku" && zip -qrX "$work/unsigned.zip" 4950000020325000)
-unzip -l "$work/unsigned.zip" | sed -n '4,6p'
+step "2. The catalogue and the sample records (todoke forms list / validate)"
+"$todoke" forms list
+"$todoke" forms validate "$records"/*.json
 
-step "3. todoke sign (two signers; the password comes from an environment variable)"
+step "3. A record with mistakes: every error of every person, in one pass, My Number masked"
+sed -e 's/"佐藤　花子"/"髙橋　花子"/' -e 's/526018159084/526018159085/' \
+    -e 's/"acquisition_type": "1"/"acquisition_type": "2"/' "$records/kenpo_shutoku.json" > "$work/bad.json"
+set +e
+"$todoke" forms validate "$work/bad.json"; echo "   exit status $?"
+set -e
+
+step "4. 健康保険・厚生年金保険 資格取得届 rendered as the 年金機構 CSV (Shift_JIS, shown as UTF-8)"
+"$todoke" forms render "$records/kenpo_shutoku.json" --out "$work/render"
+iconv -f CP932 -t UTF-8 "$work"/render/*/*/SHFD0006.CSV | sed 's/^/   /'
+
+step "5. 雇用保険 資格取得届: record -> kousei.xml + 申請書XML + attachment -> signed package"
+"$todoke" package "$records/koyo_shutoku.json" --key "$work/pki/sharoushi.p12" \
+    --password-env TODOKE_DEMO_PASSWORD --out "$work/koyo.zip"
+unzip -l "$work/koyo.zip" | sed -n '4,7p'
+
+step "6. todoke verify against the demo CA"
+"$todoke" verify "$work/koyo.zip" --trust "$work/pki/ca.pem"
+
+step "7. Co-signing (連署) an existing unsigned package with two certificates"
+mkdir "$work/u" && (cd "$work/u" && unzip -q "$work/koyo.zip" \
+    && sed -i 's|<署名情報>.*</署名情報>|<署名情報/>|' 4950000020325000/kousei.xml \
+    && zip -qrX "$work/unsigned.zip" 4950000020325000)
 "$todoke" sign "$work/unsigned.zip" --key "$work/pki/sharoushi.p12" --key "$work/pki/sharoushi2.p12" \
-    --password-env TODOKE_DEMO_PASSWORD --out "$work/signed.zip"
+    --password-env TODOKE_DEMO_PASSWORD --out "$work/cosigned.zip"
+"$todoke" verify "$work/cosigned.zip" --trust "$work/pki/ca.pem"
 
-step "4. todoke verify against the demo CA"
-"$todoke" verify "$work/signed.zip" --trust "$work/pki/ca.pem"
-"$todoke" verify "$work/signed.zip" --trust "$work/pki/ca.pem" --format json | head -c 400; echo " ..."
-
-step "5. A tampered form file is refused (exit 1, one line saying which check failed where)"
-mkdir "$work/t" && (cd "$work/t" && unzip -q "$work/signed.zip" \
+step "8. A tampered form file is refused (exit 1, one line saying which check failed where)"
+mkdir "$work/t" && (cd "$work/t" && unzip -q "$work/koyo.zip" \
     && sed -i 's/見本　一郎/偽造　次郎/' 4950000020325000/495000020325029841_01.xml \
     && zip -qrX "$work/tampered.zip" 4950000020325000)
 set +e
 "$todoke" verify "$work/tampered.zip" --trust "$work/pki/ca.pem"; echo "   exit status $?"
 
-step "6. The right signature from an untrusted CA is refused"
-"$todoke" verify "$work/signed.zip" --trust "$work/pki/official-ca.pem"; echo "   exit status $?"
+step "9. The right signature from an untrusted CA is refused"
+"$todoke" verify "$work/koyo.zip" --trust "$work/pki/official-ca.pem"; echo "   exit status $?"
 set -e
 
-printf '\nNext: docs/architecture.md (design), docs/signing.md (the signature profiles), make test, make bench.\n'
+printf '\nNext: docs/records.md (records), docs/signing.md (signature profiles), docs/architecture.md, make test, make bench.\n'

@@ -92,4 +92,20 @@ void NenkinCityCode(const PersonRef& p, Date, std::vector<RuleHit>& out) {
     }
 }
 
+void KoyoShutoku(const PersonRef& p, Date today, std::vector<RuleHit>& out) {
+    if (Text(p, "acquisition_kind") == "2" && !Text(p, "insured_number")) {
+        Hit(out, "insured_number", "koyo.insured_number_required",
+            "is required for 再取得 (取得区分 2)", "take it from the former 資格喪失確認通知書");
+    }
+    const auto birth = DateOf(p, "birth_date");
+    const auto acquired = DateOf(p, "acquired_on");
+    if (acquired && *acquired > today) {
+        Hit(out, "acquired_on", "date.after_check_date",
+            "lies after the check date " + FormatIsoDate(today));
+    }
+    if (birth && acquired && *acquired <= *birth) {
+        Hit(out, "acquired_on", "koyo.before_birth", "must be after the birth date");
+    }
+}
+
 }  // namespace todoke::forms::rules

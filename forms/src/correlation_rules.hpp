@@ -16,4 +16,8 @@ void ShutokuPayTotal(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 // 郡市区符号 not 00/99 (an employer field: reported once, with the first person).
 void NenkinCityCode(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 
+// 雇用保険 取得届: 再取得 (2) needs the 被保険者番号; 資格取得年月日 not after today and after
+// the birth date.
+void KoyoShutoku(const PersonRef& p, Date today, std::vector<RuleHit>& out);
+
 }  // namespace todoke::forms::rules

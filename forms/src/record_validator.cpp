@@ -121,7 +121,7 @@ Hits CheckField(const FieldSpec& f, const std::string& value) {
                     "must be " + std::to_string(f.min_length) +
                         (f.max_length != f.min_length ? "–" + std::to_string(f.max_length) : "") +
                         " half-width digits");
-            } else if (value.find_first_not_of('0') == std::string::npos) {
+            } else if (!f.allow_zero && value.find_first_not_of('0') == std::string::npos) {
                 Add(hits, "digits.all_zero", "must not be all zeros");
             }
             break;
@@ -174,6 +174,32 @@ Hits CheckField(const FieldSpec& f, const std::string& value) {
         case FieldKind::kPhone:
             if (auto v = CheckPhoneNumber(value)) hits.push_back(*v);
             break;
+        case FieldKind::kKoyoNumber: {
+            const auto a = value.find('-');
+            const auto b = a == std::string::npos ? a : value.find('-', a + 1);
+            if (b == std::string::npos) {
+                Add(hits, "koyo_hoken_number.format", "is written 1234-567890-1 (4-6-1 digits)");
+            } else if (auto v =
+                           CheckKoyoHokenNumber(value.substr(0, a), value.substr(a + 1, b - a - 1),
+                                                value.substr(b + 1))) {
+                hits.push_back(*v);
+            }
+            break;
+        }
+        case FieldKind::kAlnum: {
+            bool ok = value.size() >= static_cast<std::size_t>(f.min_length) &&
+                      (f.max_length == 0 || value.size() <= static_cast<std::size_t>(f.max_length));
+            for (char c : value) {
+                ok = ok &&
+                     ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
+            }
+            if (!ok) {
+                Add(hits, "alnum.format",
+                    "must be " + std::to_string(f.min_length) + "–" + std::to_string(f.max_length) +
+                        " half-width letters or digits");
+            }
+            break;
+        }
         case FieldKind::kEmail:
             if (value.find('@') == std::string::npos || value.find(' ') != std::string::npos) {
                 Add(hits, "email.format", "is not an e-mail address");
@@ -251,6 +277,13 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
         return out;
     }
     const auto& list = persons->value().as_array();
+    if (procedure->max_persons > 0 &&
+        list.size() > static_cast<std::size_t>(procedure->max_persons)) {
+        record_error("persons", "persons.too_many",
+                     "this procedure takes " + std::to_string(procedure->max_persons) +
+                         " person(s) per record",
+                     "make one record per person");
+    }
     for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string prefix = "persons[" + std::to_string(i) + "].";
         if (!list[i].is_object()) {

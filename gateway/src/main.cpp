@@ -18,6 +18,7 @@ int Main(int argc, char** argv) {
     commands["sign"] = todoke::gateway::AddSignCommand(app);
     commands["verify"] = todoke::gateway::AddVerifyCommand(app);
     commands["forms"] = todoke::gateway::AddFormsCommand(app);
+    commands["package"] = todoke::gateway::AddPackageCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -153,6 +153,39 @@ TEST_F(CliTest, WarnsWhenTheSigningCertificateExpiresSoon) {
     EXPECT_NE(sign.err.find("expires in 10 days"), std::string::npos) << sign.err;
 }
 
+TEST_F(CliTest, PackagesARecordIntoASignedZipThatVerifies) {
+    const std::string samples = std::string(TODOKE_SOURCE_DIR) + "/samples/records/";
+    testing::WriteFile(dir_ / "koyo.json", testing::ReadFile(samples + "koyo_shutoku.json"));
+    testing::WriteFile(dir_ / "teishutsudaiko.pdf",
+                       testing::ReadFile(samples + "teishutsudaiko.pdf"));
+    auto pkg = Todoke(
+        "package koyo.json --key signer.p12 --password-env TODOKE_TEST_PW "
+        "--out app.zip --submitted-on 2026-04-05");
+    ASSERT_EQ(pkg.status, 0) << pkg.err << pkg.out;
+    EXPECT_NE(pkg.out.find("(3 files in 4950000020325000/, 1 signature(s))"), std::string::npos)
+        << pkg.out;
+    auto verify = Todoke("verify app.zip --trust ca.pem --format json");
+    EXPECT_EQ(verify.status, 0) << verify.err;
+    EXPECT_NE(verify.out.find("\"signed_files\":[\"495000020325029841_01.xml\"]"),
+              std::string::npos)
+        << verify.out;
+    EXPECT_NE(verify.out.find("\"unsigned_files\":[\"teishutsudaiko.pdf\"]"), std::string::npos);
+    auto reader = ZipReader::Open(testing::ReadFile(dir_ / "app.zip"), {});
+    EXPECT_EQ(*reader->Read("4950000020325000/495000020325029841_01.xml"),
+              testing::ReadFile(std::string(TODOKE_SOURCE_DIR) +
+                                "/tests/forms/golden/koyo_shutoku_495000020325029841_01.xml"));
+    // An invalid record builds nothing.
+    std::string bad = testing::ReadFile(dir_ / "koyo.json");
+    bad.replace(bad.find("\"male\""), 6, "\"man\"");
+    testing::WriteFile(dir_ / "bad.json", bad);
+    auto refused = Todoke(
+        "package bad.json --key signer.p12 --password-env TODOKE_TEST_PW "
+        "--out bad.zip");
+    EXPECT_EQ(refused.status, 1);
+    EXPECT_NE(refused.out.find("persons[0].gender 性別 [code.unknown]"), std::string::npos);
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "bad.zip"));
+}
+
 TEST_F(CliTest, VerifiesAnOfficialDocument) {
     auto gov = pki_.Issue("gov",
                           {.organizational_unit = "DemoOfficialStatusCA",

@@ -12,5 +12,6 @@ using CommandRun = std::function<int()>;
 CommandRun AddSignCommand(CLI::App& app);
 CommandRun AddVerifyCommand(CLI::App& app);
 CommandRun AddFormsCommand(CLI::App& app);
+CommandRun AddPackageCommand(CLI::App& app);
 
 }  // namespace todoke::gateway

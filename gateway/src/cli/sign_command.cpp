@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "exit_status.hpp"
 #include "settings.hpp"
+#include "signing_keys.hpp"
 #include "todoke/common/clock.hpp"
 #include "todoke/common/file.hpp"
 #include "todoke/signing/applicant_signature.hpp"
@@ -18,67 +19,12 @@ namespace fs = std::filesystem;
 
 struct SignArgs {
     std::vector<std::string> inputs;
-    std::vector<std::string> keys;
-    std::vector<std::string> certs;
-    std::vector<std::string> password_envs;
-    std::vector<std::string> password_files;
+    KeyArgs keys;
     std::string out;
     std::string out_dir;
     std::string format = "text";
     std::optional<std::string> config;
 };
-
-Result<std::vector<std::string>> Passwords(const SignArgs& a) {
-    const bool env = !a.password_envs.empty();
-    const bool file = !a.password_files.empty();
-    if (env == file) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    "give the key password with --password-env VAR or --password-file FILE "
-                    "(one for all keys, or one per key)",
-                    "usage");
-    }
-    const auto& sources = env ? a.password_envs : a.password_files;
-    if (sources.size() != 1 && sources.size() != a.keys.size()) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    "give one password source for all keys or one per --key", "usage");
-    }
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < a.keys.size(); ++i) {
-        const std::string& src = sources[sources.size() == 1 ? 0 : i];
-        auto pw = env ? signing::ReadPasswordFromEnv(src) : signing::ReadPasswordFromFile(src);
-        if (!pw) {
-            return Fail(pw.error());
-        }
-        out.push_back(std::move(*pw));
-    }
-    return out;
-}
-
-Result<std::vector<signing::SigningKey>> LoadKeys(const SignArgs& a, const CliSettings& settings,
-                                                  TimePoint now) {
-    if (!a.certs.empty() && a.certs.size() != a.keys.size()) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    "with PEM keys give one --cert per --key, in the same order", "usage");
-    }
-    TODOKE_ASSIGN_OR_RETURN(auto passwords, Passwords(a));
-    std::vector<signing::SigningKey> keys;
-    for (std::size_t i = 0; i < a.keys.size(); ++i) {
-        auto key = a.certs.empty() ? signing::LoadPkcs12(a.keys[i], passwords[i])
-                                   : signing::LoadPem(a.keys[i], a.certs[i], passwords[i]);
-        if (!key) {
-            return Fail(key.error());
-        }
-        TODOKE_RETURN_IF_ERROR(key->CheckUsableAt(now));
-        const long days = key->DaysUntilExpiry(now);
-        if (days < settings.expiry_warning_days) {
-            std::cerr << "warning: signing certificate \"" << key->certificate().subject
-                      << "\" expires in " << days << " days ("
-                      << FormatIsoUtc(key->certificate().not_after) << "); renew it\n";
-        }
-        keys.push_back(std::move(*key));
-    }
-    return keys;
-}
 
 int Run(const SignArgs& a) {
     const bool json = a.format == "json";
@@ -96,7 +42,7 @@ int Run(const SignArgs& a) {
         return kExitUsage;
     }
     const TimePoint now = SystemClock().Now();
-    auto keys = LoadKeys(a, *settings, now);
+    auto keys = LoadSigningKeys(a.keys, now, settings->expiry_warning_days);
     if (!keys) {
         std::cerr << "error: " << keys.error().message << "\n";
         return kExitUsage;
@@ -169,13 +115,7 @@ CommandRun AddSignCommand(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand(
         "sign", "Sign the kousei.xml of e-Gov application packages (applicant signature)");
     cmd->add_option("packages", args->inputs, "unsigned application ZIPs")->required();
-    cmd->add_option("--key", args->keys,
-                    "signer key: PKCS#12 file, or PEM key with --cert (repeat for 連署)")
-        ->required();
-    cmd->add_option("--cert", args->certs, "PEM certificate of each PEM --key");
-    cmd->add_option("--password-env", args->password_envs,
-                    "environment variable holding the key password");
-    cmd->add_option("--password-file", args->password_files, "file holding the key password");
+    AddKeyOptions(*cmd, args->keys);
     cmd->add_option("--out", args->out, "signed ZIP (one input)");
     cmd->add_option("--out-dir", args->out_dir, "folder for the signed ZIPs (same names)");
     cmd->add_option("--format", args->format, "text or json")

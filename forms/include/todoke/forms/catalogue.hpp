@@ -32,6 +32,8 @@ enum class FieldKind {
     kPostalCode,       // 7 digits
     kPhone,            // 00-0000-0000
     kEmail,
+    kKoyoNumber,  // 雇用保険 被保険者番号 / 事業所番号 "1234-567890-1"
+    kAlnum,       // half-width letters and digits, min_length..max_length
 };
 
 struct FieldSpec {
@@ -45,6 +47,7 @@ struct FieldSpec {
     int max_sjis_bytes = 0;               // text: Shift_JIS bytes (0 = no limit)
     std::vector<std::string_view> codes;  // kCode
     long long max_amount = 0;             // kAmount
+    bool allow_zero = false;              // kDigits: "0", "00" are values, not blanks
 };
 
 // How one column of a 年金機構 CSV data row is made.
@@ -105,6 +108,7 @@ struct Procedure {
     std::vector<CsvColumn> csv_columns;
     std::vector<CorrelationRule> rules;
     int min_persons = 1;
+    int max_persons = 0;  // 0: no limit (one 届 form per person: 1)
 };
 
 class Catalogue {

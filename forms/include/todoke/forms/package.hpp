@@ -1,0 +1,55 @@
+// Application packages (egov-api.md §8–9): the files of one e-Gov application, built from a
+// valid record: kousei.xml (構成管理XML) filled from the record, the 申請書XML (or the CSV and its
+// 総括票), and attachments, all in the `{proc_id}/` folder. Signing is the signing module's job;
+// the command line composes the two. Thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "todoke/common/result.hpp"
+#include "todoke/forms/catalogue.hpp"
+#include "todoke/forms/record.hpp"
+#include "todoke/forms/wareki.hpp"
+
+namespace todoke::forms {
+
+enum class ApplicationType { kNew, kResubmission, kPartialAmendment };
+
+struct Attachment {
+    std::string label;      // 添付書類名称, e.g. 提出代行に関する証明書
+    std::string file_name;  // name in the package; must follow e-Gov's file-name rules
+    std::string bytes;
+};
+
+struct PackageOptions {
+    Date submitted_on;  // 届出年月日
+    ApplicationType type = ApplicationType::kNew;
+    std::string first_arrive_id;  // 初回受付番号, for 再提出 and 部分補正
+    std::vector<Attachment> attachments;
+};
+
+struct PackageFile {
+    std::string name;  // relative to the folder
+    std::string bytes;
+};
+
+struct ApplicationFiles {
+    std::string folder;              // "4950000020325000/"
+    std::vector<PackageFile> files;  // kousei.xml first
+};
+
+// Fails for a record of another channel than implemented, an attachment name e-Gov refuses
+// (field "attachment.file_name"), or an inconsistent 申請種別 / 初回受付番号 ("kousei.申請種別").
+Result<ApplicationFiles> RenderApplication(const Procedure& procedure, const Record& record,
+                                           const PackageOptions& options);
+
+// The unsigned ZIP of the files, every entry inside the folder.
+Result<std::string> ZipApplication(const ApplicationFiles& files);
+
+// e-Gov's file-name rules for attachments (about_letters02): no full-width minus, dash or wave
+// dash; no \ % < > { } [ ] # ^ ? or spaces; no half-width kana or machine-dependent characters;
+// not a reserved system name (kousei.xml, the form files).
+std::optional<Violation> CheckAttachmentFileName(std::string_view name);
+
+}  // namespace todoke::forms

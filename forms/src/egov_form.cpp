@@ -1,0 +1,129 @@
+#include "egov_form.hpp"
+
+#include <array>
+#include <boost/json.hpp>
+
+#include "xml_writer.hpp"
+
+namespace todoke::forms::detail {
+namespace {
+
+std::string Text(const boost::json::object& o, std::string_view path) {
+    return GetText(o, path).value_or("");
+}
+
+// A date group in e-Gov's "パターン1 年号年" form: 年号 in kanji, numbers unpadded.
+Result<void> DateGroup(XmlWriter& w, std::string_view element, std::string_view iso) {
+    w.Open(element);
+    if (iso.empty()) {
+        for (const char* part : {"年号", "年", "月", "日"}) w.Leaf(part, "");
+    } else {
+        TODOKE_ASSIGN_OR_RETURN(Date d, ParseIsoDate(iso));
+        TODOKE_ASSIGN_OR_RETURN(Wareki wa, ToWareki(d));
+        w.Leaf("年号", EraKanji(wa.era));
+        w.Leaf("年", std::to_string(wa.year));
+        w.Leaf("月", std::to_string(wa.month));
+        w.Leaf("日", std::to_string(wa.day));
+    }
+    w.Close();
+    return Ok();
+}
+
+// "1301-123456-7" -> {"1301", "123456", "7"}; "03-1234-5678" likewise.
+std::array<std::string, 3> SplitHyphens(const std::string& value) {
+    std::array<std::string, 3> parts;
+    std::size_t i = 0;
+    for (char c : value) {
+        if (c == '-') {
+            if (++i == parts.size()) break;
+        } else {
+            parts[i] += c;
+        }
+    }
+    return parts;
+}
+
+// "1301-123456-7" into the 4桁 / 6桁 / CD elements of `prefix`.
+void NumberGroup(XmlWriter& w, std::string_view prefix, const std::string& value) {
+    const auto parts = SplitHyphens(value);
+    const std::string p(prefix);
+    w.Open(p);
+    w.Leaf(p + "4桁", parts[0]);
+    w.Leaf(p + "6桁", parts[1]);
+    w.Leaf(p + "CD", parts[2]);
+    w.Close();
+}
+
+}  // namespace
+
+Result<std::string> RenderKoyoShutokuForm(const Procedure& procedure, const Record& record,
+                                          Date submitted_on) {
+    const auto& person = record.data.at("persons").as_array().at(0).as_object();
+    const auto& r = record.data;
+    const std::string stylesheet = std::string(procedure.form_id) + ".xsl";
+    XmlWriter w("\r\n");
+    w.Declaration();
+    w.Stylesheet(stylesheet);
+    w.Open("DataRoot");
+    w.Leaf("様式ID", procedure.form_id);
+    w.Leaf("様式バージョン", procedure.form_version);
+    w.Leaf("STYLESHEET", stylesheet);
+    w.Leaf("様式コピー情報", "0");
+    w.Leaf("帳票種別", "13101");
+    NumberGroup(w, "被保険者番号", Text(person, "insured_number"));
+    w.Leaf("取得", Text(person, "acquisition_kind"));
+    w.Leaf("被保険者氏名", Text(person, "name"));
+    w.Leaf("被保険者氏名フリガナ", Text(person, "name_kana"));
+    w.Leaf("変更後の氏名", "");
+    w.Leaf("変更後の氏名フリガナ", "");
+    w.Leaf("性別", Text(person, "gender") == "female" ? "女" : "男");
+    TODOKE_RETURN_IF_ERROR(DateGroup(w, "生年月日", Text(person, "birth_date")));
+    NumberGroup(w, "事業所番号", Text(r, "employer.koyo.office_number"));
+    TODOKE_RETURN_IF_ERROR(DateGroup(w, "資格取得年月日", Text(person, "acquired_on")));
+    w.Leaf("被保険者となったことの原因", Text(person, "cause"));
+    w.Open("賃金");
+    w.Leaf("支払の態様", Text(person, "wage_payment_mode"));
+    w.Leaf("賃金月額", Text(person, "wage_monthly_thousand_yen"));
+    w.Close();
+    w.Leaf("雇用形態", Text(person, "employment_type"));
+    w.Leaf("職種", Text(person, "occupation"));
+    w.Leaf("取得時被保険者種類区分", "");
+    w.Leaf("番号複数取得チェック不要", "");
+    // The children of 契約期間の定め are not in the domain notes; the group stays empty
+    // (forms-and-data.md §4.7 names them only as 有/無, 開始, 終了, 契約更新条項有無).
+    w.Leaf("契約期間の定め", "");
+    w.Open("一週間の所定労働時間");
+    w.Leaf("時間", Text(person, "weekly_hours"));
+    w.Leaf("分", Text(person, "weekly_minutes"));
+    w.Close();
+    w.Leaf("事業所名称", Text(r, "employer.name"));
+    w.Open("備考欄_申請者");
+    w.Leaf("備考", Text(person, "remarks"));
+    w.Close();
+    const auto parts = SplitHyphens(Text(r, "employer.phone"));
+    w.Open("事業主");
+    w.Leaf("住所", Text(r, "employer.address"));
+    w.Leaf("氏名", Text(r, "employer.owner_name"));
+    w.Open("電話番号");
+    w.Leaf("市外局番", parts[0]);
+    w.Leaf("市内局番", parts[1]);
+    w.Leaf("加入者番号", parts[2]);
+    w.Close();
+    w.Close();
+    TODOKE_RETURN_IF_ERROR(DateGroup(w, "届出年月日", FormatIsoDate(submitted_on)));
+    w.Leaf("あて先", Text(r, "employer.koyo.destination"));
+    w.Open("社会保険労務士記載欄");
+    const bool sharoushi = Text(r, "submitter.kind") == "sharoushi";
+    TODOKE_RETURN_IF_ERROR(
+        DateGroup(w, "作成年月日", sharoushi ? FormatIsoDate(submitted_on) : std::string()));
+    w.Leaf("提出代行者事務代理者の表示", sharoushi ? "提出代行者" : "");
+    w.Leaf("氏名", sharoushi ? Text(r, "submitter.name") : "");
+    w.Leaf("電話番号", sharoushi ? Text(r, "submitter.phone") : "");
+    w.Leaf("付記欄", "");
+    w.Close();
+    w.Leaf("備考欄_職員", "");
+    w.Leaf("Xmit", "");
+    return w.Finish();
+}
+
+}  // namespace todoke::forms::detail

@@ -1,0 +1,18 @@
+// Renderers of e-Gov 申請書XML (標準形式) for the procedures that use them.
+#pragma once
+
+#include <string>
+
+#include "todoke/common/result.hpp"
+#include "todoke/forms/catalogue.hpp"
+#include "todoke/forms/record.hpp"
+#include "todoke/forms/wareki.hpp"
+
+namespace todoke::forms::detail {
+
+// 雇用保険被保険者資格取得届 (様式 495000020325029841, forms-and-data.md §4.7) for the record's
+// one person, dated `submitted_on`.
+Result<std::string> RenderKoyoShutokuForm(const Procedure& procedure, const Record& record,
+                                          Date submitted_on);
+
+}  // namespace todoke::forms::detail

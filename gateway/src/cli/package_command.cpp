@@ -1,0 +1,156 @@
+#include <boost/json.hpp>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "exit_status.hpp"
+#include "settings.hpp"
+#include "signing_keys.hpp"
+#include "todoke/common/file.hpp"
+#include "todoke/forms/package.hpp"
+#include "todoke/forms/record_validator.hpp"
+#include "todoke/signing/applicant_signature.hpp"
+
+namespace todoke::gateway {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct PackageArgs {
+    std::vector<std::string> inputs;
+    KeyArgs keys;
+    std::string out;
+    std::string out_dir;
+    std::string submitted_on;
+    std::optional<std::string> config;
+};
+
+forms::Date TodayJst() {
+    const std::string jst = FormatJstCompact(SystemClock().Now());
+    return {std::stoi(jst.substr(0, 4)), std::stoi(jst.substr(4, 2)), std::stoi(jst.substr(6, 2))};
+}
+
+// The record's "attachments": [{"label": "...", "file": "relative/to/the/record.pdf"}].
+Result<std::vector<forms::Attachment>> Attachments(const forms::Record& record) {
+    std::vector<forms::Attachment> out;
+    const auto it = record.data.find("attachments");
+    if (it == record.data.end()) return out;
+    if (!it->value().is_array()) {
+        return Fail(ErrorCode::kInvalidArgument, "\"attachments\" must be a list", "attachments");
+    }
+    const fs::path base = fs::path(record.source).parent_path();
+    for (const auto& a : it->value().as_array()) {
+        const auto label = a.is_object() ? forms::GetText(a.as_object(), "label") : std::nullopt;
+        const auto file = a.is_object() ? forms::GetText(a.as_object(), "file") : std::nullopt;
+        if (!label || !file) {
+            return Fail(ErrorCode::kInvalidArgument, "each attachment needs \"label\" and \"file\"",
+                        "attachments");
+        }
+        TODOKE_ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(base / *file, "attachment"));
+        out.push_back({*label, fs::path(*file).filename().string(), std::move(bytes)});
+    }
+    return out;
+}
+
+int Run(const PackageArgs& a) {
+    if (a.out.empty() == a.out_dir.empty()) {
+        std::cerr << "error: give exactly one of --out FILE (one record) or --out-dir DIR\n";
+        return kExitUsage;
+    }
+    auto settings = LoadCliSettings(a.config);
+    if (!settings) {
+        std::cerr << "error: " << settings.error().message << "\n";
+        return kExitUsage;
+    }
+    const TimePoint now = SystemClock().Now();
+    const forms::Date today = TodayJst();
+    forms::Date submitted_on = today;
+    if (!a.submitted_on.empty()) {
+        auto d = forms::ParseIsoDate(a.submitted_on);
+        if (!d) {
+            std::cerr << "error: --submitted-on must be YYYY-MM-DD\n";
+            return kExitUsage;
+        }
+        submitted_on = *d;
+    }
+    auto keys = LoadSigningKeys(a.keys, now, settings->expiry_warning_days);
+    if (!keys) {
+        std::cerr << "error: " << keys.error().message << "\n";
+        return kExitUsage;
+    }
+    // Read and validate everything first: a batch with errors builds nothing.
+    std::vector<forms::Record> records;
+    int status = kExitOk;
+    for (const auto& input : a.inputs) {
+        auto text = ReadFileBytes(input, "record file");
+        auto parsed = text ? forms::ParseJsonRecords(*text, input)
+                           : Result<std::vector<forms::Record>>(Fail(text.error()));
+        if (!parsed) {
+            std::cerr << "error: " << parsed.error().message << "\n";
+            return kExitUsage;
+        }
+        for (auto& r : *parsed) {
+            const auto errors = forms::ValidateRecord(r, forms::Catalogue::Default(), today);
+            for (const auto& e : errors) std::cout << forms::FormatError(e) << "\n";
+            if (!errors.empty()) status = kExitInvalid;
+            records.push_back(std::move(r));
+        }
+    }
+    if (status != kExitOk) return status;
+    if (!a.out.empty() && records.size() != 1) {
+        std::cerr << "error: --out takes one record; use --out-dir for " << records.size() << "\n";
+        return kExitUsage;
+    }
+    for (const auto& record : records) {
+        const forms::Procedure* p = forms::Catalogue::Default().Find(record.procedure());
+        auto attachments = Attachments(record);
+        if (!attachments) {
+            std::cerr << "error: record " << record.index << ": " << attachments.error().message
+                      << "\n";
+            return kExitUsage;
+        }
+        forms::PackageOptions options;
+        options.submitted_on = submitted_on;
+        options.attachments = std::move(*attachments);
+        auto files = forms::RenderApplication(*p, record, options);
+        auto zip = files ? forms::ZipApplication(*files) : Result<std::string>(Fail(files.error()));
+        auto signed_pkg = zip ? signing::SignApplicationPackage(*zip, *keys, now, settings->zip)
+                              : Result<signing::SignedPackage>(Fail(zip.error()));
+        if (!signed_pkg) {
+            std::cerr << "invalid: record " << record.index << " (" << record.source << "): ["
+                      << signed_pkg.error().field << "] " << signed_pkg.error().message << "\n";
+            return kExitInvalid;
+        }
+        const std::string name =
+            (record.id().empty() ? "record-" + std::to_string(record.index) : record.id()) + ".zip";
+        const fs::path out = a.out.empty() ? fs::path(a.out_dir) / name : fs::path(a.out);
+        std::error_code ec;
+        if (!a.out_dir.empty()) fs::create_directories(a.out_dir, ec);
+        if (auto w = WriteFileAtomically(out, signed_pkg->zip); !w) {
+            std::cerr << "error: " << w.error().message << "\n";
+            return kExitUsage;
+        }
+        std::cout << "packaged: " << record.source << " record " << record.index << " (" << p->id
+                  << ") -> " << out.string() << " (" << files->files.size() << " files in "
+                  << files->folder << ", " << keys->size() << " signature(s))\n";
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
+CommandRun AddPackageCommand(CLI::App& app) {
+    auto args = std::make_shared<PackageArgs>();
+    CLI::App* cmd = app.add_subcommand(
+        "package", "Validate records, render their application packages and sign them");
+    cmd->add_option("records", args->inputs, "record files (JSON)")->required();
+    AddKeyOptions(*cmd, args->keys);
+    cmd->add_option("--out", args->out, "signed ZIP (one record)");
+    cmd->add_option("--out-dir", args->out_dir, "folder for the signed ZIPs ({record_id}.zip)");
+    cmd->add_option("--submitted-on", args->submitted_on, "届出年月日 YYYY-MM-DD (default: today)");
+    cmd->add_option("--config", args->config, "settings file (JSON)");
+    return [args] { return Run(*args); };
+}
+
+}  // namespace todoke::gateway
