@@ -45,7 +45,7 @@ format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 tidy: build
-	@git ls-files 'common/*.cpp' 'signing/*.cpp' 'gateway/*.cpp' | xargs clang-tidy -p $(BUILD) --quiet
+	@git ls-files 'common/*.cpp' 'signing/*.cpp' 'forms/*.cpp' 'gateway/*.cpp' | xargs clang-tidy -p $(BUILD) --quiet --extra-arg=-Wno-unknown-warning-option
 
 clean:
 	@rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)

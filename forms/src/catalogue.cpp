@@ -255,7 +255,9 @@ const Catalogue& Catalogue::Default() {
 
 const Procedure* Catalogue::Find(std::string_view id) const {
     for (const auto& p : procedures_) {
-        if (p.id == id) return &p;
+        if (p.id == id) {
+            return &p;
+        }
     }
     return nullptr;
 }

@@ -13,7 +13,9 @@ class Cp932Encoder {
   public:
     Cp932Encoder() : cd_(iconv_open("CP932", "UTF-8")) {}
     ~Cp932Encoder() {
-        if (ok()) iconv_close(cd_);
+        if (ok()) {
+            iconv_close(cd_);
+        }
     }
     Cp932Encoder(const Cp932Encoder&) = delete;
     Cp932Encoder& operator=(const Cp932Encoder&) = delete;
@@ -81,7 +83,9 @@ std::vector<Utf8Char> SplitUtf8(std::string_view s) {
         bool valid = n != 0 && i + n <= s.size();
         for (std::size_t k = 1; valid && k < n; ++k) {
             const auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80) valid = false;
+            if ((cc & 0xC0) != 0x80) {
+                valid = false;
+            }
             cp = (cp << 6) | (cc & 0x3F);
         }
         if (valid &&
@@ -149,7 +153,9 @@ Result<std::string> ToHalfWidthKana(std::string_view utf8) {
     for (const auto& ch : SplitUtf8(utf8)) {
         ++position;
         char32_t c = ch.code_point;
-        if (c >= U'ぁ' && c <= U'ゖ') c += U'ァ' - U'ぁ';  // hiragana -> katakana
+        if (c >= U'ぁ' && c <= U'ゖ') {
+            c += U'ァ' - U'ぁ';  // hiragana -> katakana
+        }
         if (c >= U'ァ' && c <= U'ヶ') {
             out += KatakanaTable()[c - U'ァ'];
         } else if (c == U'ー') {
@@ -182,7 +188,9 @@ Result<std::string> ToHalfWidthKana(std::string_view utf8) {
 
 std::vector<char32_t> CodePoints(std::string_view utf8) {
     std::vector<char32_t> out;
-    for (const auto& c : SplitUtf8(utf8)) out.push_back(c.code_point);
+    for (const auto& c : SplitUtf8(utf8)) {
+        out.push_back(c.code_point);
+    }
     return out;
 }
 
@@ -211,7 +219,9 @@ std::vector<CharProblem> FindNonJisCharacters(std::string_view utf8, HalfWidthKa
                 ok = IsJisX0208Row(code);
             }
         }
-        if (ok) continue;
+        if (ok) {
+            continue;
+        }
         CharProblem p;
         p.position = position;
         p.character = std::string(ch.bytes);
@@ -226,12 +236,16 @@ std::vector<CharProblem> FindNonJisCharacters(std::string_view utf8, HalfWidthKa
 
 std::optional<Violation> CheckJisCharacters(std::string_view utf8, HalfWidthKana kana) {
     const auto problems = FindNonJisCharacters(utf8, kana);
-    if (problems.empty()) return std::nullopt;
+    if (problems.empty()) {
+        return std::nullopt;
+    }
     Violation v;
     v.rule = "chars.jis_x0208";
     std::string hints;
     for (const auto& p : problems) {
-        if (!v.message.empty()) v.message += "; ";
+        if (!v.message.empty()) {
+            v.message += "; ";
+        }
         const bool half_kana = IsHalfWidthKatakana(p.code_point);
         const bool control = p.code_point < 0x20 || p.code_point == 0x7F;
         v.message += "character " + std::to_string(p.position) + " ";
@@ -245,7 +259,9 @@ std::optional<Violation> CheckJisCharacters(std::string_view utf8, HalfWidthKana
                                     : "is not in JIS X 0208/0201");
         }
         if (!p.substitute.empty()) {
-            if (!hints.empty()) hints += ", ";
+            if (!hints.empty()) {
+                hints += ", ";
+            }
             hints += "'" + p.character + "' -> '" + p.substitute + "'";
         }
     }
@@ -260,7 +276,9 @@ std::optional<Violation> CheckJisCharacters(std::string_view utf8, HalfWidthKana
 
 Result<std::string> ToShiftJis(std::string_view utf8) {
     Cp932Encoder encoder;
-    if (!encoder.ok()) return Fail(ErrorCode::kInternal, "iconv has no CP932 converter");
+    if (!encoder.ok()) {
+        return Fail(ErrorCode::kInternal, "iconv has no CP932 converter");
+    }
     std::string out;
     out.reserve(utf8.size());
     std::size_t position = 0;

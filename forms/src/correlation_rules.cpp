@@ -5,13 +5,17 @@ namespace {
 
 std::optional<std::string> Text(const PersonRef& p, std::string_view field) {
     auto v = GetText(p.person, field);
-    if (v && v->empty()) return std::nullopt;
+    if (v && v->empty()) {
+        return std::nullopt;
+    }
     return v;
 }
 
 std::optional<Date> DateOf(const PersonRef& p, std::string_view field) {
     auto text = Text(p, field);
-    if (!text) return std::nullopt;
+    if (!text) {
+        return std::nullopt;
+    }
     auto d = ParseIsoDate(*text);
     return d ? std::optional<Date>(*d) : std::nullopt;  // format errors come from the field rule
 }
@@ -49,7 +53,9 @@ void ShutokuDates(const PersonRef& p, Date today, std::vector<RuleHit>& out) {
     if (birth && *birth > today) {
         Hit(out, "birth_date", "date.future", "lies in the future");
     }
-    if (!acquired) return;
+    if (!acquired) {
+        return;
+    }
     if (*acquired < Date{1989, 1, 8}) {
         Hit(out, "acquired_on", "shutoku.era", "must be in 平成 or 令和 (era code 7 or 9)");
     }
@@ -72,9 +78,13 @@ void ShutokuPayTotal(const PersonRef& p, Date, std::vector<RuleHit>& out) {
     const auto in_kind = Text(p, "pay_in_kind");
     long long total = 0;
     for (const auto& v : {currency, in_kind}) {
-        if (!v) continue;
+        if (!v) {
+            continue;
+        }
         for (char c : *v) {
-            if (c < '0' || c > '9') return;  // the amount's own rule reports it
+            if (c < '0' || c > '9') {
+                return;  // the amount's own rule reports it
+            }
         }
         total += std::stoll(*v);
     }
@@ -85,7 +95,9 @@ void ShutokuPayTotal(const PersonRef& p, Date, std::vector<RuleHit>& out) {
 }
 
 void NenkinCityCode(const PersonRef& p, Date, std::vector<RuleHit>& out) {
-    if (p.index != 0) return;
+    if (p.index != 0) {
+        return;
+    }
     const auto city = GetText(p.record.data, "employer.nenkin.city_code");
     if (city && (*city == "00" || *city == "99")) {
         Hit(out, "employer.nenkin.city_code", "nenkin.city_code", "郡市区符号 may not be 00 or 99");

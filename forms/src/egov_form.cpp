@@ -16,7 +16,9 @@ std::string Text(const boost::json::object& o, std::string_view path) {
 Result<void> DateGroup(XmlWriter& w, std::string_view element, std::string_view iso) {
     w.Open(element);
     if (iso.empty()) {
-        for (const char* part : {"年号", "年", "月", "日"}) w.Leaf(part, "");
+        for (const char* part : {"年号", "年", "月", "日"}) {
+            w.Leaf(part, "");
+        }
     } else {
         TODOKE_ASSIGN_OR_RETURN(Date d, ParseIsoDate(iso));
         TODOKE_ASSIGN_OR_RETURN(Wareki wa, ToWareki(d));
@@ -35,7 +37,9 @@ std::array<std::string, 3> SplitHyphens(const std::string& value) {
     std::size_t i = 0;
     for (char c : value) {
         if (c == '-') {
-            if (++i == parts.size()) break;
+            if (++i == parts.size()) {
+                break;
+            }
         } else {
             parts[i] += c;
         }

@@ -6,9 +6,13 @@ namespace todoke::forms {
 namespace {
 
 bool AllDigits(std::string_view s) {
-    if (s.empty()) return false;
+    if (s.empty()) {
+        return false;
+    }
     for (char c : s) {
-        if (c < '0' || c > '9') return false;
+        if (c < '0' || c > '9') {
+            return false;
+        }
     }
     return true;
 }
@@ -28,7 +32,9 @@ std::optional<Violation> CheckMyNumber(std::string_view v) {
     }
     static constexpr int kWeights[11] = {6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
     int sum = 0;
-    for (int i = 0; i < 11; ++i) sum += (v[static_cast<std::size_t>(i)] - '0') * kWeights[i];
+    for (int i = 0; i < 11; ++i) {
+        sum += (v[static_cast<std::size_t>(i)] - '0') * kWeights[i];
+    }
     const int r = sum % 11;
     const int check = r <= 1 ? 0 : 11 - r;
     if (v[11] - '0' != check) {
@@ -58,7 +64,9 @@ std::optional<Violation> CheckCorporateNumber(std::string_view v) {
 }
 
 std::optional<Violation> CheckKisoNenkinNumber(std::string_view office, std::string_view serial) {
-    if (office.empty() && serial.empty()) return std::nullopt;
+    if (office.empty() && serial.empty()) {
+        return std::nullopt;
+    }
     if (office.empty() || serial.empty()) {
         return Make("kiso_nenkin.partial",
                     "基礎年金番号 needs both parts: 課所符号 (4 digits) and 一連番号 (6 digits)");
@@ -95,7 +103,9 @@ std::optional<Violation> CheckPhoneNumber(std::string_view v) {
     int part = 0;
     for (char c : v) {
         if (c == '-') {
-            if (++part > 2) break;
+            if (++part > 2) {
+                break;
+            }
             continue;
         }
         if (c < '0' || c > '9') {
@@ -117,13 +127,19 @@ std::optional<Violation> CheckPhoneNumber(std::string_view v) {
 std::string MaskPersonal(std::string_view value) {
     // Count characters, not bytes, so that a name stays valid UTF-8.
     std::size_t chars = 0;
-    for (char c : value) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    for (char c : value) {
+        chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    }
     const std::size_t hidden = chars > 4 ? chars - 4 : 0;
     std::string out(hidden, '*');
     std::size_t seen = 0;
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        if ((static_cast<unsigned char>(value[i]) & 0xC0) != 0x80) ++seen;
-        if (seen > hidden) out += value[i];
+    for (char c : value) {
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+            ++seen;
+        }
+        if (seen > hidden) {
+            out += c;
+        }
     }
     return out;
 }

@@ -17,13 +17,17 @@ std::string Value(const Record& record, const boost::json::object& person, std::
 }
 
 std::string Amount7(long long yen) {
-    if (yen >= 10'000'000) return "9999999";
+    if (yen >= 10'000'000) {
+        return "9999999";
+    }
     std::string digits = std::to_string(yen < 0 ? 0 : yen);
     return std::string(digits.size() < 7 ? 7 - digits.size() : 0, '0') + digits;
 }
 
 Result<long long> AmountOf(const std::string& text) {
-    if (text.empty()) return 0LL;
+    if (text.empty()) {
+        return 0LL;
+    }
     for (char c : text) {
         if (c < '0' || c > '9') {
             return Fail(ErrorCode::kInvalidArgument, "not a whole amount", "csv.amount");
@@ -44,7 +48,9 @@ Result<std::string> Column(const CsvColumn& c, const Record& record,
             return v.empty() ? Result<std::string>(v) : ToHalfWidthKana(v);
         case CsvFormat::kEraCode:
         case CsvFormat::kYymmdd: {
-            if (v.empty()) return std::string();
+            if (v.empty()) {
+                return std::string();
+            }
             TODOKE_ASSIGN_OR_RETURN(Date d, ParseIsoDate(v));
             TODOKE_ASSIGN_OR_RETURN(Wareki w, ToWareki(d));
             return c.format == CsvFormat::kEraCode ? std::to_string(NenkinEraCode(w.era))
@@ -66,7 +72,9 @@ Result<std::string> Column(const CsvColumn& c, const Record& record,
         case CsvFormat::kKisoOffice:
         case CsvFormat::kKisoSerial: {
             const auto dash = v.find('-');
-            if (dash == std::string::npos) return std::string();
+            if (dash == std::string::npos) {
+                return std::string();
+            }
             return c.format == CsvFormat::kKisoOffice ? v.substr(0, dash) : v.substr(dash + 1);
         }
         case CsvFormat::kPostalHead:
@@ -96,7 +104,9 @@ std::vector<std::string> SplitFields(std::string_view line) {
         const std::size_t comma = line.find(',', pos);
         out.emplace_back(
             line.substr(pos, comma == std::string_view::npos ? line.npos : comma - pos));
-        if (comma == std::string_view::npos) break;
+        if (comma == std::string_view::npos) {
+            break;
+        }
         pos = comma + 1;
     }
     return out;
@@ -143,7 +153,9 @@ Result<std::string> RenderNenkinCsv(const Procedure& procedure, const Record& re
     };
     std::string line;
     for (std::size_t i = 0; i < office.size(); ++i) {
-        if (i > 0) line += ',';
+        if (i > 0) {
+            line += ',';
+        }
         TODOKE_RETURN_IF_ERROR(AppendField(line, office[i].first, office[i].second));
     }
     text += line;
@@ -163,7 +175,9 @@ Result<std::string> RenderNenkinCsv(const Procedure& procedure, const Record& re
                             ": " + e.message;
                 return Fail(std::move(e));
             }
-            if (i > 0) line += ',';
+            if (i > 0) {
+                line += ',';
+            }
             TODOKE_RETURN_IF_ERROR(AppendField(line, *value, column.label));
         }
         text += line;
@@ -196,7 +210,9 @@ Result<void> CheckNenkinCsv(const Procedure& procedure, std::string_view sjis_by
         pos = eol + 2;
     }
     for (const auto& l : lines) {
-        if (l.find_first_of("\r\n") != std::string::npos) return fail("a bare CR or LF");
+        if (l.find_first_of("\r\n") != std::string::npos) {
+            return fail("a bare CR or LF");
+        }
     }
     if (lines.size() < 6 || lines[1] != "[kanri]" || lines[2] != ",001" || lines[4] != "[data]") {
         return fail("the media line, [kanri], one 事業所 and [data] are not in place");

@@ -208,15 +208,21 @@ Result<ApplicationFiles> RenderApplication(const Procedure& procedure, const Rec
     TODOKE_RETURN_IF_ERROR(
         detail::ValidateAgainstSchema(kousei, detail::Schema::kKousei, "kousei.xml"));
     out.files.push_back({"kousei.xml", std::move(kousei)});
-    for (auto& f : form_files) out.files.push_back(std::move(f));
-    for (auto& a : attachments) out.files.push_back({a.file_name, std::move(a.bytes)});
+    for (auto& f : form_files) {
+        out.files.push_back(std::move(f));
+    }
+    for (auto& a : attachments) {
+        out.files.push_back({a.file_name, std::move(a.bytes)});
+    }
     return out;
 }
 
 Result<std::string> ZipApplication(const ApplicationFiles& files) {
     std::vector<ZipWriteEntry> entries;
     entries.push_back({files.folder, ""});
-    for (const auto& f : files.files) entries.push_back({files.folder + f.name, f.bytes});
+    for (const auto& f : files.files) {
+        entries.push_back({files.folder + f.name, f.bytes});
+    }
     return WriteZip(entries);
 }
 

@@ -11,7 +11,9 @@ const boost::json::value* Walk(const boost::json::object& root, std::string_view
     std::size_t pos = 0;
     while (pos <= path.size()) {
         std::size_t end = path.find('.', pos);
-        if (end == std::string_view::npos) end = path.size();
+        if (end == std::string_view::npos) {
+            end = path.size();
+        }
         std::string_view part = path.substr(pos, end - pos);
         std::optional<std::size_t> index;
         if (const auto bracket = part.find('['); bracket != std::string_view::npos) {
@@ -22,12 +24,18 @@ const boost::json::value* Walk(const boost::json::object& root, std::string_view
             index = n;
             part = part.substr(0, bracket);
         }
-        if (obj == nullptr) return nullptr;
+        if (obj == nullptr) {
+            return nullptr;
+        }
         const auto it = obj->find(part);
-        if (it == obj->end()) return nullptr;
+        if (it == obj->end()) {
+            return nullptr;
+        }
         cur = &it->value();
         if (index) {
-            if (!cur->is_array() || *index >= cur->as_array().size()) return nullptr;
+            if (!cur->is_array() || *index >= cur->as_array().size()) {
+                return nullptr;
+            }
             cur = &cur->as_array()[*index];
         }
         obj = cur->is_object() ? &cur->as_object() : nullptr;
@@ -69,7 +77,9 @@ Result<std::vector<Record>> ParseJsonRecords(std::string_view text, const std::s
         return Ok();
     };
     if (root.is_array()) {
-        for (auto& v : root.as_array()) TODOKE_RETURN_IF_ERROR(add(v));
+        for (auto& v : root.as_array()) {
+            TODOKE_RETURN_IF_ERROR(add(v));
+        }
     } else {
         TODOKE_RETURN_IF_ERROR(add(root));
     }
@@ -78,11 +88,21 @@ Result<std::vector<Record>> ParseJsonRecords(std::string_view text, const std::s
 
 std::optional<std::string> GetText(const boost::json::object& root, std::string_view path) {
     const boost::json::value* v = Walk(root, path);
-    if (v == nullptr || v->is_null()) return std::nullopt;
-    if (v->is_string()) return std::string(v->as_string());
-    if (v->is_int64()) return std::to_string(v->as_int64());
-    if (v->is_uint64()) return std::to_string(v->as_uint64());
-    if (v->is_bool()) return std::string(v->as_bool() ? "1" : "0");
+    if (v == nullptr || v->is_null()) {
+        return std::nullopt;
+    }
+    if (v->is_string()) {
+        return std::string(v->as_string());
+    }
+    if (v->is_int64()) {
+        return std::to_string(v->as_int64());
+    }
+    if (v->is_uint64()) {
+        return std::to_string(v->as_uint64());
+    }
+    if (v->is_bool()) {
+        return std::string(v->as_bool() ? "1" : "0");
+    }
     return std::nullopt;  // objects, arrays and fractions are not text
 }
 

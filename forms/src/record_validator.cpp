@@ -11,16 +11,22 @@ namespace {
 using Hits = std::vector<Violation>;
 
 bool IsDigits(std::string_view s) {
-    if (s.empty()) return false;
+    if (s.empty()) {
+        return false;
+    }
     for (char c : s) {
-        if (c < '0' || c > '9') return false;
+        if (c < '0' || c > '9') {
+            return false;
+        }
     }
     return true;
 }
 
 std::size_t CharCount(std::string_view s) {
     std::size_t n = 0;
-    for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    for (char c : s) {
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    }
     return n;
 }
 
@@ -50,7 +56,9 @@ void CheckNameSeparator(std::string_view value, char32_t separator, Hits& hits) 
         const char32_t c = cps[i];
         if (c == separator) {
             ++separators;
-            if (i == 0 || i + 1 == cps.size() || cps[i - 1] == separator) bad_space = true;
+            if (i == 0 || i + 1 == cps.size() || cps[i - 1] == separator) {
+                bad_space = true;
+            }
         } else if (c == U' ' || c == U'\u3000') {
             bad_space = true;
         }
@@ -69,8 +77,12 @@ Hits CheckField(const FieldSpec& f, const std::string& value) {
     switch (f.kind) {
         case FieldKind::kKanji:
         case FieldKind::kNameKanji: {
-            if (auto v = CheckJisCharacters(value, HalfWidthKana::kForbidden)) hits.push_back(*v);
-            if (f.kind == FieldKind::kNameKanji) CheckNameSeparator(value, U'\u3000', hits);
+            if (auto v = CheckJisCharacters(value, HalfWidthKana::kForbidden)) {
+                hits.push_back(*v);
+            }
+            if (f.kind == FieldKind::kNameKanji) {
+                CheckNameSeparator(value, U'\u3000', hits);
+            }
             if (f.kind == FieldKind::kKanji && value.find(' ') != std::string::npos &&
                 (f.path == "address" || f.path == "employer.address")) {
                 Add(hits, "address.half_width_space", "must not contain half-width spaces");
@@ -94,7 +106,9 @@ Hits CheckField(const FieldSpec& f, const std::string& value) {
                     break;
                 }
             }
-            if (f.kind == FieldKind::kNameKana) CheckNameSeparator(value, U'\u3000', hits);
+            if (f.kind == FieldKind::kNameKana) {
+                CheckNameSeparator(value, U'\u3000', hits);
+            }
             auto half = ToHalfWidthKana(value);
             CheckLengths(f, value, half ? half->size() : value.size(), hits);
             break;
@@ -130,10 +144,13 @@ Hits CheckField(const FieldSpec& f, const std::string& value) {
             std::string list;
             for (auto c : f.codes) {
                 found = found || value == c;
-                if (list.size() < 80) list += (list.empty() ? "" : ", ") + std::string(c);
+                if (list.size() < 80) {
+                    list += (list.empty() ? "" : ", ") + std::string(c);
+                }
             }
-            if (!found)
+            if (!found) {
                 Add(hits, "code.unknown", "is not one of the allowed codes", "allowed: " + list);
+            }
             break;
         }
         case FieldKind::kDate:
@@ -150,13 +167,19 @@ Hits CheckField(const FieldSpec& f, const std::string& value) {
             }
             break;
         case FieldKind::kFlag:
-            if (value != "0" && value != "1") Add(hits, "flag.format", "must be true or false");
+            if (value != "0" && value != "1") {
+                Add(hits, "flag.format", "must be true or false");
+            }
             break;
         case FieldKind::kMyNumber:
-            if (auto v = CheckMyNumber(value)) hits.push_back(*v);
+            if (auto v = CheckMyNumber(value)) {
+                hits.push_back(*v);
+            }
             break;
         case FieldKind::kCorporateNumber:
-            if (auto v = CheckCorporateNumber(value)) hits.push_back(*v);
+            if (auto v = CheckCorporateNumber(value)) {
+                hits.push_back(*v);
+            }
             break;
         case FieldKind::kKisoNenkin: {
             const auto dash = value.find('-');
@@ -169,10 +192,14 @@ Hits CheckField(const FieldSpec& f, const std::string& value) {
             break;
         }
         case FieldKind::kPostalCode:
-            if (auto v = CheckPostalCode(value)) hits.push_back(*v);
+            if (auto v = CheckPostalCode(value)) {
+                hits.push_back(*v);
+            }
             break;
         case FieldKind::kPhone:
-            if (auto v = CheckPhoneNumber(value)) hits.push_back(*v);
+            if (auto v = CheckPhoneNumber(value)) {
+                hits.push_back(*v);
+            }
             break;
         case FieldKind::kKoyoNumber: {
             const auto a = value.find('-');
@@ -225,7 +252,9 @@ void CheckFields(const Record& record, const boost::json::object& scope,
             e.rule = v.rule;
             e.message = v.message;
             e.hint = v.hint;
-            if (value) e.value = f.personal ? MaskPersonal(*value) : *value;
+            if (value) {
+                e.value = f.personal ? MaskPersonal(*value) : *value;
+            }
             return e;
         };
         if (!value || value->empty()) {
@@ -237,7 +266,9 @@ void CheckFields(const Record& record, const boost::json::object& scope,
             }
             continue;
         }
-        for (const auto& v : CheckField(f, *value)) out.push_back(make(v));
+        for (const auto& v : CheckField(f, *value)) {
+            out.push_back(make(v));
+        }
     }
 }
 
@@ -262,8 +293,9 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
     const Procedure* procedure = catalogue.Find(procedure_id);
     if (procedure == nullptr) {
         std::string known;
-        for (const auto& p : catalogue.procedures())
+        for (const auto& p : catalogue.procedures()) {
             known += (known.empty() ? "" : ", ") + std::string(p.id);
+        }
         record_error("procedure", procedure_id.empty() ? "required" : "procedure.unknown",
                      procedure_id.empty() ? "is required" : "is not in the catalogue",
                      "known procedures: " + known);
@@ -294,7 +326,9 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
         CheckFields(record, person, procedure->person_fields, prefix, out);
         std::vector<RuleHit> hits;
         const PersonRef ref{record, person, i};
-        for (const auto rule : procedure->rules) rule(ref, today, hits);
+        for (const auto rule : procedure->rules) {
+            rule(ref, today, hits);
+        }
         for (auto& h : hits) {
             const bool record_level = h.field.rfind("employer.", 0) == 0 ||
                                       h.field.rfind("submitter.", 0) == 0 ||
@@ -328,12 +362,20 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
 
 std::string FormatError(const FieldError& e) {
     std::string out = "record " + std::to_string(e.record) + " (" + e.source;
-    if (!e.record_id.empty()) out += ", id " + e.record_id;
+    if (!e.record_id.empty()) {
+        out += ", id " + e.record_id;
+    }
     out += ") " + e.field;
-    if (!e.label.empty()) out += " " + e.label;
+    if (!e.label.empty()) {
+        out += " " + e.label;
+    }
     out += " [" + e.rule + "]: " + e.message;
-    if (!e.value.empty()) out += " (value \"" + e.value + "\")";
-    if (!e.hint.empty()) out += "; " + e.hint;
+    if (!e.value.empty()) {
+        out += " (value \"" + e.value + "\")";
+    }
+    if (!e.hint.empty()) {
+        out += "; " + e.hint;
+    }
     return out;
 }
 

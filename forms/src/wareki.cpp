@@ -25,7 +25,9 @@ constexpr std::array<EraInfo, 5> kEras{{
 
 const EraInfo& Info(Era era) {
     for (const auto& e : kEras) {
-        if (e.era == era) return e;
+        if (e.era == era) {
+            return e;
+        }
     }
     return kEras.front();
 }
@@ -71,7 +73,9 @@ Result<Date> ParseIsoDate(std::string_view text) {
     const auto digits = [&](std::size_t from, std::size_t n, int& out) {
         out = 0;
         for (std::size_t i = from; i < from + n; ++i) {
-            if (text[i] < '0' || text[i] > '9') return false;
+            if (text[i] < '0' || text[i] > '9') {
+                return false;
+            }
             out = out * 10 + (text[i] - '0');
         }
         return true;
@@ -98,7 +102,9 @@ Date AddDays(Date d, int days) { return CivilFromDays(DaysFromCivil(d) + days); 
 
 Date AddYears(Date d, int years) {
     Date out{d.year + years, d.month, d.day};
-    if (!IsRealDate(out)) out = {out.year, 3, 1};  // Feb 29 in a common year
+    if (!IsRealDate(out)) {
+        out = {out.year, 3, 1};  // Feb 29 in a common year
+    }
     return out;
 }
 

@@ -36,7 +36,9 @@ void XmlWriter::Stylesheet(std::string_view href) {
 
 void XmlWriter::Open(std::string_view name, std::string_view id_attribute) {
     out_ += "<" + std::string(name);
-    if (!id_attribute.empty()) out_ += " ID=\"" + EscapeXmlText(id_attribute) + "\"";
+    if (!id_attribute.empty()) {
+        out_ += " ID=\"" + EscapeXmlText(id_attribute) + "\"";
+    }
     out_ += ">" + newline_;
     open_.emplace_back(name);
 }
@@ -56,7 +58,9 @@ void XmlWriter::Leaf(std::string_view name, std::string_view text) {
 }
 
 std::string XmlWriter::Finish() {
-    while (!open_.empty()) Close();
+    while (!open_.empty()) {
+        Close();
+    }
     return std::move(out_);
 }
 

@@ -37,7 +37,9 @@ void CollectError(void* user, xmlErrorPtr error) {
     auto* first = static_cast<std::string*>(user);
     if (first->empty() && error != nullptr && error->message != nullptr) {
         *first = "line " + std::to_string(error->line) + ": " + error->message;
-        while (!first->empty() && first->back() == '\n') first->pop_back();
+        while (!first->empty() && first->back() == '\n') {
+            first->pop_back();
+        }
     }
 }
 

@@ -25,7 +25,9 @@ struct FormsArgs {
 };
 
 Result<forms::Date> DateArg(const std::string& text) {
-    if (!text.empty()) return forms::ParseIsoDate(text);
+    if (!text.empty()) {
+        return forms::ParseIsoDate(text);
+    }
     // Today in Japan, where the portals' check dates are.
     const std::string jst = FormatJstCompact(SystemClock().Now());
     return forms::Date{std::stoi(jst.substr(0, 4)), std::stoi(jst.substr(4, 2)),
@@ -91,7 +93,9 @@ int ValidateInputs(const FormsArgs& a, forms::Date today, std::vector<forms::Rec
             } else {
                 ++invalid;
                 errors += found.size();
-                if (status == kExitOk) status = kExitInvalid;
+                if (status == kExitOk) {
+                    status = kExitInvalid;
+                }
             }
         }
     }
@@ -118,7 +122,9 @@ int RunRender(const FormsArgs& a) {
     }
     std::vector<forms::Record> valid;
     const int status = ValidateInputs(a, *today, valid);
-    if (status != kExitOk) return status;  // nothing is rendered from a batch with errors
+    if (status != kExitOk) {
+        return status;  // nothing is rendered from a batch with errors
+    }
     for (const auto& record : valid) {
         const forms::Procedure* p = Catalogue::Default().Find(record.procedure());
         if (p->channel != forms::Channel::kNenkinCsv) {
@@ -128,8 +134,9 @@ int RunRender(const FormsArgs& a) {
         }
         auto csv = forms::RenderNenkinCsv(*p, record, {*created, 1});
         if (csv) {
-            if (auto checked = forms::CheckNenkinCsv(*p, *csv); !checked)
+            if (auto checked = forms::CheckNenkinCsv(*p, *csv); !checked) {
                 csv = Fail(checked.error());
+            }
         }
         if (!csv) {
             std::cerr << "invalid: record " << record.index << " (" << record.source << "): ["
@@ -178,8 +185,12 @@ CommandRun AddFormsCommand(CLI::App& app) {
         sub->callback([chosen, sub] { *chosen = sub->get_name(); });
     }
     return [args, chosen] {
-        if (*chosen == "list") return RunList(*args);
-        if (*chosen == "validate") return RunValidate(*args);
+        if (*chosen == "list") {
+            return RunList(*args);
+        }
+        if (*chosen == "validate") {
+            return RunValidate(*args);
+        }
         return RunRender(*args);
     };
 }

@@ -35,7 +35,9 @@ forms::Date TodayJst() {
 Result<std::vector<forms::Attachment>> Attachments(const forms::Record& record) {
     std::vector<forms::Attachment> out;
     const auto it = record.data.find("attachments");
-    if (it == record.data.end()) return out;
+    if (it == record.data.end()) {
+        return out;
+    }
     if (!it->value().is_array()) {
         return Fail(ErrorCode::kInvalidArgument, "\"attachments\" must be a list", "attachments");
     }
@@ -92,12 +94,18 @@ int Run(const PackageArgs& a) {
         }
         for (auto& r : *parsed) {
             const auto errors = forms::ValidateRecord(r, forms::Catalogue::Default(), today);
-            for (const auto& e : errors) std::cout << forms::FormatError(e) << "\n";
-            if (!errors.empty()) status = kExitInvalid;
+            for (const auto& e : errors) {
+                std::cout << forms::FormatError(e) << "\n";
+            }
+            if (!errors.empty()) {
+                status = kExitInvalid;
+            }
             records.push_back(std::move(r));
         }
     }
-    if (status != kExitOk) return status;
+    if (status != kExitOk) {
+        return status;
+    }
     if (!a.out.empty() && records.size() != 1) {
         std::cerr << "error: --out takes one record; use --out-dir for " << records.size() << "\n";
         return kExitUsage;
@@ -126,7 +134,9 @@ int Run(const PackageArgs& a) {
             (record.id().empty() ? "record-" + std::to_string(record.index) : record.id()) + ".zip";
         const fs::path out = a.out.empty() ? fs::path(a.out_dir) / name : fs::path(a.out);
         std::error_code ec;
-        if (!a.out_dir.empty()) fs::create_directories(a.out_dir, ec);
+        if (!a.out_dir.empty()) {
+            fs::create_directories(a.out_dir, ec);
+        }
         if (auto w = WriteFileAtomically(out, signed_pkg->zip); !w) {
             std::cerr << "error: " << w.error().message << "\n";
             return kExitUsage;

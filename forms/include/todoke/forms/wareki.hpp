@@ -23,7 +23,7 @@ struct Date {
     int year = 0;
     int month = 0;
     int day = 0;
-    auto operator<=>(const Date&) const = default;
+    auto operator<=>(const Date&) const = default;  // NOLINT(modernize-use-nullptr): tidy 14 bug
 };
 
 // "2025-04-01" -> Date; fails (field "date.format" / "date.invalid") for anything that is not
