@@ -143,6 +143,99 @@ Procedure KenpoShutoku() {
     return p;
 }
 
+Procedure KenpoSoshitsu() {
+    Procedure p;
+    p.id = "kenpo_soshitsu";
+    p.name = "健康保険・厚生年金保険 被保険者資格喪失届";
+    p.channel = Channel::kNenkinCsv;
+    p.proc_id = "4950000020401000";  // unknown in the domain notes (§2.2): configure
+    p.form_id = "495000020415029955";
+    p.form_version = "0001";
+    p.confirmed = false;
+    p.csv_form_code = "2201700";
+    p.employer_fields = NenkinEmployer();
+    p.person_fields = {
+        {"name", "氏名", FieldKind::kNameKanji, true, true, 0, 0, 25},
+        {"name_kana", "氏名カナ", FieldKind::kNameKana, true, true, 0, 0, 25},
+        {"birth_date", "生年月日", FieldKind::kDate, true, true},
+        {"insured_number", "被保険者整理番号", FieldKind::kDigits, false, false, 1, 6},
+        {"my_number", "個人番号", FieldKind::kMyNumber, false, true},
+        {"kiso_nenkin_number", "基礎年金番号", FieldKind::kKisoNenkin, false, true},
+        {"lost_on", "資格喪失年月日", FieldKind::kDate, true},
+        {"loss_reason",
+         "喪失(不該当)原因",
+         FieldKind::kCode,
+         true,
+         false,
+         0,
+         0,
+         0,
+         {"4", "5", "7", "9", "11"}},
+        {"retired_on", "退職日/死亡日", FieldKind::kDate},
+        {"multiple_offices", "備考1 二以上事業所勤務者の喪失", FieldKind::kFlag},
+        {"rehired", "備考2 退職後の継続再雇用者の喪失", FieldKind::kFlag},
+        {"remarks", "備考欄", FieldKind::kKanji, false, false, 0, 0, 75},
+        {"certificates_collected",
+         "資格確認書回収 (添付)",
+         FieldKind::kDigits,
+         false,
+         false,
+         1,
+         2,
+         0,
+         {},
+         0,
+         true},
+        {"certificates_unreturnable",
+         "資格確認書回収 (返不能)",
+         FieldKind::kDigits,
+         false,
+         false,
+         1,
+         2,
+         0,
+         {},
+         0,
+         true},
+        {"over70_ineligible", "70歳不該当", FieldKind::kFlag},
+        {"ineligible_on", "不該当年月日", FieldKind::kDate},
+        {"over70_only", "70歳以上被用者届のみ提出", FieldKind::kFlag},
+    };
+    // The 27 items of 様式コード 2201700 in order (§4.2). The meanings of 備考1/備考2 are
+    // taken from the paper form (unconfirmed).
+    p.csv_columns = {
+        {"様式コード", CsvFormat::kFixed, "", "", "2201700"},
+        {"都道府県コード", CsvFormat::kText, "employer.nenkin.prefecture_code"},
+        {"郡市区符号", CsvFormat::kText, "employer.nenkin.city_code"},
+        {"事業所記号", CsvFormat::kHalfKana, "employer.nenkin.office_symbol"},
+        {"事業所番号", CsvFormat::kText, "employer.nenkin.office_number"},
+        {"被保険者整理番号", CsvFormat::kText, "insured_number"},
+        {"氏名カナ", CsvFormat::kHalfKana, "name_kana"},
+        {"氏名漢字", CsvFormat::kText, "name"},
+        {"生年月日 元号", CsvFormat::kEraCode, "birth_date"},
+        {"生年月日", CsvFormat::kYymmdd, "birth_date"},
+        {"個人番号", CsvFormat::kText, "my_number"},
+        {"基礎年金番号 課所符号", CsvFormat::kKisoOffice, "kiso_nenkin_number"},
+        {"基礎年金番号 一連番号", CsvFormat::kKisoSerial, "kiso_nenkin_number"},
+        {"資格喪失年月日 元号", CsvFormat::kEraCode, "lost_on"},
+        {"資格喪失年月日", CsvFormat::kYymmdd, "lost_on"},
+        {"喪失(不該当)原因", CsvFormat::kText, "loss_reason"},
+        {"退職日/死亡日 元号", CsvFormat::kEraCode, "retired_on"},
+        {"退職日/死亡日", CsvFormat::kYymmdd, "retired_on"},
+        {"備考1", CsvFormat::kFlag1, "multiple_offices"},
+        {"備考2", CsvFormat::kFlag1, "rehired"},
+        {"備考欄", CsvFormat::kText, "remarks"},
+        {"資格確認書回収 添付", CsvFormat::kText, "certificates_collected"},
+        {"資格確認書回収 返不能", CsvFormat::kText, "certificates_unreturnable"},
+        {"70歳不該当", CsvFormat::kFlag1, "over70_ineligible"},
+        {"不該当年月日 元号", CsvFormat::kEraCode, "ineligible_on"},
+        {"不該当年月日", CsvFormat::kYymmdd, "ineligible_on"},
+        {"70歳以上被用者届のみ提出", CsvFormat::kFlag1, "over70_only"},
+    };
+    p.rules = {rules::SoshitsuIdentity, rules::SoshitsuDates, rules::NenkinCityCode};
+    return p;
+}
+
 Procedure KoyoShutoku() {
     Procedure p;
     p.id = "koyo_shutoku";
@@ -249,7 +342,7 @@ Procedure KoyoShutoku() {
 Catalogue::Catalogue(std::vector<Procedure> procedures) : procedures_(std::move(procedures)) {}
 
 const Catalogue& Catalogue::Default() {
-    static const Catalogue catalogue({KenpoShutoku(), KoyoShutoku()});
+    static const Catalogue catalogue({KenpoShutoku(), KenpoSoshitsu(), KoyoShutoku()});
     return catalogue;
 }
 

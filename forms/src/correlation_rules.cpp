@@ -104,6 +104,58 @@ void NenkinCityCode(const PersonRef& p, Date, std::vector<RuleHit>& out) {
     }
 }
 
+void SoshitsuIdentity(const PersonRef& p, Date, std::vector<RuleHit>& out) {
+    if (!Text(p, "my_number") && !Text(p, "kiso_nenkin_number")) {
+        Hit(out, "kiso_nenkin_number", "soshitsu.identity_required",
+            "is required when 個人番号 is not given (items 12–13)");
+    }
+}
+
+void SoshitsuDates(const PersonRef& p, Date today, std::vector<RuleHit>& out) {
+    const auto reason = Text(p, "loss_reason");
+    const auto birth = DateOf(p, "birth_date");
+    const auto lost = DateOf(p, "lost_on");
+    const auto retired = DateOf(p, "retired_on");
+    const auto ineligible = DateOf(p, "ineligible_on");
+    const bool retirement = reason == "4" || reason == "5";
+    const bool over70_only = Text(p, "over70_only").value_or("0") == "1";
+    if (retirement && !Text(p, "retired_on")) {
+        Hit(out, "retired_on", "soshitsu.retired_on_required",
+            "is required for 原因 4 (退職等) and 5 (死亡)");
+    }
+    if (!retirement && reason && Text(p, "retired_on")) {
+        Hit(out, "retired_on", "soshitsu.retired_on_unexpected",
+            "is only given for 原因 4 (退職等) and 5 (死亡)");
+    }
+    if (retirement && retired && lost && !over70_only && *lost != AddDays(*retired, 1)) {
+        Hit(out, "lost_on", "soshitsu.day_after_retirement",
+            "must be the day after 退職日/死亡日 (" + FormatIsoDate(AddDays(*retired, 1)) + ")",
+            "資格喪失年月日 = 退職日 + 1 day");
+    }
+    if (Text(p, "over70_ineligible").value_or("0") == "1" && !ineligible) {
+        Hit(out, "ineligible_on", "soshitsu.ineligible_on_required", "is required with 70歳不該当");
+    }
+    if (retirement && retired && ineligible && *ineligible != *retired) {
+        Hit(out, "ineligible_on", "soshitsu.ineligible_on_retirement",
+            "must be 退職日/死亡日 itself (no +1 day, unlike 資格喪失年月日)");
+    }
+    if (!lost) return;
+    if (*lost < Date{1989, 1, 8}) {
+        Hit(out, "lost_on", "soshitsu.era", "must be in 平成 or 令和 (era code 7 or 9)");
+    }
+    if (*lost > today) {
+        Hit(out, "lost_on", "date.after_check_date",
+            "lies after the check date " + FormatIsoDate(today));
+    }
+    if (birth && *lost <= *birth) {
+        Hit(out, "lost_on", "soshitsu.before_birth", "must be after the birth date");
+    }
+    if (birth && reason == "7" && *lost < AddYears(*birth, 75)) {
+        Hit(out, "lost_on", "soshitsu.age75",
+            "for 原因 7 (75歳到達) it must be on or after the 75th birthday");
+    }
+}
+
 void KoyoShutoku(const PersonRef& p, Date today, std::vector<RuleHit>& out) {
     if (Text(p, "acquisition_kind") == "2" && !Text(p, "insured_number")) {
         Hit(out, "insured_number", "koyo.insured_number_required",

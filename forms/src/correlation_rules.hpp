@@ -16,6 +16,12 @@ void ShutokuPayTotal(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 // 郡市区符号 not 00/99 (an employer field: reported once, with the first person).
 void NenkinCityCode(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 
+// 喪失届: without 個人番号, the 基礎年金番号 is required (items 12–13).
+void SoshitsuIdentity(const PersonRef& p, Date today, std::vector<RuleHit>& out);
+// 喪失届 (§4.2): 退職日/死亡日 exactly for 原因 4/5; then 資格喪失年月日 = that day + 1 (unless only
+// the 70歳以上被用者届 is filed); 不該当年月日 = that day itself; 原因 7 from the 75th birthday;
+// 平成/令和, after the birth date, not after the check date.
+void SoshitsuDates(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 // 雇用保険 取得届: 再取得 (2) needs the 被保険者番号; 資格取得年月日 not after today and after
 // the birth date.
 void KoyoShutoku(const PersonRef& p, Date today, std::vector<RuleHit>& out);
