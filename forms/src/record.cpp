@@ -86,6 +86,12 @@ Result<std::vector<Record>> ParseJsonRecords(std::string_view text, const std::s
     return out;
 }
 
+Result<std::vector<Record>> ParseRecords(std::string_view text, const std::string& source) {
+    std::string ext = source.size() >= 4 ? source.substr(source.size() - 4) : "";
+    for (char& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return ext == ".csv" ? ParseCsvRecords(text, source) : ParseJsonRecords(text, source);
+}
+
 std::optional<std::string> GetText(const boost::json::object& root, std::string_view path) {
     const boost::json::value* v = Walk(root, path);
     if (v == nullptr || v->is_null()) {

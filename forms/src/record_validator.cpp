@@ -323,6 +323,7 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
             continue;
         }
         const auto& person = list[i].as_object();
+        const std::size_t first_new = out.size();
         CheckFields(record, person, procedure->person_fields, prefix, out);
         std::vector<RuleHit> hits;
         const PersonRef ref{record, person, i};
@@ -356,12 +357,18 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
             }
             out.push_back(std::move(e));
         }
+        if (i < record.person_lines.size()) {
+            for (std::size_t k = first_new; k < out.size(); ++k) {
+                if (out[k].field.rfind(prefix, 0) == 0) out[k].line = record.person_lines[i];
+            }
+        }
     }
     return out;
 }
 
 std::string FormatError(const FieldError& e) {
     std::string out = "record " + std::to_string(e.record) + " (" + e.source;
+    if (e.line > 0) out += ":" + std::to_string(e.line);
     if (!e.record_id.empty()) {
         out += ", id " + e.record_id;
     }
@@ -380,9 +387,10 @@ std::string FormatError(const FieldError& e) {
 }
 
 std::string FormatErrorJson(const FieldError& e) {
-    boost::json::object o{{"record", e.record},   {"source", e.source}, {"record_id", e.record_id},
-                          {"field", e.field},     {"label", e.label},   {"rule", e.rule},
-                          {"message", e.message}, {"value", e.value},   {"hint", e.hint}};
+    boost::json::object o{
+        {"record", e.record}, {"source", e.source}, {"line", e.line}, {"record_id", e.record_id},
+        {"field", e.field},   {"label", e.label},   {"rule", e.rule}, {"message", e.message},
+        {"value", e.value},   {"hint", e.hint}};
     return boost::json::serialize(o);
 }
 

@@ -72,7 +72,7 @@ int ValidateInputs(const FormsArgs& a, forms::Date today, std::vector<forms::Rec
             status = kExitUsage;
             continue;
         }
-        auto parsed = forms::ParseJsonRecords(*text, input);
+        auto parsed = forms::ParseRecords(*text, input);
         if (!parsed) {
             std::cerr << "error: " << parsed.error().message << "\n";
             status = kExitUsage;
@@ -170,7 +170,8 @@ CommandRun AddFormsCommand(CLI::App& app) {
     CLI::App* list = cmd->add_subcommand("list", "List the procedures of the catalogue");
     list->add_option("--format", args->format)->check(CLI::IsMember({"text", "json"}));
     CLI::App* validate = cmd->add_subcommand(
-        "validate", "Validate filing records (JSON); every error of every record, in one pass");
+        "validate",
+        "Validate filing records (JSON or CSV); every error of every record, in one pass");
     validate->add_option("records", args->inputs, "record files")->required();
     validate->add_option("--format", args->format, "text or json (one error per line)")
         ->check(CLI::IsMember({"text", "json"}));

@@ -86,7 +86,7 @@ int Run(const PackageArgs& a) {
     int status = kExitOk;
     for (const auto& input : a.inputs) {
         auto text = ReadFileBytes(input, "record file");
-        auto parsed = text ? forms::ParseJsonRecords(*text, input)
+        auto parsed = text ? forms::ParseRecords(*text, input)
                            : Result<std::vector<forms::Record>>(Fail(text.error()));
         if (!parsed) {
             std::cerr << "error: " << parsed.error().message << "\n";
@@ -154,7 +154,8 @@ CommandRun AddPackageCommand(CLI::App& app) {
     auto args = std::make_shared<PackageArgs>();
     CLI::App* cmd = app.add_subcommand(
         "package", "Validate records, render their application packages and sign them");
-    cmd->add_option("records", args->inputs, "record files (JSON)")->required();
+    cmd->add_option("records", args->inputs, "record files (JSON, or CSV one row per person)")
+        ->required();
     AddKeyOptions(*cmd, args->keys);
     cmd->add_option("--out", args->out, "signed ZIP (one record)");
     cmd->add_option("--out-dir", args->out_dir, "folder for the signed ZIPs ({record_id}.zip)");

@@ -20,6 +20,7 @@ struct Record {
     std::size_t index = 0;  // 1-based position among the records of one input
     std::string source;     // file name, for messages
     boost::json::object data;
+    std::vector<std::size_t> person_lines;  // CSV intake: the line of each person, 1-based
 
     std::string id() const;         // "record_id", or "" when absent
     std::string procedure() const;  // "procedure", or ""
@@ -29,6 +30,16 @@ struct Record {
 // A file holds one record object or an array of them. Syntax errors name the file and
 // position (field "record.json").
 Result<std::vector<Record>> ParseJsonRecords(std::string_view text, const std::string& source);
+
+// Bulk intake from CSV (docs/records.md "CSV intake"): UTF-8 (BOM allowed) or Shift_JIS as
+// Excel writes it; RFC 4180 quoting; the header names record paths ("record_id", "procedure",
+// "employer.name", "persons.name", ...); one row per person; rows with the same record_id
+// form one record, whose record-level columns must agree on every row. Values "true"/"false"
+// become booleans; empty cells are absent. Errors name the line (field "record.csv").
+Result<std::vector<Record>> ParseCsvRecords(std::string_view text, const std::string& source);
+
+// JSON or CSV by the file name's extension (".csv", any case, is CSV).
+Result<std::vector<Record>> ParseRecords(std::string_view text, const std::string& source);
 
 // The value at a path as text: strings as they are, whole numbers in decimal, true as "1",
 // false as "0"; nullopt when absent or null. Paths use dots and [n] for list elements.

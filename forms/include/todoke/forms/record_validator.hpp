@@ -14,6 +14,7 @@ namespace todoke::forms {
 struct FieldError {
     std::size_t record = 0;  // 1-based index in the input
     std::string source;      // file
+    std::size_t line = 0;    // CSV line of the person (0 when the record came from JSON)
     std::string record_id;
     std::string field;  // full path: "persons[2].birth_date"
     std::string label;  // form item name: 生年月日
