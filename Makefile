@@ -40,6 +40,8 @@ test: build build-asan
 
 bench: build-release
 	@./$(BENCH_BUILD)/bench/signing_bench
+	@echo
+	@./$(BENCH_BUILD)/bench/forms_bench
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -10,7 +10,7 @@
 #include "todoke/common/file.hpp"
 #include "todoke/forms/package.hpp"
 #include "todoke/forms/record_validator.hpp"
-#include "todoke/signing/applicant_signature.hpp"
+#include "todoke/gateway/package_builder.hpp"
 
 namespace todoke::gateway {
 namespace {
@@ -121,13 +121,10 @@ int Run(const PackageArgs& a) {
         forms::PackageOptions options;
         options.submitted_on = submitted_on;
         options.attachments = std::move(*attachments);
-        auto files = forms::RenderApplication(*p, record, options);
-        auto zip = files ? forms::ZipApplication(*files) : Result<std::string>(Fail(files.error()));
-        auto signed_pkg = zip ? signing::SignApplicationPackage(*zip, *keys, now, settings->zip)
-                              : Result<signing::SignedPackage>(Fail(zip.error()));
-        if (!signed_pkg) {
+        auto zip = BuildSignedPackage(*p, record, options, *keys, now);
+        if (!zip) {
             std::cerr << "invalid: record " << record.index << " (" << record.source << "): ["
-                      << signed_pkg.error().field << "] " << signed_pkg.error().message << "\n";
+                      << zip.error().field << "] " << zip.error().message << "\n";
             return kExitInvalid;
         }
         const std::string name =
@@ -137,13 +134,13 @@ int Run(const PackageArgs& a) {
         if (!a.out_dir.empty()) {
             fs::create_directories(a.out_dir, ec);
         }
-        if (auto w = WriteFileAtomically(out, signed_pkg->zip); !w) {
+        if (auto w = WriteFileAtomically(out, *zip); !w) {
             std::cerr << "error: " << w.error().message << "\n";
             return kExitUsage;
         }
         std::cout << "packaged: " << record.source << " record " << record.index << " (" << p->id
-                  << ") -> " << out.string() << " (" << files->files.size() << " files in "
-                  << files->folder << ", " << keys->size() << " signature(s))\n";
+                  << ") -> " << out.string() << " (" << p->proc_id << "/, " << keys->size()
+                  << " signature(s))\n";
     }
     return kExitOk;
 }

@@ -1,0 +1,22 @@
+// Where forms and signing meet: a valid record becomes a signed application ZIP. The forms
+// module renders the files, the signing module signs kousei.xml over them, and the ZIP is
+// written once. Used by `todoke package` and, later, by the pipeline's prepare stage.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "todoke/common/clock.hpp"
+#include "todoke/common/result.hpp"
+#include "todoke/forms/package.hpp"
+#include "todoke/signing/key_store.hpp"
+
+namespace todoke::gateway {
+
+// The record must already be valid (forms::ValidateRecord returned no error).
+Result<std::string> BuildSignedPackage(const forms::Procedure& procedure,
+                                       const forms::Record& record,
+                                       const forms::PackageOptions& options,
+                                       std::span<const signing::SigningKey> keys, TimePoint now);
+
+}  // namespace todoke::gateway

@@ -1,0 +1,24 @@
+#include "todoke/gateway/package_builder.hpp"
+
+#include "todoke/signing/applicant_signature.hpp"
+
+namespace todoke::gateway {
+
+Result<std::string> BuildSignedPackage(const forms::Procedure& procedure,
+                                       const forms::Record& record,
+                                       const forms::PackageOptions& options,
+                                       std::span<const signing::SigningKey> keys, TimePoint now) {
+    TODOKE_ASSIGN_OR_RETURN(forms::ApplicationFiles files,
+                            forms::RenderApplication(procedure, record, options));
+    signing::FileMap folder;
+    for (const auto& f : files.files) {
+        if (f.name != "kousei.xml") folder.emplace(f.name, f.bytes);
+    }
+    // Signing over the rendered files, then zipping once, avoids reading a ZIP back.
+    TODOKE_ASSIGN_OR_RETURN(std::string kousei,
+                            signing::SignKousei(files.files.front().bytes, folder, keys, now));
+    files.files.front().bytes = std::move(kousei);
+    return forms::ZipApplication(files);
+}
+
+}  // namespace todoke::gateway
