@@ -217,6 +217,90 @@ Result<ApplicationFiles> RenderApplication(const Procedure& procedure, const Rec
     return out;
 }
 
+Result<ApplicationFiles> RenderWithdrawal(const WithdrawalRequest& request) {
+    const auto& id = request.arrive_id;
+    if (id.size() < 16 || id.size() > 18 ||
+        id.find_first_not_of("0123456789") != std::string::npos) {
+        return Fail(ErrorCode::kInvalidArgument, "到達番号 must be 16–18 digits",
+                    "withdrawal.arrive_id");
+    }
+    const std::pair<const std::string*, const char*> texts[] = {
+        {&request.proc_name, "withdrawal.proc_name"},
+        {&request.applicant_name, "withdrawal.applicant_name"},
+        {&request.reason, "withdrawal.reason"},
+    };
+    for (const auto& [text, field] : texts) {
+        if (text->empty()) return Fail(ErrorCode::kInvalidArgument, "is required", field);
+        if (auto v = CheckJisCharacters(*text, HalfWidthKana::kForbidden)) {
+            return Fail(ErrorCode::kInvalidArgument, v->message, field);
+        }
+    }
+    XmlWriter k("\n");
+    k.Declaration();
+    k.Stylesheet("999000000000000009.xsl");
+    k.Open("DataRoot");
+    k.Leaf("様式ID", "999000000000000009");
+    k.Leaf("様式バージョン", "0001");
+    k.Leaf("STYLESHEET", "999000000000000009.xsl");
+    k.Open("構成情報", "構成情報");
+    k.Open("管理情報");
+    k.Open("手続番号");
+    k.Leaf("受付行政機関ID", "");
+    k.Leaf("手続ID", "9990000000000003");
+    k.Close();
+    k.Leaf("手続名称", request.proc_name);
+    k.Leaf("初回受付番号", request.arrive_id);
+    k.Leaf("申請種別", "取下げ依頼");
+    k.Open("申請者連絡先情報");
+    WriteContact(k, "申請者情報", Contact{});
+    WriteContact(k, "連絡先情報", Contact{});
+    k.Open("委任登録票添付情報");
+    k.Leaf("発行番号", "");
+    k.Leaf("委任登録票名称", "");
+    k.Leaf("委任登録票ファイル名称", "");
+    k.Close();
+    k.Close();
+    k.Close();  // 管理情報
+    k.Leaf("通信欄", "");
+    k.Open("申請書属性情報");
+    k.Leaf("申請書様式ID", "999000000000000003");
+    k.Leaf("申請書様式バージョン", "0001");
+    k.Leaf("申請書様式名称", "取下げ依頼XML");
+    k.Leaf("申請書ファイル名称", "torisageirai.xml");
+    k.Close();
+    k.Close();  // 構成情報
+    k.Leaf("署名情報", "");
+    std::string kousei = k.Finish();
+    TODOKE_RETURN_IF_ERROR(detail::ValidateAgainstSchema(kousei, detail::Schema::kKouseiTorisage,
+                                                         "取下げ kousei.xml"));
+
+    XmlWriter f("\r\n");
+    f.Declaration();
+    f.Stylesheet("999000000000000003.xsl");
+    f.Open("DataRoot");
+    f.Leaf("様式ID", "999000000000000003");
+    f.Leaf("様式バージョン", "0001");
+    f.Leaf("STYLESHEET", "999000000000000003.xsl");
+    f.Open("取下げ依頼情報");
+    f.Leaf("到達番号", request.arrive_id);
+    f.Leaf("手続名称", request.proc_name);
+    f.Leaf("申請者氏名", request.applicant_name);
+    f.Open("依頼年月日");
+    f.Leaf("年", std::to_string(request.requested_on.year));
+    f.Leaf("月", std::to_string(request.requested_on.month));
+    f.Leaf("日", std::to_string(request.requested_on.day));
+    f.Close();
+    f.Leaf("理由", request.reason);
+    std::string form = f.Finish();
+    TODOKE_RETURN_IF_ERROR(
+        detail::ValidateAgainstSchema(form, detail::Schema::kTorisageirai, "torisageirai.xml"));
+    ApplicationFiles out;
+    out.folder = "9990000000000003/";
+    out.files.push_back({"kousei.xml", std::move(kousei)});
+    out.files.push_back({"torisageirai.xml", std::move(form)});
+    return out;
+}
+
 Result<std::string> ZipApplication(const ApplicationFiles& files) {
     std::vector<ZipWriteEntry> entries;
     entries.push_back({files.folder, ""});

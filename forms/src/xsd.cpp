@@ -3,6 +3,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
+#include <array>
 #include <string>
 
 #include "todoke/common/c_handle.hpp"
@@ -14,10 +15,8 @@ using XmlDoc = CHandle<xmlDoc, &xmlFreeDoc>;
 using ValidCtxt = CHandle<xmlSchemaValidCtxt, &xmlSchemaFreeValidCtxt>;
 using ParserCtxt = CHandle<xmlSchemaParserCtxt, &xmlSchemaFreeParserCtxt>;
 
-struct Compiled {
-    xmlSchemaPtr kousei = nullptr;
-    xmlSchemaPtr koyo_shutoku = nullptr;
-};
+constexpr std::array<Schema, 4> kAll{Schema::kKousei, Schema::kKoyoShutoku, Schema::kKouseiTorisage,
+                                     Schema::kTorisageirai};
 
 xmlSchemaPtr Compile(Schema schema) {
     const std::string_view text = SchemaText(schema);
@@ -25,12 +24,15 @@ xmlSchemaPtr Compile(Schema schema) {
     return ctxt ? xmlSchemaParse(ctxt.get()) : nullptr;
 }
 
-const Compiled& Schemas() {
+xmlSchemaPtr Compiled(Schema schema) {
     // Compiled once and kept for the life of the process (never freed: libxml2 may already be
     // cleaned up when static destructors run).
-    static const Compiled* compiled =
-        new Compiled{Compile(Schema::kKousei), Compile(Schema::kKoyoShutoku)};
-    return *compiled;
+    static const auto* compiled = [] {
+        auto* all = new std::array<xmlSchemaPtr, kAll.size()>{};
+        for (Schema s : kAll) (*all)[static_cast<std::size_t>(s)] = Compile(s);
+        return all;
+    }();
+    return (*compiled)[static_cast<std::size_t>(schema)];
 }
 
 void CollectError(void* user, xmlErrorPtr error) {
@@ -46,8 +48,7 @@ void CollectError(void* user, xmlErrorPtr error) {
 }  // namespace
 
 Result<void> ValidateAgainstSchema(std::string_view xml, Schema schema, std::string_view what) {
-    const Compiled& all = Schemas();
-    xmlSchemaPtr compiled = schema == Schema::kKousei ? all.kousei : all.koyo_shutoku;
+    xmlSchemaPtr compiled = Compiled(schema);
     if (compiled == nullptr) {
         return Fail(ErrorCode::kInternal,
                     "the embedded schema for " + std::string(what) + " does not compile",

@@ -9,7 +9,7 @@
 
 namespace todoke::forms::detail {
 
-enum class Schema { kKousei, kKoyoShutoku };
+enum class Schema { kKousei, kKoyoShutoku, kKouseiTorisage, kTorisageirai };
 
 std::string_view SchemaText(Schema schema);
 

@@ -4,21 +4,28 @@
 
 namespace todoke::gateway {
 
-Result<std::string> BuildSignedPackage(const forms::Procedure& procedure,
-                                       const forms::Record& record,
-                                       const forms::PackageOptions& options,
-                                       std::span<const signing::SigningKey> keys, TimePoint now) {
-    TODOKE_ASSIGN_OR_RETURN(forms::ApplicationFiles files,
-                            forms::RenderApplication(procedure, record, options));
+Result<std::string> SignAndZip(forms::ApplicationFiles files,
+                               std::span<const signing::SigningKey> keys, TimePoint now) {
     signing::FileMap folder;
     for (const auto& f : files.files) {
-        if (f.name != "kousei.xml") folder.emplace(f.name, f.bytes);
+        if (f.name != "kousei.xml") {
+            folder.emplace(f.name, f.bytes);
+        }
     }
     // Signing over the rendered files, then zipping once, avoids reading a ZIP back.
     TODOKE_ASSIGN_OR_RETURN(std::string kousei,
                             signing::SignKousei(files.files.front().bytes, folder, keys, now));
     files.files.front().bytes = std::move(kousei);
     return forms::ZipApplication(files);
+}
+
+Result<std::string> BuildSignedPackage(const forms::Procedure& procedure,
+                                       const forms::Record& record,
+                                       const forms::PackageOptions& options,
+                                       std::span<const signing::SigningKey> keys, TimePoint now) {
+    TODOKE_ASSIGN_OR_RETURN(forms::ApplicationFiles files,
+                            forms::RenderApplication(procedure, record, options));
+    return SignAndZip(std::move(files), keys, now);
 }
 
 }  // namespace todoke::gateway

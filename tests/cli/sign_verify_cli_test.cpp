@@ -173,6 +173,16 @@ TEST_F(CliTest, PackagesARecordIntoASignedZipThatVerifies) {
     EXPECT_EQ(*reader->Read("4950000020325000/495000020325029841_01.xml"),
               testing::ReadFile(std::string(TODOKE_SOURCE_DIR) +
                                 "/tests/forms/golden/koyo_shutoku_495000020325029841_01.xml"));
+    // The 取下げ依頼 of that case, signed and verifiable too.
+    auto withdraw = Todoke(
+        "package koyo.json --withdraw 9502026000030716 --reason 重複提出 "
+        "--key signer.p12 --password-env TODOKE_TEST_PW --out w.zip");
+    ASSERT_EQ(withdraw.status, 0) << withdraw.err;
+    EXPECT_NE(withdraw.out.find("取下げ依頼 9502026000030716"), std::string::npos);
+    auto verified = Todoke("verify w.zip --trust ca.pem --format json");
+    EXPECT_EQ(verified.status, 0) << verified.err;
+    EXPECT_NE(verified.out.find("\"folder\":\"9990000000000003/\""), std::string::npos);
+    EXPECT_NE(verified.out.find("\"signed_files\":[\"torisageirai.xml\"]"), std::string::npos);
     // An invalid record builds nothing.
     std::string bad = testing::ReadFile(dir_ / "koyo.json");
     bad.replace(bad.find("\"male\""), 6, "\"man\"");

@@ -138,6 +138,41 @@ TEST_F(KoyoPackageTest, SchemasCatchARendererBug) {
         "forms.xsd");
 }
 
+TEST(Withdrawal, RendersTheTorisageiraiPackage) {
+    WithdrawalRequest request{"9502026000030716",
+                              "雇用保険被保険者資格取得届／電子申請",
+                              "見本　太郎",
+                              "二重に提出したため",
+                              {2026, 11, 22}};
+    auto files = RenderWithdrawal(request);
+    ASSERT_TRUE(files) << files.error().ToString();
+    EXPECT_EQ(files->folder, "9990000000000003/");
+    ASSERT_EQ(files->files.size(), 2u);
+    const std::string& kousei = files->files[0].bytes;
+    for (const char* expected :
+         {"<様式ID>999000000000000009</様式ID>", "<受付行政機関ID/>",
+          "<手続ID>9990000000000003</手続ID>", "<初回受付番号>9502026000030716</初回受付番号>",
+          "<申請種別>取下げ依頼</申請種別>",
+          "<申請書ファイル名称>torisageirai.xml</申請書ファイル名称>"}) {
+        EXPECT_NE(kousei.find(expected), std::string::npos) << expected;
+    }
+    EXPECT_EQ(kousei.find("添付書類属性情報"), std::string::npos);
+    const std::string& form = files->files[1].bytes;
+    EXPECT_NE(form.find("<到達番号>9502026000030716</到達番号>"), std::string::npos);
+    EXPECT_NE(form.find("<依頼年月日>\r\n<年>2026</年>\r\n<月>11</月>\r\n<日>22</日>"),
+              std::string::npos);
+}
+
+TEST(Withdrawal, RefusesBadArriveIdsAndCharacters) {
+    WithdrawalRequest request{"95020260000", "手続", "見本　太郎", "理由", {2026, 11, 22}};
+    EXPECT_EQ(RenderWithdrawal(request).error().field, "withdrawal.arrive_id");
+    request.arrive_id = "9502026000030716";
+    request.reason = "髙橋の二重提出";
+    EXPECT_EQ(RenderWithdrawal(request).error().field, "withdrawal.reason");
+    request.reason = "";
+    EXPECT_EQ(RenderWithdrawal(request).error().field, "withdrawal.reason");
+}
+
 TEST(CsvPackage, IsRefusedUntilTheSokatsuhyoExists) {
     auto records =
         ParseJsonRecords(ReadFile(SourceDir() + "/samples/records/kenpo_shutoku.json"), "x");

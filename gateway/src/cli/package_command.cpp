@@ -23,6 +23,8 @@ struct PackageArgs {
     std::string out;
     std::string out_dir;
     std::string submitted_on;
+    std::string withdraw;  // 到達番号 of the case to withdraw
+    std::string reason;
     std::optional<std::string> config;
 };
 
@@ -121,7 +123,18 @@ int Run(const PackageArgs& a) {
         forms::PackageOptions options;
         options.submitted_on = submitted_on;
         options.attachments = std::move(*attachments);
-        auto zip = BuildSignedPackage(*p, record, options, *keys, now);
+        Result<std::string> zip = Fail(ErrorCode::kInternal, "unset");
+        if (a.withdraw.empty()) {
+            zip = BuildSignedPackage(*p, record, options, *keys, now);
+        } else {
+            forms::WithdrawalRequest request{
+                a.withdraw, std::string(p->name),
+                forms::GetText(record.data, "employer.owner_name").value_or(""), a.reason,
+                submitted_on};
+            auto files = forms::RenderWithdrawal(request);
+            zip = files ? SignAndZip(std::move(*files), *keys, now)
+                        : Result<std::string>(Fail(files.error()));
+        }
         if (!zip) {
             std::cerr << "invalid: record " << record.index << " (" << record.source << "): ["
                       << zip.error().field << "] " << zip.error().message << "\n";
@@ -138,9 +151,11 @@ int Run(const PackageArgs& a) {
             std::cerr << "error: " << w.error().message << "\n";
             return kExitUsage;
         }
-        std::cout << "packaged: " << record.source << " record " << record.index << " (" << p->id
-                  << ") -> " << out.string() << " (" << p->proc_id << "/, " << keys->size()
-                  << " signature(s))\n";
+        std::cout << "packaged: " << record.source << " record " << record.index << " ("
+                  << (a.withdraw.empty() ? std::string(p->id) : "取下げ依頼 " + a.withdraw)
+                  << ") -> " << out.string() << " ("
+                  << (a.withdraw.empty() ? std::string(p->proc_id) : "9990000000000003") << "/, "
+                  << keys->size() << " signature(s))\n";
     }
     return kExitOk;
 }
@@ -157,6 +172,9 @@ CommandRun AddPackageCommand(CLI::App& app) {
     cmd->add_option("--out", args->out, "signed ZIP (one record)");
     cmd->add_option("--out-dir", args->out_dir, "folder for the signed ZIPs ({record_id}.zip)");
     cmd->add_option("--submitted-on", args->submitted_on, "届出年月日 YYYY-MM-DD (default: today)");
+    cmd->add_option("--withdraw", args->withdraw,
+                    "build a 取下げ依頼 for this 到達番号 instead (POST /apply/withdraw)");
+    cmd->add_option("--reason", args->reason, "理由 of the 取下げ依頼");
     cmd->add_option("--config", args->config, "settings file (JSON)");
     return [args] { return Run(*args); };
 }

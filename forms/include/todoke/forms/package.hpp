@@ -44,6 +44,22 @@ struct ApplicationFiles {
 Result<ApplicationFiles> RenderApplication(const Procedure& procedure, const Record& record,
                                            const PackageOptions& options);
 
+// A 取下げ依頼 (withdrawal request) for an arrived case, sent with POST /apply/withdraw
+// (egov-api.md §6.6, §9.3): kousei.xml with 様式ID 999000000000000009 / 手続ID 9990000000000003
+// and torisageirai.xml, in the folder "9990000000000003/" (the folder name follows the kousei's
+// 手続ID as for every package; unconfirmed for withdrawals).
+struct WithdrawalRequest {
+    std::string arrive_id;       // 到達番号 of the case to withdraw (初回受付番号)
+    std::string proc_name;       // 手続名称 of that case
+    std::string applicant_name;  // 申請者氏名
+    std::string reason;          // 理由
+    Date requested_on;           // 依頼年月日 (written in the Western calendar; unconfirmed)
+};
+
+// Fails for an arrive_id that is not 16–18 digits (field "withdrawal.arrive_id"), an empty
+// name or reason, or characters outside JIS X 0208 ("withdrawal.reason", ...).
+Result<ApplicationFiles> RenderWithdrawal(const WithdrawalRequest& request);
+
 // The unsigned ZIP of the files, every entry inside the folder.
 Result<std::string> ZipApplication(const ApplicationFiles& files);
 

@@ -19,4 +19,8 @@ Result<std::string> BuildSignedPackage(const forms::Procedure& procedure,
                                        const forms::PackageOptions& options,
                                        std::span<const signing::SigningKey> keys, TimePoint now);
 
+// Signs kousei.xml (the first file) over the other files of the folder, then zips once.
+Result<std::string> SignAndZip(forms::ApplicationFiles files,
+                               std::span<const signing::SigningKey> keys, TimePoint now);
+
 }  // namespace todoke::gateway
