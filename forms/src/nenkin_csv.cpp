@@ -114,8 +114,9 @@ std::vector<std::string> SplitFields(std::string_view line) {
 
 }  // namespace
 
-Result<std::string> RenderNenkinCsv(const Procedure& procedure, const Record& record,
-                                    const NenkinCsvOptions& options) {
+Result<std::vector<std::string>> RenderNenkinCsvParts(const Procedure& procedure,
+                                                      const Record& record,
+                                                      const NenkinCsvOptions& options) {
     auto emp = [&](std::string_view path) { return GetText(record.data, path).value_or(""); };
     TODOKE_ASSIGN_OR_RETURN(std::string symbol,
                             ToHalfWidthKana(emp("employer.nenkin.office_symbol")));
@@ -124,19 +125,14 @@ Result<std::string> RenderNenkinCsv(const Procedure& procedure, const Record& re
     std::replace(phone.begin(), phone.end(), '-', ',');
     std::vector<std::string> phone_parts = SplitFields(phone);  // 市外, 市内, 加入者
     phone_parts.resize(3);
-    char media[64];
-    std::snprintf(media, sizeof media, "%03d,%04d%02d%02d,22223", options.media_serial % 1000,
-                  options.created_on.year, options.created_on.month, options.created_on.day);
-    std::string text;
     // 媒体管理: 都道府県, 郡市区, 事業所記号, 媒体通番, 作成年月日, 代表届書コード
-    text += emp("employer.nenkin.prefecture_code") + "," + emp("employer.nenkin.city_code") + "," +
-            symbol + "," + media;
-    text += kCrlf;
-    text += "[kanri]";
-    text += kCrlf;
-    text += ",001";  // 事業所数: one 事業所 per e-Gov application
-    text += kCrlf;
-    // 事業所情報 (12 fields)
+    auto media_line = [&](int serial) {
+        char tail[64];
+        std::snprintf(tail, sizeof tail, "%03d,%04d%02d%02d,22223", (serial - 1) % 999 + 1,
+                      options.created_on.year, options.created_on.month, options.created_on.day);
+        return emp("employer.nenkin.prefecture_code") + "," + emp("employer.nenkin.city_code") +
+               "," + symbol + "," + tail + std::string(kCrlf);
+    };
     const std::vector<std::pair<std::string, std::string_view>> office{
         {emp("employer.nenkin.prefecture_code"), "都道府県コード"},
         {emp("employer.nenkin.city_code"), "郡市区符号"},
@@ -151,6 +147,10 @@ Result<std::string> RenderNenkinCsv(const Procedure& procedure, const Record& re
         {phone_parts[1], "電話番号"},
         {phone_parts[2], "電話番号"},
     };
+    std::string block = "[kanri]";
+    block += kCrlf;
+    block += ",001";  // 事業所数: one 事業所 per e-Gov application
+    block += kCrlf;
     std::string line;
     for (std::size_t i = 0; i < office.size(); ++i) {
         if (i > 0) {
@@ -158,11 +158,15 @@ Result<std::string> RenderNenkinCsv(const Procedure& procedure, const Record& re
         }
         TODOKE_RETURN_IF_ERROR(AppendField(line, office[i].first, office[i].second));
     }
-    text += line;
-    text += kCrlf;
-    text += "[data]";
-    text += kCrlf;
+    block += line;
+    block += kCrlf;
+    block += "[data]";
+    block += kCrlf;
+    TODOKE_ASSIGN_OR_RETURN(const std::string block_sjis, ToShiftJis(block));
+
+    std::vector<std::string> rows;  // Shift_JIS, each with its CRLF
     const auto& persons = record.data.at("persons").as_array();
+    rows.reserve(persons.size());
     for (std::size_t p = 0; p < persons.size(); ++p) {
         line.clear();
         const auto& person = persons[p].as_object();
@@ -180,18 +184,42 @@ Result<std::string> RenderNenkinCsv(const Procedure& procedure, const Record& re
             }
             TODOKE_RETURN_IF_ERROR(AppendField(line, *value, column.label));
         }
-        text += line;
-        text += kCrlf;
+        line += kCrlf;
+        TODOKE_ASSIGN_OR_RETURN(std::string row, ToShiftJis(line));
+        rows.push_back(std::move(row));
     }
-    TODOKE_ASSIGN_OR_RETURN(std::string sjis, ToShiftJis(text));
-    if (sjis.size() >= kNenkinCsvMaxBytes) {
+
+    // Rows go into parts below 4.5 MB; each part is one application with the next 媒体通番.
+    std::vector<std::string> parts;
+    int serial = options.media_serial;
+    std::size_t next = 0;
+    while (next < rows.size()) {
+        TODOKE_ASSIGN_OR_RETURN(std::string part, ToShiftJis(media_line(serial++)));
+        part += block_sjis;
+        const std::size_t first = next;
+        while (next < rows.size() && part.size() + rows[next].size() < kNenkinCsvMaxBytes) {
+            part += rows[next++];
+        }
+        if (next == first) {
+            return Fail(ErrorCode::kInvalidArgument,
+                        "persons[" + std::to_string(first) + "] alone exceeds the CSV size limit",
+                        "csv.size");
+        }
+        parts.push_back(std::move(part));
+    }
+    return parts;
+}
+
+Result<std::string> RenderNenkinCsv(const Procedure& procedure, const Record& record,
+                                    const NenkinCsvOptions& options) {
+    TODOKE_ASSIGN_OR_RETURN(auto parts, RenderNenkinCsvParts(procedure, record, options));
+    if (parts.size() != 1) {
         return Fail(ErrorCode::kInvalidArgument,
-                    "the CSV is " + std::to_string(sjis.size()) +
-                        " bytes; e-Gov accepts less than 4,500,000: split the persons over "
-                        "several applications",
+                    "the persons need " + std::to_string(parts.size()) +
+                        " CSV files below 4,500,000 bytes, i.e. as many applications",
                     "csv.size");
     }
-    return sjis;
+    return std::move(parts.front());
 }
 
 Result<void> CheckNenkinCsv(const Procedure& procedure, std::string_view sjis_bytes) {

@@ -72,6 +72,30 @@ TEST_F(ShutokuTest, ReReadingCatchesABrokenCsv) {
     EXPECT_EQ(CheckNenkinCsv(*p, extra).error().field, "csv.structure");
 }
 
+TEST_F(ShutokuTest, AFilingOver45MegabytesIsSplitIntoApplications) {
+    auto& persons = record_.data["persons"].as_array();
+    const boost::json::value person = persons[1];  // the longer row (address, no My Number)
+    persons.clear();
+    for (int i = 0; i < 25000; ++i) persons.push_back(person);
+    const Procedure* p = Catalogue::Default().Find("kenpo_shutoku");
+    EXPECT_EQ(RenderNenkinCsv(*p, record_, {{2025, 4, 1}, 1}).error().field, "csv.size");
+    auto parts = RenderNenkinCsvParts(*p, record_, {{2025, 4, 1}, 7});
+    ASSERT_TRUE(parts) << parts.error().ToString();
+    ASSERT_EQ(parts->size(), 2u);
+    std::size_t rows = 0;
+    for (std::size_t n = 0; n < parts->size(); ++n) {
+        const std::string& part = (*parts)[n];
+        EXPECT_LT(part.size(), kNenkinCsvMaxBytes);
+        EXPECT_TRUE(CheckNenkinCsv(*p, part));
+        // Each part is a whole application with the next 媒体通番.
+        EXPECT_EQ(part.substr(0, 18),
+                  n == 0 ? "21,01,\xB1\xB2\xB3,007,2025" : "21,01,\xB1\xB2\xB3,008,2025");
+        for (std::size_t at = 0; (at = part.find("\r\n2200700,", at)) != std::string::npos; ++at)
+            ++rows;
+    }
+    EXPECT_EQ(rows, 25000u);
+}
+
 TEST_F(ShutokuTest, ValuesThatWouldBreakTheCsvAreRefused) {
     Person(0)["remarks"] = "転勤,再雇用";
     const Procedure* p = Catalogue::Default().Find("kenpo_shutoku");

@@ -132,29 +132,41 @@ int RunRender(const FormsArgs& a) {
                       << " is not implemented yet\n";
             return kExitUsage;
         }
-        auto csv = forms::RenderNenkinCsv(*p, record, {*created, 1});
-        if (csv) {
-            if (auto checked = forms::CheckNenkinCsv(*p, *csv); !checked) {
-                csv = Fail(checked.error());
+        auto parts = forms::RenderNenkinCsvParts(*p, record, {*created, 1});
+        if (parts) {
+            for (const auto& part : *parts) {
+                if (auto checked = forms::CheckNenkinCsv(*p, part); !checked) {
+                    parts = Fail(checked.error());
+                    break;
+                }
             }
         }
-        if (!csv) {
+        if (!parts) {
             std::cerr << "invalid: record " << record.index << " (" << record.source << "): ["
-                      << csv.error().field << "] " << csv.error().message << "\n";
+                      << parts.error().field << "] " << parts.error().message << "\n";
             return kExitInvalid;
         }
         const std::string name =
             record.id().empty() ? "record-" + std::to_string(record.index) : record.id();
-        const fs::path dir = fs::path(a.out_dir) / name / std::string(p->proc_id);
-        std::error_code ec;
-        fs::create_directories(dir, ec);
-        if (auto w = WriteFileAtomically(dir / "SHFD0006.CSV", *csv); ec || !w) {
-            std::cerr << "error: cannot write into " << dir.string() << "\n";
-            return kExitUsage;
+        for (std::size_t n = 0; n < parts->size(); ++n) {
+            // One folder per application: a filing over 4.5 MB becomes several.
+            const std::string folder =
+                parts->size() == 1 ? name : name + "-part" + std::to_string(n + 1);
+            const fs::path dir = fs::path(a.out_dir) / folder / std::string(p->proc_id);
+            std::error_code ec;
+            fs::create_directories(dir, ec);
+            if (auto w = WriteFileAtomically(dir / "SHFD0006.CSV", (*parts)[n]); ec || !w) {
+                std::cerr << "error: cannot write into " << dir.string() << "\n";
+                return kExitUsage;
+            }
+            std::cout << "rendered: " << record.source << " record " << record.index << " -> "
+                      << (dir / "SHFD0006.CSV").string() << " (" << (*parts)[n].size()
+                      << " bytes Shift_JIS"
+                      << (parts->size() > 1 ? ", part " + std::to_string(n + 1) + " of " +
+                                                  std::to_string(parts->size())
+                                            : "")
+                      << ")\n";
         }
-        std::cout << "rendered: " << record.source << " record " << record.index << " -> "
-                  << (dir / "SHFD0006.CSV").string() << " (" << record.PersonCount()
-                  << " person(s), " << csv->size() << " bytes Shift_JIS)\n";
     }
     return kExitOk;
 }

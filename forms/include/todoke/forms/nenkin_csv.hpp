@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "todoke/common/result.hpp"
 #include "todoke/forms/catalogue.hpp"
@@ -20,9 +21,17 @@ struct NenkinCsvOptions {
 };
 
 // The CSV as Shift_JIS bytes. Fails for a value holding a comma, CR or LF (csv.separator), a
-// character without Shift_JIS form (chars.shift_jis), or a file of 4.5 MB or more (csv.size).
+// character without Shift_JIS form (chars.shift_jis), or persons that do not fit one file below
+// 4.5 MB (csv.size; RenderNenkinCsvParts splits them).
 Result<std::string> RenderNenkinCsv(const Procedure& procedure, const Record& record,
                                     const NenkinCsvOptions& options);
+
+// Splits the persons over as many CSVs as needed to keep each below 4,500,000 bytes, in the
+// record's order; each part is one e-Gov application (1申請1事業所) and carries the next
+// 媒体通番 (media_serial, media_serial + 1, ...).
+Result<std::vector<std::string>> RenderNenkinCsvParts(const Procedure& procedure,
+                                                      const Record& record,
+                                                      const NenkinCsvOptions& options);
 
 // Re-reads a rendered CSV and checks its structure: Shift_JIS, CRLF line ends (also after the
 // last line), the section markers, one 事業所, and the column count and 様式コード of every row.
