@@ -1,5 +1,7 @@
 #include "correlation_rules.hpp"
 
+#include "todoke/forms/santei.hpp"
+
 namespace todoke::forms::rules {
 namespace {
 
@@ -153,6 +155,42 @@ void SoshitsuDates(const PersonRef& p, Date today, std::vector<RuleHit>& out) {
     if (birth && reason == "7" && *lost < AddYears(*birth, 75)) {
         Hit(out, "lost_on", "soshitsu.age75",
             "for 原因 7 (75歳到達) it must be on or after the 75th birthday");
+    }
+}
+
+void Santei(const PersonRef& p, Date, std::vector<RuleHit>& out) {
+    if (p.index == 0) {
+        const auto applies = GetText(p.record.data, "applies_from");
+        if (applies && applies->size() == 7 && applies->substr(5) != "09") {
+            Hit(out, "record.applies_from", "santei.applies_from",
+                "適用年月 of a 算定基礎届 is September of the year (YYYY-09)");
+        }
+    }
+    if (Text(p, "raise_month").has_value() != Text(p, "raise_kind").has_value()) {
+        Hit(out, "raise_kind", "santei.raise", "昇(降)給月 and 昇(降)給区分 go together");
+    }
+    if (Text(p, "retro_month").has_value() != Text(p, "retro_amount").has_value()) {
+        Hit(out, "retro_amount", "santei.retro", "遡及支払月 and 遡及支払額 go together");
+    }
+    for (const char* m : {"april_days", "may_days", "june_days"}) {
+        const auto d = Text(p, m);
+        if (d && d->size() <= 2 && d->find_first_not_of("0123456789") == std::string::npos &&
+            std::stoi(*d) > 31) {
+            Hit(out, m, "santei.days", "支払基礎日数 is 0–31");
+        }
+    }
+    if (Text(p, "my_number") && Text(p, "over70").value_or("0") != "1") {
+        Hit(out, "my_number", "santei.my_number_over70",
+            "個人番号 is written only for 70歳以上被用者 (item 40)", "remove it, or set over70");
+    }
+    if (const auto r = ComputeSantei(p.person)) {
+        if (r->counted_months == 0) {
+            Hit(out, "april_days", "santei.no_month_counts",
+                "no month reaches the 支払基礎日数 threshold (17; 11 for 短時間労働者)",
+                "the 保険者算定 applies; file with the 年金事務所's guidance");
+        } else if (r->average < 1000) {
+            Hit(out, "april_currency", "santei.average", "the average must be at least 1,000 yen");
+        }
     }
 }
 

@@ -22,6 +22,10 @@ void SoshitsuIdentity(const PersonRef& p, Date today, std::vector<RuleHit>& out)
 // the 70歳以上被用者届 is filed); 不該当年月日 = that day itself; 原因 7 from the 75th birthday;
 // 平成/令和, after the birth date, not after the check date.
 void SoshitsuDates(const PersonRef& p, Date today, std::vector<RuleHit>& out);
+// 算定基礎届 (§4.3): 適用年月 is a September; 昇(降)給月 and 区分 both or neither; 遡及支払額
+// exactly with 遡及支払月; 支払基礎日数 0–31; at least one month counts and the average is at
+// least 1,000 yen; 個人番号 only for a 70歳以上被用者.
+void Santei(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 // 雇用保険 取得届: 再取得 (2) needs the 被保険者番号; 資格取得年月日 not after today and after
 // the birth date.
 void KoyoShutoku(const PersonRef& p, Date today, std::vector<RuleHit>& out);

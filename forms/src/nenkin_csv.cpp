@@ -5,6 +5,7 @@
 
 #include "todoke/common/encoding.hpp"
 #include "todoke/forms/chars.hpp"
+#include "todoke/forms/santei.hpp"
 
 namespace todoke::forms {
 namespace {
@@ -12,6 +13,7 @@ namespace {
 constexpr std::string_view kCrlf = "\r\n";
 
 std::string Value(const Record& record, const boost::json::object& person, std::string_view path) {
+    if (path.rfind("record.", 0) == 0) return GetText(record.data, path.substr(7)).value_or("");
     const bool record_level = path.rfind("employer.", 0) == 0 || path.rfind("submitter.", 0) == 0;
     return GetText(record_level ? record.data : person, path).value_or("");
 }
@@ -57,6 +59,9 @@ Result<std::string> Column(const CsvColumn& c, const Record& record,
                                                    : NenkinYymmdd(w);
         }
         case CsvFormat::kAmount7: {
+            if (v.empty()) {
+                return std::string();  // an absent optional amount stays empty
+            }
             TODOKE_ASSIGN_OR_RETURN(long long yen, AmountOf(v));
             return Amount7(yen);
         }
@@ -76,6 +81,32 @@ Result<std::string> Column(const CsvColumn& c, const Record& record,
                 return std::string();
             }
             return c.format == CsvFormat::kKisoOffice ? v.substr(0, dash) : v.substr(dash + 1);
+        }
+        case CsvFormat::kYmEraCode:
+        case CsvFormat::kYmEraYear:
+        case CsvFormat::kYmMonth: {
+            if (v.empty()) {
+                return std::string();
+            }
+            TODOKE_ASSIGN_OR_RETURN(Date d, ParseIsoDate(v + "-01"));
+            TODOKE_ASSIGN_OR_RETURN(Wareki w, ToWareki(d));
+            if (c.format == CsvFormat::kYmEraCode) {
+                return std::to_string(NenkinEraCode(w.era));
+            }
+            return NenkinYymmdd(w).substr(c.format == CsvFormat::kYmEraYear ? 0 : 2, 2);
+        }
+        case CsvFormat::kPad2:
+            return v.size() == 1 ? "0" + v : v;
+        case CsvFormat::kThousand4:
+            return v.empty() ? v : std::string(v.size() < 4 ? 4 - v.size() : 0, '0') + v;
+        case CsvFormat::kSanteiTotal:
+        case CsvFormat::kSanteiAverage: {
+            const auto r = ComputeSantei(person);
+            if (!r) {
+                return Fail(ErrorCode::kInvalidArgument, "the months' values are incomplete",
+                            "csv.santei");
+            }
+            return Amount7(c.format == CsvFormat::kSanteiTotal ? r->sum : r->average);
         }
         case CsvFormat::kPostalHead:
             return v.size() == 7 ? v.substr(0, 3) : std::string();

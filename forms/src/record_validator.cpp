@@ -227,6 +227,17 @@ Hits CheckField(const FieldSpec& f, const std::string& value) {
             }
             break;
         }
+        case FieldKind::kYearMonth: {
+            const bool shape = value.size() == 7 && value[4] == '-';
+            const auto d = shape ? ParseIsoDate(value + "-01")
+                                 : Result<Date>(Fail(ErrorCode::kInvalidArgument, "", ""));
+            if (!d) {
+                Add(hits, "date.year_month", "must be a year and month, YYYY-MM");
+            } else if (auto w = ToWareki(*d); !w) {
+                Add(hits, w.error().field, w.error().message);
+            }
+            break;
+        }
         case FieldKind::kEmail:
             if (value.find('@') == std::string::npos || value.find(' ') != std::string::npos) {
                 Add(hits, "email.format", "is not an e-mail address");
@@ -331,6 +342,23 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
             rule(ref, today, hits);
         }
         for (auto& h : hits) {
+            if (h.field.rfind("record.", 0) == 0) {
+                h.field.erase(0, 7);  // a record-level field such as applies_from
+                if (i > 0) {
+                    continue;
+                }
+                FieldError e;
+                e.record = record.index;
+                e.source = record.source;
+                e.record_id = record.id();
+                e.field = h.field;
+                e.rule = h.violation.rule;
+                e.message = h.violation.message;
+                e.hint = h.violation.hint;
+                e.value = GetText(record.data, h.field).value_or("");
+                out.push_back(std::move(e));
+                continue;
+            }
             const bool record_level = h.field.rfind("employer.", 0) == 0 ||
                                       h.field.rfind("submitter.", 0) == 0 ||
                                       h.field.rfind("record.", 0) == 0;

@@ -34,6 +34,7 @@ enum class FieldKind {
     kEmail,
     kKoyoNumber,  // 雇用保険 被保険者番号 / 事業所番号 "1234-567890-1"
     kAlnum,       // half-width letters and digits, min_length..max_length
+    kYearMonth,   // "YYYY-MM"
 };
 
 struct FieldSpec {
@@ -52,19 +53,26 @@ struct FieldSpec {
 
 // How one column of a 年金機構 CSV data row is made.
 enum class CsvFormat {
-    kFixed,       // `fixed`
-    kText,        // the value as it is
-    kHalfKana,    // converted to half-width kana
-    kEraCode,     // date -> 年金機構 era code (1/3/5/7/9)
-    kYymmdd,      // date -> era year + month + day
-    kAmount7,     // yen, 7 digits zero-padded, 9999999 when larger
-    kSumAmount7,  // sum of `path` and `path2`, as kAmount7
-    kFlag1,       // true -> "1", else empty
-    kBool01,      // true -> "1", false -> "0"
-    kKisoOffice,  // 基礎年金番号 "1234-567890" -> "1234"
-    kKisoSerial,  // -> "567890"
-    kPostalHead,  // 郵便番号 -> first 3 digits
-    kPostalTail,  // -> last 4 digits
+    kFixed,          // `fixed`
+    kText,           // the value as it is
+    kHalfKana,       // converted to half-width kana
+    kEraCode,        // date -> 年金機構 era code (1/3/5/7/9)
+    kYymmdd,         // date -> era year + month + day
+    kAmount7,        // yen, 7 digits zero-padded, 9999999 when larger
+    kSumAmount7,     // sum of `path` and `path2`, as kAmount7
+    kFlag1,          // true -> "1", else empty
+    kBool01,         // true -> "1", false -> "0"
+    kKisoOffice,     // 基礎年金番号 "1234-567890" -> "1234"
+    kKisoSerial,     // -> "567890"
+    kPostalHead,     // 郵便番号 -> first 3 digits
+    kPostalTail,     // -> last 4 digits
+    kYmEraCode,      // "YYYY-MM" -> 年金機構 era code
+    kYmEraYear,      // "YYYY-MM" -> two-digit era year
+    kYmMonth,        // "YYYY-MM" -> "MM"
+    kPad2,           // digits, zero-padded to 2
+    kThousand4,      // 千円 amount, zero-padded to 4
+    kSanteiTotal,    // 算定: the 総計 of the months that count (santei.hpp)
+    kSanteiAverage,  // 算定: their average, truncated to the yen
 };
 
 struct CsvColumn {

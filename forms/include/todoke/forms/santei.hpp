@@ -1,0 +1,31 @@
+// 報酬月額算定基礎届 arithmetic (forms-and-data.md §4.3): which of April, May and June count,
+// their 総計 and the average. A month counts when its 支払基礎日数 is at least 17 (11 for a
+// 短時間労働者 at a 特定適用事業所; for a part-timer 17, or 15 when no month reaches 17).
+#pragma once
+
+#include <array>
+#include <boost/json/object.hpp>
+#include <optional>
+
+namespace todoke::forms {
+
+struct SanteiMonth {
+    int days = 0;
+    long long currency = 0;
+    long long in_kind = 0;
+    long long total() const { return currency + in_kind; }
+};
+
+struct SanteiResult {
+    std::array<SanteiMonth, 3> months;  // April, May, June
+    std::array<bool, 3> counted{};
+    long long sum = 0;      // 総計 of the counted months
+    long long average = 0;  // floor(sum / counted months); 0 when none counts
+    int counted_months = 0;
+};
+
+// From a person's april_/may_/june_ days, currency and in_kind fields and its short_time /
+// part_time flags; nullopt when a month's values are missing or not whole numbers.
+std::optional<SanteiResult> ComputeSantei(const boost::json::object& person);
+
+}  // namespace todoke::forms

@@ -1,0 +1,51 @@
+#include "todoke/forms/santei.hpp"
+
+#include <string>
+
+#include "todoke/forms/record.hpp"
+
+namespace todoke::forms {
+namespace {
+
+std::optional<long long> Number(const boost::json::object& o, const std::string& field) {
+    const auto text = GetText(o, field);
+    if (!text || text->empty() || text->size() > 12 ||
+        text->find_first_not_of("0123456789") != std::string::npos) {
+        return std::nullopt;
+    }
+    return std::stoll(*text);
+}
+
+}  // namespace
+
+std::optional<SanteiResult> ComputeSantei(const boost::json::object& person) {
+    static constexpr const char* kMonths[3] = {"april", "may", "june"};
+    SanteiResult r;
+    for (std::size_t i = 0; i < 3; ++i) {
+        const std::string m = kMonths[i];
+        const auto days = Number(person, m + "_days");
+        const auto currency = Number(person, m + "_currency");
+        if (!days || !currency) return std::nullopt;
+        r.months[i] = {static_cast<int>(*days), *currency,
+                       Number(person, m + "_in_kind").value_or(0)};
+    }
+    const bool short_time = GetText(person, "short_time").value_or("0") == "1";
+    const bool part_time = GetText(person, "part_time").value_or("0") == "1";
+    int threshold = short_time ? 11 : 17;
+    if (part_time && !short_time) {
+        bool any17 = false;
+        for (const auto& m : r.months) any17 = any17 || m.days >= 17;
+        if (!any17) threshold = 15;
+    }
+    for (std::size_t i = 0; i < 3; ++i) {
+        r.counted[i] = r.months[i].days >= threshold;
+        if (r.counted[i]) {
+            r.sum += r.months[i].total();
+            ++r.counted_months;
+        }
+    }
+    r.average = r.counted_months > 0 ? r.sum / r.counted_months : 0;
+    return r;
+}
+
+}  // namespace todoke::forms
