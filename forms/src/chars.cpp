@@ -23,6 +23,22 @@ class Cp932Encoder {
 
     bool ok() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
 
+    // The CP932 bytes of a whole text, or empty when any character has none.
+    std::string EncodeAll(std::string_view utf8) {
+        iconv(cd_, nullptr, nullptr, nullptr, nullptr);
+        std::string out(utf8.size() + 8, '\0');  // CP932 is never longer than UTF-8
+        char* in = const_cast<char*>(utf8.data());
+        std::size_t in_left = utf8.size();
+        char* dst = out.data();
+        std::size_t out_left = out.size();
+        if (iconv(cd_, &in, &in_left, &dst, &out_left) == static_cast<std::size_t>(-1) ||
+            in_left != 0) {
+            return {};
+        }
+        out.resize(out.size() - out_left);
+        return out;
+    }
+
     // The CP932 bytes of one UTF-8 character, or empty when CP932 has none.
     std::string Encode(std::string_view utf8_char) {
         iconv(cd_, nullptr, nullptr, nullptr, nullptr);  // reset shift state
@@ -206,9 +222,42 @@ bool IsFullWidthKatakana(char32_t c) {
 
 bool IsHalfWidthKatakana(char32_t c) { return c >= 0xFF61 && c <= 0xFF9F; }
 
+// True when the whole text converts and every Shift_JIS unit is allowed: the common case,
+// decided with one conversion.
+bool AllJis(Cp932Encoder& encoder, std::string_view utf8, HalfWidthKana kana) {
+    const std::string sjis = encoder.EncodeAll(utf8);
+    if (sjis.empty() && !utf8.empty()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < sjis.size(); ++i) {
+        const auto b = static_cast<unsigned char>(sjis[i]);
+        if (b >= 0x20 && b <= 0x7E) {
+            continue;
+        }
+        if (b >= 0xA1 && b <= 0xDF) {
+            if (kana != HalfWidthKana::kAllowed) {
+                return false;
+            }
+            continue;
+        }
+        if (i + 1 >= sjis.size()) {
+            return false;
+        }
+        const unsigned code = (b << 8) | static_cast<unsigned char>(sjis[i + 1]);
+        if (!IsJisX0208Row(code)) {
+            return false;
+        }
+        ++i;
+    }
+    return true;
+}
+
 std::vector<CharProblem> FindNonJisCharacters(std::string_view utf8, HalfWidthKana kana) {
     std::vector<CharProblem> problems;
     Cp932Encoder& encoder = Encoder();
+    if (encoder.ok() && AllJis(encoder, utf8, kana)) {
+        return problems;
+    }
     std::size_t position = 0;
     for (const auto& ch : SplitUtf8(utf8)) {
         ++position;
@@ -285,32 +334,28 @@ Result<std::string> ToShiftJis(std::string_view utf8) {
     if (!encoder.ok()) {
         return Fail(ErrorCode::kInternal, "iconv has no CP932 converter");
     }
-    std::string out;
-    out.reserve(utf8.size());
+    // One conversion for the whole text; only when it fails is the culprit looked for.
+    if (std::string whole = encoder.EncodeAll(utf8); !whole.empty() || utf8.empty()) {
+        return whole;
+    }
     std::size_t position = 0;
     for (const auto& ch : SplitUtf8(utf8)) {
         ++position;
-        const std::string sjis = ch.code_point == 0xFFFD ? std::string() : encoder.Encode(ch.bytes);
-        if (sjis.empty()) {
+        if (ch.code_point == 0xFFFD || encoder.Encode(ch.bytes).empty()) {
             return Fail(ErrorCode::kInvalidArgument,
                         "character " + std::to_string(position) + " has no Shift_JIS form",
                         "chars.shift_jis");
         }
-        out += sjis;
     }
-    return out;
+    return Fail(ErrorCode::kInvalidArgument, "the text has no Shift_JIS form", "chars.shift_jis");
 }
 
 std::size_t ShiftJisLength(std::string_view utf8) {
-    Cp932Encoder& encoder = Encoder();
+    // CP932 writes ASCII and half-width katakana in one byte and every other character it has
+    // in two; characters it lacks are counted as two as well.
     std::size_t n = 0;
     for (const auto& ch : SplitUtf8(utf8)) {
-        if (ch.code_point < 0x80) {
-            n += 1;
-            continue;
-        }
-        const std::string sjis = encoder.ok() ? encoder.Encode(ch.bytes) : std::string();
-        n += sjis.empty() ? 2 : sjis.size();
+        n += ch.code_point < 0x80 || IsHalfWidthKatakana(ch.code_point) ? 1 : 2;
     }
     return n;
 }
