@@ -141,7 +141,9 @@ void SoshitsuDates(const PersonRef& p, Date today, std::vector<RuleHit>& out) {
         Hit(out, "ineligible_on", "soshitsu.ineligible_on_retirement",
             "must be 退職日/死亡日 itself (no +1 day, unlike 資格喪失年月日)");
     }
-    if (!lost) return;
+    if (!lost) {
+        return;
+    }
     if (*lost < Date{1989, 1, 8}) {
         Hit(out, "lost_on", "soshitsu.era", "must be in 平成 or 令和 (era code 7 or 9)");
     }

@@ -18,9 +18,9 @@ void NenkinCityCode(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 
 // 喪失届: without 個人番号, the 基礎年金番号 is required (items 12–13).
 void SoshitsuIdentity(const PersonRef& p, Date today, std::vector<RuleHit>& out);
-// 喪失届 (§4.2): 退職日/死亡日 exactly for 原因 4/5; then 資格喪失年月日 = that day + 1 (unless only
-// the 70歳以上被用者届 is filed); 不該当年月日 = that day itself; 原因 7 from the 75th birthday;
-// 平成/令和, after the birth date, not after the check date.
+// 喪失届 (§4.2): 退職日/死亡日 exactly for 原因 4/5; then 資格喪失年月日 = that day + 1 (unless
+// only the 70歳以上被用者届 is filed); 不該当年月日 = that day itself; 原因 7 from the 75th
+// birthday; 平成/令和, after the birth date, not after the check date.
 void SoshitsuDates(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 // 算定基礎届 (§4.3): 適用年月 is a September; 昇(降)給月 and 区分 both or neither; 遡及支払額
 // exactly with 遡及支払月; 支払基礎日数 0–31; at least one month counts and the average is at

@@ -13,7 +13,9 @@ namespace {
 constexpr std::string_view kCrlf = "\r\n";
 
 std::string Value(const Record& record, const boost::json::object& person, std::string_view path) {
-    if (path.rfind("record.", 0) == 0) return GetText(record.data, path.substr(7)).value_or("");
+    if (path.rfind("record.", 0) == 0) {
+        return GetText(record.data, path.substr(7)).value_or("");
+    }
     const bool record_level = path.rfind("employer.", 0) == 0 || path.rfind("submitter.", 0) == 0;
     return GetText(record_level ? record.data : person, path).value_or("");
 }

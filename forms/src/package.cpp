@@ -230,7 +230,9 @@ Result<ApplicationFiles> RenderWithdrawal(const WithdrawalRequest& request) {
         {&request.reason, "withdrawal.reason"},
     };
     for (const auto& [text, field] : texts) {
-        if (text->empty()) return Fail(ErrorCode::kInvalidArgument, "is required", field);
+        if (text->empty()) {
+            return Fail(ErrorCode::kInvalidArgument, "is required", field);
+        }
         if (auto v = CheckJisCharacters(*text, HalfWidthKana::kForbidden)) {
             return Fail(ErrorCode::kInvalidArgument, v->message, field);
         }

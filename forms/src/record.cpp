@@ -88,7 +88,9 @@ Result<std::vector<Record>> ParseJsonRecords(std::string_view text, const std::s
 
 Result<std::vector<Record>> ParseRecords(std::string_view text, const std::string& source) {
     std::string ext = source.size() >= 4 ? source.substr(source.size() - 4) : "";
-    for (char& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    for (char& c : ext) {
+        c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
     return ext == ".csv" ? ParseCsvRecords(text, source) : ParseJsonRecords(text, source);
 }
 

@@ -35,7 +35,9 @@ Result<std::vector<Row>> SplitRows(std::string_view text, const std::string& sou
             } else if (c == '"') {
                 quoted = false;
             } else {
-                if (c == '\n') ++line;
+                if (c == '\n') {
+                    ++line;
+                }
                 cell += c;
             }
             continue;
@@ -48,11 +50,15 @@ Result<std::vector<Row>> SplitRows(std::string_view text, const std::string& sou
             cell.clear();
             cell_started = false;
         } else if (c == '\r' || c == '\n') {
-            if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+            if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+                ++i;
+            }
             row.cells.push_back(std::move(cell));
             cell.clear();
             cell_started = false;
-            if (!(row.cells.size() == 1 && row.cells[0].empty())) rows.push_back(std::move(row));
+            if (!(row.cells.size() == 1 && row.cells[0].empty())) {
+                rows.push_back(std::move(row));
+            }
             row = Row{};
             row.line = ++line;
         } else {
@@ -60,7 +66,9 @@ Result<std::vector<Row>> SplitRows(std::string_view text, const std::string& sou
             cell_started = true;
         }
     }
-    if (quoted) return CsvFail(source, row.line, "a quoted cell is not closed");
+    if (quoted) {
+        return CsvFail(source, row.line, "a quoted cell is not closed");
+    }
     if (cell_started || !row.cells.empty()) {
         row.cells.push_back(std::move(cell));
         rows.push_back(std::move(row));
@@ -81,23 +89,42 @@ void SetPath(boost::json::object& root, std::string_view path, boost::json::valu
             return;
         }
         auto& next = (*obj)[key];
-        if (!next.is_object()) next = boost::json::object();
+        if (!next.is_object()) {
+            next = boost::json::object();
+        }
         obj = &next.as_object();
         pos = dot + 1;
     }
 }
 
 boost::json::value Typed(const std::string& cell) {
-    if (cell == "true" || cell == "TRUE") return true;
-    if (cell == "false" || cell == "FALSE") return false;
+    if (cell == "true" || cell == "TRUE") {
+        return true;
+    }
+    if (cell == "false" || cell == "FALSE") {
+        return false;
+    }
     return boost::json::string(cell);
+}
+
+// The text GetText gives for the value Typed(cell) makes.
+std::string CellText(const std::string& cell) {
+    if (cell == "true" || cell == "TRUE") {
+        return "1";
+    }
+    if (cell == "false" || cell == "FALSE") {
+        return "0";
+    }
+    return cell;
 }
 
 }  // namespace
 
 Result<std::vector<Record>> ParseCsvRecords(std::string_view bytes, const std::string& source) {
     std::string text(bytes);
-    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) {
+        text.erase(0, 3);
+    }
     if (!IsValidUtf8(text)) {
         auto decoded = Cp932ToUtf8(text);
         if (!decoded) {
@@ -107,12 +134,16 @@ Result<std::vector<Record>> ParseCsvRecords(std::string_view bytes, const std::s
         text = std::move(*decoded);
     }
     TODOKE_ASSIGN_OR_RETURN(std::vector<Row> rows, SplitRows(text, source));
-    if (rows.empty()) return CsvFail(source, 1, "no header line");
+    if (rows.empty()) {
+        return CsvFail(source, 1, "no header line");
+    }
     const std::vector<std::string> header = rows.front().cells;
     std::size_t record_id_column = header.size();
     for (std::size_t c = 0; c < header.size(); ++c) {
         const std::string& h = header[c];
-        if (h == "record_id") record_id_column = c;
+        if (h == "record_id") {
+            record_id_column = c;
+        }
         if (h.empty() || h.find("..") != std::string::npos || h.back() == '.') {
             return CsvFail(source, rows.front().line,
                            "column " + std::to_string(c + 1) + " has no usable name");
@@ -133,7 +164,9 @@ Result<std::vector<Record>> ParseCsvRecords(std::string_view bytes, const std::s
                                std::to_string(header.size()));
         }
         const std::string& id = row.cells[record_id_column];
-        if (id.empty()) return CsvFail(source, row.line, "record_id is empty");
+        if (id.empty()) {
+            return CsvFail(source, row.line, "record_id is empty");
+        }
         auto [it, inserted] = by_id.emplace(id, out.size());
         if (inserted) {
             Record rec;
@@ -148,16 +181,21 @@ Result<std::vector<Record>> ParseCsvRecords(std::string_view bytes, const std::s
             const std::string& h = header[c];
             const std::string& cell = row.cells[c];
             if (h.rfind("persons.", 0) == 0) {
-                if (!cell.empty()) SetPath(person, std::string_view(h).substr(8), Typed(cell));
+                if (!cell.empty()) {
+                    SetPath(person, std::string_view(h).substr(8), Typed(cell));
+                }
                 continue;
             }
             if (inserted) {
-                if (!cell.empty()) SetPath(rec.data, h, Typed(cell));
-            } else if (GetText(rec.data, h).value_or("") !=
-                       GetText(boost::json::object{{"v", Typed(cell)}}, "v").value_or("")) {
-                return CsvFail(source, row.line,
-                               "column " + h + " differs from the first row of record " + id +
-                                   "; filing-level columns must be the same on every row");
+                if (!cell.empty()) {
+                    SetPath(rec.data, h, Typed(cell));
+                }
+            } else if (GetText(rec.data, h).value_or("") != CellText(cell)) {
+                std::string message = "column " + h;
+                message += " differs from the first row of record ";
+                message += id;
+                message += "; filing-level columns must be the same on every row";
+                return CsvFail(source, row.line, message);
             }
         }
         rec.data["persons"].as_array().push_back(std::move(person));

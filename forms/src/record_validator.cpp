@@ -387,7 +387,9 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
         }
         if (i < record.person_lines.size()) {
             for (std::size_t k = first_new; k < out.size(); ++k) {
-                if (out[k].field.rfind(prefix, 0) == 0) out[k].line = record.person_lines[i];
+                if (out[k].field.rfind(prefix, 0) == 0) {
+                    out[k].line = record.person_lines[i];
+                }
             }
         }
     }
@@ -396,7 +398,9 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
 
 std::string FormatError(const FieldError& e) {
     std::string out = "record " + std::to_string(e.record) + " (" + e.source;
-    if (e.line > 0) out += ":" + std::to_string(e.line);
+    if (e.line > 0) {
+        out += ":" + std::to_string(e.line);
+    }
     if (!e.record_id.empty()) {
         out += ", id " + e.record_id;
     }

@@ -25,7 +25,9 @@ std::optional<SanteiResult> ComputeSantei(const boost::json::object& person) {
         const std::string m = kMonths[i];
         const auto days = Number(person, m + "_days");
         const auto currency = Number(person, m + "_currency");
-        if (!days || !currency) return std::nullopt;
+        if (!days || !currency) {
+            return std::nullopt;
+        }
         r.months[i] = {static_cast<int>(*days), *currency,
                        Number(person, m + "_in_kind").value_or(0)};
     }
@@ -34,8 +36,12 @@ std::optional<SanteiResult> ComputeSantei(const boost::json::object& person) {
     int threshold = short_time ? 11 : 17;
     if (part_time && !short_time) {
         bool any17 = false;
-        for (const auto& m : r.months) any17 = any17 || m.days >= 17;
-        if (!any17) threshold = 15;
+        for (const auto& m : r.months) {
+            any17 = any17 || m.days >= 17;
+        }
+        if (!any17) {
+            threshold = 15;
+        }
     }
     for (std::size_t i = 0; i < 3; ++i) {
         r.counted[i] = r.months[i].days >= threshold;

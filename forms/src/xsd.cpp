@@ -29,7 +29,9 @@ xmlSchemaPtr Compiled(Schema schema) {
     // cleaned up when static destructors run).
     static const auto* compiled = [] {
         auto* all = new std::array<xmlSchemaPtr, kAll.size()>{};
-        for (Schema s : kAll) (*all)[static_cast<std::size_t>(s)] = Compile(s);
+        for (Schema s : kAll) {
+            (*all)[static_cast<std::size_t>(s)] = Compile(s);
+        }
         return all;
     }();
     return (*compiled)[static_cast<std::size_t>(schema)];
