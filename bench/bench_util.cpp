@@ -1,5 +1,8 @@
 #include "bench_util.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -43,6 +46,24 @@ Rate Measure(const std::string& name, double seconds, const std::function<bool()
     for (double& r : runs) r = OneRun(name, seconds / 3, op);
     std::sort(runs.begin(), runs.end());
     return {name, runs[1], 1e6 / runs[1]};
+}
+
+Rate MeasureRawRsa(double seconds) {
+    EVP_PKEY* key = EVP_RSA_gen(2048);
+    unsigned char digest[32] = {1, 2, 3};
+    unsigned char sig[256];
+    Rate rate = Measure("OpenSSL raw RSA-2048 sign (baseline)", seconds, [&] {
+        EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(key, nullptr);
+        std::size_t len = sizeof sig;
+        const bool ok = EVP_PKEY_sign_init(ctx) == 1 &&
+                        EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1 &&
+                        EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) == 1 &&
+                        EVP_PKEY_sign(ctx, sig, &len, digest, sizeof digest) == 1;
+        EVP_PKEY_CTX_free(ctx);
+        return ok;
+    });
+    EVP_PKEY_free(key);
+    return rate;
 }
 
 double SecondsPerMeasurement(double fallback) {

@@ -22,6 +22,10 @@ Rate Measure(const std::string& name, double seconds, const std::function<bool()
 // Seconds per measurement: TODOKE_BENCH_SECONDS or the default.
 double SecondsPerMeasurement(double fallback);
 
+// OpenSSL's raw RSA-2048 PKCS#1 v1.5 signatures over a SHA-256 digest, as `openssl speed rsa2048`
+// counts them: the baseline every todoke benchmark divides by.
+Rate MeasureRawRsa(double seconds);
+
 void PrintTable(const Rate& baseline, const std::vector<Rate>& rates);
 
 }  // namespace todoke::bench

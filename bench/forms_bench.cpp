@@ -5,9 +5,6 @@
 // Its package needs the 総括票 form, which is not built yet; this measures the record work
 // (validate + render + re-check the CSV), and signing_bench measures signing a package of that
 // shape, so the two together estimate the whole.
-#include <openssl/evp.h>
-#include <openssl/rsa.h>
-
 #include <boost/json.hpp>
 #include <cstdio>
 #include <fstream>
@@ -60,19 +57,7 @@ int main() {
     const forms::Date today{2026, 11, 22};
     const auto& catalogue = forms::Catalogue::Default();
 
-    EVP_PKEY* raw_key = EVP_RSA_gen(2048);
-    unsigned char digest[32] = {1, 2, 3};
-    unsigned char sig[256];
-    const bench::Rate rsa = bench::Measure("OpenSSL raw RSA-2048 sign (baseline)", seconds, [&] {
-        EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(raw_key, nullptr);
-        std::size_t len = sizeof sig;
-        const bool ok = EVP_PKEY_sign_init(ctx) == 1 &&
-                        EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1 &&
-                        EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) == 1 &&
-                        EVP_PKEY_sign(ctx, sig, &len, digest, sizeof digest) == 1;
-        EVP_PKEY_CTX_free(ctx);
-        return ok;
-    });
+    const bench::Rate rsa = bench::MeasureRawRsa(seconds);
 
     const forms::Record one = WithPersons("kenpo_shutoku.json", 1);
     const forms::Record fifty = WithPersons("kenpo_shutoku.json", 50);
@@ -102,7 +87,6 @@ int main() {
             if (!forms::ValidateRecord(koyo, catalogue, today).empty()) return false;
             return gateway::BuildSignedPackage(*koyo_p, koyo, options, keys, now).has_value();
         }));
-    EVP_PKEY_free(raw_key);
     bench::PrintTable(rsa, rates);
     std::printf(
         "\n(ratio > 1: faster than one RSA signature; a package that costs 1.5 RSA "

@@ -5,18 +5,6 @@
 namespace todoke::forms {
 namespace {
 
-bool AllDigits(std::string_view s) {
-    if (s.empty()) {
-        return false;
-    }
-    for (char c : s) {
-        if (c < '0' || c > '9') {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool AllZero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
 
 Violation Make(std::string rule, std::string message, std::string hint = {}) {
@@ -26,7 +14,7 @@ Violation Make(std::string rule, std::string message, std::string hint = {}) {
 }  // namespace
 
 std::optional<Violation> CheckMyNumber(std::string_view v) {
-    if (v.size() != 12 || !AllDigits(v)) {
+    if (v.size() != 12 || !IsAsciiDigits(v)) {
         return Make("my_number.format", "個人番号 must be exactly 12 half-width digits",
                     "no hyphens or spaces; full-width digits are not accepted");
     }
@@ -46,7 +34,7 @@ std::optional<Violation> CheckMyNumber(std::string_view v) {
 }
 
 std::optional<Violation> CheckCorporateNumber(std::string_view v) {
-    if (v.size() != 13 || !AllDigits(v)) {
+    if (v.size() != 13 || !IsAsciiDigits(v)) {
         return Make("corporate_number.format", "法人番号 must be exactly 13 half-width digits");
     }
     int sum = 0;
@@ -71,10 +59,10 @@ std::optional<Violation> CheckKisoNenkinNumber(std::string_view office, std::str
         return Make("kiso_nenkin.partial",
                     "基礎年金番号 needs both parts: 課所符号 (4 digits) and 一連番号 (6 digits)");
     }
-    if (office.size() != 4 || !AllDigits(office) || AllZero(office)) {
+    if (office.size() != 4 || !IsAsciiDigits(office) || AllZero(office)) {
         return Make("kiso_nenkin.format", "基礎年金番号 課所符号 must be 4 digits, not 0000");
     }
-    if (serial.size() != 6 || !AllDigits(serial) || AllZero(serial)) {
+    if (serial.size() != 6 || !IsAsciiDigits(serial) || AllZero(serial)) {
         return Make("kiso_nenkin.format", "基礎年金番号 一連番号 must be 6 digits, not 000000");
     }
     return std::nullopt;
@@ -82,8 +70,8 @@ std::optional<Violation> CheckKisoNenkinNumber(std::string_view office, std::str
 
 std::optional<Violation> CheckKoyoHokenNumber(std::string_view four, std::string_view six,
                                               std::string_view check_digit) {
-    if (four.size() != 4 || six.size() != 6 || check_digit.size() != 1 || !AllDigits(four) ||
-        !AllDigits(six) || !AllDigits(check_digit)) {
+    if (four.size() != 4 || six.size() != 6 || check_digit.size() != 1 || !IsAsciiDigits(four) ||
+        !IsAsciiDigits(six) || !IsAsciiDigits(check_digit)) {
         return Make("koyo_hoken_number.format", "a 雇用保険 number has the shape 4-6-1 digits",
                     "numbers issued before 1981-07-06 (16 digits): use the lower 10 digits + 0");
     }
@@ -91,7 +79,7 @@ std::optional<Violation> CheckKoyoHokenNumber(std::string_view four, std::string
 }
 
 std::optional<Violation> CheckPostalCode(std::string_view v) {
-    if (v.size() != 7 || !AllDigits(v)) {
+    if (v.size() != 7 || !IsAsciiDigits(v)) {
         return Make("postal_code.format", "郵便番号 must be 7 half-width digits without hyphen",
                     "e.g. 1000014; full-width digits fail e-Gov's check");
     }
@@ -122,6 +110,10 @@ std::optional<Violation> CheckPhoneNumber(std::string_view v) {
                     "e.g. 03-1234-5678");
     }
     return std::nullopt;
+}
+
+bool IsAsciiDigits(std::string_view value) {
+    return !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
 std::string MaskPersonal(std::string_view value) {

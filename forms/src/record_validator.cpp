@@ -10,18 +10,6 @@ namespace {
 
 using Hits = std::vector<Violation>;
 
-bool IsDigits(std::string_view s) {
-    if (s.empty()) {
-        return false;
-    }
-    for (char c : s) {
-        if (c < '0' || c > '9') {
-            return false;
-        }
-    }
-    return true;
-}
-
 std::size_t CharCount(std::string_view s) {
     std::size_t n = 0;
     for (char c : s) {
@@ -129,7 +117,7 @@ Hits CheckField(const FieldSpec& f, const std::string& value) {
             break;
         }
         case FieldKind::kDigits:
-            if (!IsDigits(value) || value.size() < static_cast<std::size_t>(f.min_length) ||
+            if (!IsAsciiDigits(value) || value.size() < static_cast<std::size_t>(f.min_length) ||
                 (f.max_length > 0 && value.size() > static_cast<std::size_t>(f.max_length))) {
                 Add(hits, "digits.format",
                     "must be " + std::to_string(f.min_length) +
@@ -161,7 +149,7 @@ Hits CheckField(const FieldSpec& f, const std::string& value) {
             }
             break;
         case FieldKind::kAmount:
-            if (!IsDigits(value) || value.size() > 12 || std::stoll(value) > f.max_amount) {
+            if (!IsAsciiDigits(value) || value.size() > 12 || std::stoll(value) > f.max_amount) {
                 Add(hits, "amount.format", "must be a whole number of yen (digits only)",
                     "no commas or currency signs");
             }

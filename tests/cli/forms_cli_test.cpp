@@ -1,26 +1,16 @@
 // `todoke forms` through the real binary.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
+#include "cli_util.hpp"
 #include "test_support.hpp"
 
 namespace todoke {
 namespace {
 
-struct Outcome {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
-
 class FormsCliTest : public ::testing::Test {
   protected:
-    Outcome Todoke(const std::string& args) {
-        const std::string cmd = "cd '" + dir_.path().string() + "' && '" TODOKE_BINARY "' " + args +
-                                " >out.txt 2>err.txt";
-        const int raw = std::system(cmd.c_str());
-        return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, testing::ReadFile(dir_ / "out.txt"),
-                testing::ReadFile(dir_ / "err.txt")};
+    testing::Outcome Todoke(const std::string& args) {
+        return testing::RunTodoke(dir_.path(), args);
     }
     std::string Sample() {
         return testing::ReadFile(std::string(TODOKE_SOURCE_DIR) +

@@ -1,8 +1,8 @@
 // The real `todoke` binary: sign and verify through the command line, exit statuses, stdout and
 // stderr, as an operator or a script sees them.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
+#include "cli_util.hpp"
 #include "test_support.hpp"
 #include "todoke/common/zip.hpp"
 #include "todoke/signing/official_signature.hpp"
@@ -12,25 +12,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
-
 class CliTest : public ::testing::Test {
   protected:
-    // Runs todoke with `args` (shell words) in the temp folder, password in TODOKE_TEST_PW.
-    Outcome Todoke(const std::string& args) {
-        const std::string cmd = "cd '" + dir_.path().string() +
-                                "' && TODOKE_TEST_PW=test-password '" TODOKE_BINARY "' " + args +
-                                " >out.txt 2>err.txt";
-        const int raw = std::system(cmd.c_str());
-        Outcome o;
-        o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-        o.out = testing::ReadFile(dir_ / "out.txt");
-        o.err = testing::ReadFile(dir_ / "err.txt");
-        return o;
+    // Runs todoke in the temp folder, with the key password in TODOKE_TEST_PW.
+    testing::Outcome Todoke(const std::string& args) {
+        return testing::RunTodoke(dir_.path(), args, "TODOKE_TEST_PW=test-password");
     }
     static std::size_t Lines(const std::string& s) {
         return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));

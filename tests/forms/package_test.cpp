@@ -3,9 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
+#include "forms_test_util.hpp"
 #include "todoke/common/zip.hpp"
 #include "todoke/forms/record_validator.hpp"
 #include "xsd.hpp"
@@ -13,23 +11,10 @@
 namespace todoke::forms {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::string SourceDir() {
-    const char* dir = std::getenv("TODOKE_SOURCE_DIR");
-    return dir != nullptr ? dir : ".";
-}
-
 class KoyoPackageTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto records = ParseJsonRecords(
-            ReadFile(SourceDir() + "/samples/records/koyo_shutoku.json"), "koyo_shutoku.json");
+        auto records = ParseJsonRecords(test::Sample("koyo_shutoku.json"), "koyo_shutoku.json");
         ASSERT_TRUE(records) << records.error().ToString();
         record_ = std::move(records->front());
         procedure_ = Catalogue::Default().Find("koyo_shutoku");
@@ -62,8 +47,7 @@ TEST_F(KoyoPackageTest, RendersKouseiFormAndAttachmentInTheProcIdFolder) {
     EXPECT_EQ(files->files[1].name, "495000020325029841_01.xml");
     EXPECT_EQ(files->files[2].name, "teishutsudaiko.pdf");
     // Golden file: the form as e-Gov receives it (CRLF, kanji era, unpadded numbers).
-    EXPECT_EQ(files->files[1].bytes,
-              ReadFile(SourceDir() + "/tests/forms/golden/koyo_shutoku_495000020325029841_01.xml"));
+    EXPECT_EQ(files->files[1].bytes, test::Golden("koyo_shutoku_495000020325029841_01.xml"));
     const std::string& kousei = files->files[0].bytes;
     for (const char* expected :
          {"<受付行政機関ID>100495</受付行政機関ID>", "<手続ID>4950000020325000</手続ID>",
@@ -174,8 +158,7 @@ TEST(Withdrawal, RefusesBadArriveIdsAndCharacters) {
 }
 
 TEST(CsvPackage, IsRefusedUntilTheSokatsuhyoExists) {
-    auto records =
-        ParseJsonRecords(ReadFile(SourceDir() + "/samples/records/kenpo_shutoku.json"), "x");
+    auto records = ParseJsonRecords(test::Sample("kenpo_shutoku.json"), "x");
     const Procedure* p = Catalogue::Default().Find("kenpo_shutoku");
     PackageOptions options;
     options.submitted_on = {2025, 4, 1};

@@ -1,9 +1,7 @@
 // CSV intake: one row per person, grouped by record_id, UTF-8 or Shift_JIS.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
+#include "forms_test_util.hpp"
 #include "todoke/common/encoding.hpp"
 #include "todoke/forms/chars.hpp"
 #include "todoke/forms/nenkin_csv.hpp"
@@ -12,33 +10,21 @@
 namespace todoke::forms {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::string Samples() {
-    const char* dir = std::getenv("TODOKE_SOURCE_DIR");
-    return std::string(dir != nullptr ? dir : ".") + "/samples/records/";
-}
-
 TEST(RecordCsv, TheCsvSampleIsTheSameFilingAsTheJsonSample) {
-    auto csv = ParseRecords(ReadFile(Samples() + "kenpo_shutoku.csv"), "kenpo_shutoku.csv");
+    auto csv = ParseRecords(test::Sample("kenpo_shutoku.csv"), "kenpo_shutoku.csv");
     ASSERT_TRUE(csv) << csv.error().ToString();
     ASSERT_EQ(csv->size(), 1u);
     EXPECT_EQ(csv->front().PersonCount(), 2u);
     EXPECT_EQ(csv->front().person_lines, (std::vector<std::size_t>{2, 3}));
     EXPECT_TRUE(ValidateRecord(csv->front(), Catalogue::Default(), {2025, 4, 30}).empty());
-    auto json = ParseRecords(ReadFile(Samples() + "kenpo_shutoku.json"), "kenpo_shutoku.json");
+    auto json = ParseRecords(test::Sample("kenpo_shutoku.json"), "kenpo_shutoku.json");
     const Procedure* p = Catalogue::Default().Find("kenpo_shutoku");
     EXPECT_EQ(*RenderNenkinCsv(*p, csv->front(), {{2025, 4, 1}, 1}),
               *RenderNenkinCsv(*p, json->front(), {{2025, 4, 1}, 1}));
 }
 
 TEST(RecordCsv, ReadsShiftJisAsExcelWritesIt) {
-    const std::string utf8 = ReadFile(Samples() + "kenpo_shutoku.csv");
+    const std::string utf8 = test::Sample("kenpo_shutoku.csv");
     // The sample holds only JIS X 0208 characters, so it has a Shift_JIS form.
     const std::string sjis = *ToShiftJis(utf8);
     ASSERT_FALSE(IsValidUtf8(sjis));
@@ -48,7 +34,7 @@ TEST(RecordCsv, ReadsShiftJisAsExcelWritesIt) {
 }
 
 TEST(RecordCsv, ErrorsNameTheLineOfThePerson) {
-    std::string text = ReadFile(Samples() + "kenpo_shutoku.csv");
+    std::string text = test::Sample("kenpo_shutoku.csv");
     text.replace(text.rfind("1234-567890"), 11, "1234-000000");
     auto records = ParseRecords(text, "persons.csv");
     const auto errors = ValidateRecord(records->front(), Catalogue::Default(), {2025, 4, 30});

@@ -2,35 +2,21 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "forms_test_util.hpp"
 #include "todoke/forms/nenkin_csv.hpp"
 #include "todoke/forms/record_validator.hpp"
 
 namespace todoke::forms {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::string SourceDir() {
-    const char* dir = std::getenv("TODOKE_SOURCE_DIR");
-    return dir != nullptr ? dir : ".";
-}
-
 constexpr Date kToday{2025, 4, 30};
 
 class ShutokuTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto records = ParseJsonRecords(
-            ReadFile(SourceDir() + "/samples/records/kenpo_shutoku.json"), "kenpo_shutoku.json");
+        auto records = ParseJsonRecords(test::Sample("kenpo_shutoku.json"), "kenpo_shutoku.json");
         ASSERT_TRUE(records) << records.error().ToString();
         record_ = std::move(records->front());
     }
@@ -59,7 +45,7 @@ TEST_F(ShutokuTest, RendersTheDomainSampleCsvByteForByte) {
     ASSERT_NE(p, nullptr);
     auto csv = RenderNenkinCsv(*p, record_, {{2025, 4, 1}, 1});
     ASSERT_TRUE(csv) << csv.error().ToString();
-    EXPECT_EQ(*csv, ReadFile(SourceDir() + "/tests/forms/golden/kenpo_shutoku_SHFD0006.CSV"));
+    EXPECT_EQ(*csv, test::Golden("kenpo_shutoku_SHFD0006.CSV"));
     EXPECT_TRUE(CheckNenkinCsv(*p, *csv));
 }
 

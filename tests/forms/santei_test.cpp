@@ -4,32 +4,17 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
+#include "forms_test_util.hpp"
 #include "todoke/forms/nenkin_csv.hpp"
 #include "todoke/forms/record_validator.hpp"
 
 namespace todoke::forms {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::string SourceDir() {
-    const char* dir = std::getenv("TODOKE_SOURCE_DIR");
-    return dir != nullptr ? dir : ".";
-}
-
 class SanteiTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto records = ParseJsonRecords(
-            ReadFile(SourceDir() + "/samples/records/kenpo_santei.json"), "kenpo_santei.json");
+        auto records = ParseJsonRecords(test::Sample("kenpo_santei.json"), "kenpo_santei.json");
         ASSERT_TRUE(records) << records.error().ToString();
         record_ = std::move(records->front());
     }
@@ -52,7 +37,7 @@ TEST_F(SanteiTest, TheSampleIsValidAndRendersTheHandWrittenGolden) {
     const Procedure* p = Catalogue::Default().Find("kenpo_santei");
     auto csv = RenderNenkinCsv(*p, record_, {{2025, 7, 10}, 1});
     ASSERT_TRUE(csv) << csv.error().ToString();
-    EXPECT_EQ(*csv, ReadFile(SourceDir() + "/tests/forms/golden/kenpo_santei_SHFD0006.CSV"));
+    EXPECT_EQ(*csv, test::Golden("kenpo_santei_SHFD0006.CSV"));
     EXPECT_TRUE(CheckNenkinCsv(*p, *csv));
 }
 

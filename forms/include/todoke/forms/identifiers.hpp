@@ -24,6 +24,9 @@ std::optional<Violation> CheckPostalCode(std::string_view value);
 // 電話番号 for kousei.xml: half-width digits in 3 hyphen-separated parts (2–5, 1–4, 4–5 digits).
 std::optional<Violation> CheckPhoneNumber(std::string_view value);
 
+// True for one or more half-width digits and nothing else.
+bool IsAsciiDigits(std::string_view value);
+
 // Masks a personal value for an error message: all but the last 4 characters become '*'.
 std::string MaskPersonal(std::string_view value);
 
