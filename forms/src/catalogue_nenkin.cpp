@@ -387,4 +387,76 @@ Procedure KenpoSantei() {
     return p;
 }
 
+Procedure KenpoShoyo() {
+    Procedure p;
+    p.id = "kenpo_shoyo";
+    p.name = "健康保険・厚生年金保険 被保険者賞与支払届";
+    p.channel = Channel::kNenkinCsv;
+    p.proc_id = "4950000020417000";  // unknown in the domain notes (§2.2): configure
+    p.form_id = "495000020415029955";
+    p.form_version = "0001";
+    p.confirmed = false;
+    p.csv_form_code = "2265700";
+    p.employer_fields = NenkinEmployer();
+    p.person_fields = {
+        {"insured_number", "被保険者整理番号", FieldKind::kDigits, true, false, 1, 6},
+        {"name", "氏名", FieldKind::kNameKanji, true, true, 0, 0, 25},
+        {"name_kana", "氏名カナ", FieldKind::kNameKana, true, true, 0, 0, 25},
+        {"birth_date", "生年月日", FieldKind::kDate, true, true},
+        {"paid_on", "賞与支払年月日", FieldKind::kDate, true},
+        {"bonus_currency",
+         "賞与額(通貨)",
+         FieldKind::kAmount,
+         true,
+         true,
+         0,
+         0,
+         0,
+         {},
+         999'999'999},
+        {"bonus_in_kind",
+         "賞与額(現物)",
+         FieldKind::kAmount,
+         false,
+         true,
+         0,
+         0,
+         0,
+         {},
+         999'999'999},
+        {"my_number", "個人番号", FieldKind::kMyNumber, false, true},
+        {"kiso_nenkin_number", "基礎年金番号", FieldKind::kKisoNenkin, false, true},
+        {"over70", "70歳以上被用者", FieldKind::kFlag},
+        {"multiple_offices", "二以上勤務", FieldKind::kFlag},
+        {"first_paid_day", "同一月内の賞与合算 初回支払日", FieldKind::kDigits, false, false, 1, 2},
+        {"over70_only", "70歳以上被用者届のみ提出", FieldKind::kFlag},
+    };
+    // The 21 items of 様式コード 2265700 in order (§4.5).
+    p.csv_columns = {
+        {"様式コード", CsvFormat::kFixed, "", "", "2265700"},
+        {"都道府県コード", CsvFormat::kText, "employer.nenkin.prefecture_code"},
+        {"郡市区符号", CsvFormat::kText, "employer.nenkin.city_code"},
+        {"事業所記号", CsvFormat::kHalfKana, "employer.nenkin.office_symbol"},
+        {"被保険者整理番号", CsvFormat::kText, "insured_number"},
+        {"氏名カナ", CsvFormat::kHalfKana, "name_kana"},
+        {"氏名漢字", CsvFormat::kText, "name"},
+        {"生年月日 元号", CsvFormat::kEraCode, "birth_date"},
+        {"生年月日", CsvFormat::kYymmdd, "birth_date"},
+        {"賞与支払年月日 元号", CsvFormat::kEraCode, "paid_on"},
+        {"賞与支払年月日", CsvFormat::kYymmdd, "paid_on"},
+        {"賞与額 通貨", CsvFormat::kAmount7, "bonus_currency"},
+        {"賞与額 現物", CsvFormat::kAmount7, "bonus_in_kind"},
+        {"賞与額 合計", CsvFormat::kBonusTotal, "bonus_currency", "bonus_in_kind"},
+        {"個人番号", CsvFormat::kText, "my_number"},
+        {"基礎年金番号 課所符号", CsvFormat::kKisoOffice, "kiso_nenkin_number"},
+        {"基礎年金番号 一連番号", CsvFormat::kKisoSerial, "kiso_nenkin_number"},
+        {"70歳以上被用者", CsvFormat::kFlag1, "over70"},
+        {"二以上勤務", CsvFormat::kFlag1, "multiple_offices"},
+        {"同一月内の賞与合算 初回支払日", CsvFormat::kPad2, "first_paid_day"},
+        {"70歳以上被用者届のみ提出", CsvFormat::kFlag1, "over70_only"},
+    };
+    p.rules = {rules::Shoyo, rules::NenkinCityCode};
+    return p;
+}
+
 }  // namespace todoke::forms::detail

@@ -9,6 +9,7 @@ namespace todoke::forms::detail {
 Procedure KenpoShutoku();
 Procedure KenpoSoshitsu();
 Procedure KenpoSantei();
+Procedure KenpoShoyo();
 // 雇用保険 procedures, e-Gov form XML: catalogue_koyo.cpp.
 Procedure KoyoShutoku();
 

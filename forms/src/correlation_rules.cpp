@@ -196,6 +196,23 @@ void Santei(const PersonRef& p, Date, std::vector<RuleHit>& out) {
     }
 }
 
+void Shoyo(const PersonRef& p, Date today, std::vector<RuleHit>& out) {
+    if (const auto paid = DateOf(p, "paid_on")) {
+        if (*paid < Date{1989, 1, 8}) {
+            Hit(out, "paid_on", "shoyo.era", "must be in 平成 or 令和 (era code 7 or 9)");
+        }
+        if (*paid > today) {
+            Hit(out, "paid_on", "date.after_check_date",
+                "lies after the check date " + FormatIsoDate(today));
+        }
+    }
+    if (const auto day = Text(p, "first_paid_day");
+        day && day->size() <= 2 && day->find_first_not_of("0123456789") == std::string::npos &&
+        (std::stoi(*day) < 1 || std::stoi(*day) > 31)) {
+        Hit(out, "first_paid_day", "shoyo.first_paid_day", "is a day of the month, 1–31");
+    }
+}
+
 void KoyoShutoku(const PersonRef& p, Date today, std::vector<RuleHit>& out) {
     if (Text(p, "acquisition_kind") == "2" && !Text(p, "insured_number")) {
         Hit(out, "insured_number", "koyo.insured_number_required",

@@ -26,6 +26,8 @@ void SoshitsuDates(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 // exactly with 遡及支払月; 支払基礎日数 0–31; at least one month counts and the average is at
 // least 1,000 yen; 個人番号 only for a 70歳以上被用者.
 void Santei(const PersonRef& p, Date today, std::vector<RuleHit>& out);
+// 賞与支払届 (§4.5): 賞与支払年月日 in 平成/令和, not after the check date; 初回支払日 1–31.
+void Shoyo(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 // 雇用保険 取得届: 再取得 (2) needs the 被保険者番号; 資格取得年月日 not after today and after
 // the birth date.
 void KoyoShutoku(const PersonRef& p, Date today, std::vector<RuleHit>& out);

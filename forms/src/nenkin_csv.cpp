@@ -101,6 +101,12 @@ Result<std::string> Column(const CsvColumn& c, const Record& record,
             return v.size() == 1 ? "0" + v : v;
         case CsvFormat::kThousand4:
             return v.empty() ? v : std::string(v.size() < 4 ? 4 - v.size() : 0, '0') + v;
+        case CsvFormat::kBonusTotal: {
+            TODOKE_ASSIGN_OR_RETURN(long long a, AmountOf(v));
+            TODOKE_ASSIGN_OR_RETURN(long long b, AmountOf(Value(record, person, c.path2)));
+            const long long total = a + b;
+            return total >= 10'000'000 ? std::string("9999000") : Amount7(total / 1000 * 1000);
+        }
         case CsvFormat::kSanteiTotal:
         case CsvFormat::kSanteiAverage: {
             const auto r = ComputeSantei(person);

@@ -73,6 +73,7 @@ enum class CsvFormat {
     kThousand4,      // 千円 amount, zero-padded to 4
     kSanteiTotal,    // 算定: the 総計 of the months that count (santei.hpp)
     kSanteiAverage,  // 算定: their average, truncated to the yen
+    kBonusTotal,  // 賞与: 通貨 + 現物 truncated to the thousand yen, 9999000 from 10,000,000
 };
 
 struct CsvColumn {
