@@ -1,0 +1,20 @@
+// Pieces shared by the 日本年金機構 procedure tables (catalogue_nenkin*.cpp).
+#pragma once
+
+#include <initializer_list>
+#include <string_view>
+#include <vector>
+
+#include "todoke/forms/catalogue.hpp"
+
+namespace todoke::forms::detail {
+
+// The employer (事業所) of every 年金機構 CSV procedure.
+std::vector<FieldSpec> NenkinEmployer();
+// Items 1.. of every 年金機構 data row: 様式コード, the 事業所整理記号 (都道府県コード, 郡市区符号,
+// 事業所記号), the 事業所番号 (取得届 and 喪失届 only), 被保険者整理番号, 氏名カナ, 氏名漢字,
+// 生年月日.
+std::vector<CsvColumn> HeadColumns(std::string_view form_code, bool with_office_number);
+void Append(std::vector<CsvColumn>& columns, std::initializer_list<CsvColumn> more);
+
+}  // namespace todoke::forms::detail
