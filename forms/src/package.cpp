@@ -52,49 +52,47 @@ void WriteContact(XmlWriter& w, std::string_view element, const Contact& c) {
     w.Close();
 }
 
-std::string KouseiXml(const Procedure& p, const Record& r, const PackageOptions& options,
-                      const std::vector<std::pair<std::string, std::string>>& forms,
-                      const std::vector<Attachment>& attachments) {
+struct FormRef {
+    std::string_view form_id, version;
+    std::string name, file;
+};
+
+// Everything that differs between the kousei.xml of an application and of a 取下げ依頼.
+struct KouseiSpec {
+    std::string_view kousei_form_id;  // 999000000000000001, or ...009 for a 取下げ依頼
+    std::string agency_id;            // 受付行政機関ID (empty for a 取下げ依頼)
+    std::string_view proc_id;
+    std::string proc_name;
+    std::string first_arrive_id;
+    std::string_view type;  // 申請種別
+    Contact applicant, contact;
+    const std::vector<Attachment>* attachments = nullptr;
+    std::string destination_id, destination_name;
+    std::vector<FormRef> forms;
+};
+
+// The one writer of 構成管理XML (egov-api.md §9.1), element order as e-Gov accepted it.
+std::string WriteKousei(const KouseiSpec& k) {
+    const std::string stylesheet = std::string(k.kousei_form_id) + ".xsl";
     XmlWriter w("\n");
     w.Declaration();
-    w.Stylesheet("999000000000000001.xsl");
+    w.Stylesheet(stylesheet);
     w.Open("DataRoot");
-    w.Leaf("様式ID", "999000000000000001");
+    w.Leaf("様式ID", k.kousei_form_id);
     w.Leaf("様式バージョン", "0001");
-    w.Leaf("STYLESHEET", "999000000000000001.xsl");
+    w.Leaf("STYLESHEET", stylesheet);
     w.Open("構成情報", "構成情報");
     w.Open("管理情報");
     w.Open("手続番号");
-    // 受付行政機関ID = "100" + the first three characters of the 手続ID (egov-api.md §9.2).
-    w.Leaf("受付行政機関ID", "100" + std::string(p.proc_id.substr(0, 3)));
-    w.Leaf("手続ID", p.proc_id);
+    w.Leaf("受付行政機関ID", k.agency_id);
+    w.Leaf("手続ID", k.proc_id);
     w.Close();
-    w.Leaf("手続名称", p.name);
-    w.Leaf("初回受付番号", options.type == ApplicationType::kNew ? "" : options.first_arrive_id);
-    w.Leaf("申請種別", TypeName(options.type));
+    w.Leaf("手続名称", k.proc_name);
+    w.Leaf("初回受付番号", k.first_arrive_id);
+    w.Leaf("申請種別", k.type);
     w.Open("申請者連絡先情報");
-    Contact applicant;
-    applicant.name = Text(r, "employer.owner_name");
-    applicant.name_kana = Text(r, "employer.owner_name_kana");
-    applicant.title = Text(r, "employer.owner_title");
-    applicant.organisation = Text(r, "employer.name");
-    applicant.organisation_kana = Text(r, "employer.name_kana");
-    applicant.postal_code = Text(r, "employer.postal_code");
-    applicant.address = Text(r, "employer.address");
-    applicant.phone = Text(r, "employer.phone");
-    applicant.email = Text(r, "employer.email");
-    WriteContact(w, "申請者情報", applicant);
-    // The contact is the submitter (the 社労士 for a filing on behalf of a client).
-    Contact contact;
-    contact.name = Text(r, "submitter.name");
-    contact.name_kana = Text(r, "submitter.name_kana");
-    contact.title = Text(r, "submitter.kind") == "sharoushi" ? "社会保険労務士" : "";
-    contact.organisation = Text(r, "submitter.office_name");
-    contact.postal_code = Text(r, "submitter.postal_code");
-    contact.address = Text(r, "submitter.address");
-    contact.phone = Text(r, "submitter.phone");
-    contact.email = Text(r, "submitter.email");
-    WriteContact(w, "連絡先情報", contact);
+    WriteContact(w, "申請者情報", k.applicant);
+    WriteContact(w, "連絡先情報", k.contact);
     w.Open("委任登録票添付情報");
     w.Leaf("発行番号", "");
     w.Leaf("委任登録票名称", "");
@@ -102,33 +100,72 @@ std::string KouseiXml(const Procedure& p, const Record& r, const PackageOptions&
     w.Close();
     w.Close();  // 申請者連絡先情報
     w.Close();  // 管理情報
-    for (const auto& a : attachments) {
-        w.Open("添付書類属性情報");
-        w.Leaf("添付種別", "添付");
-        w.Leaf("添付書類名称", a.label);
-        w.Leaf("添付書類ファイル名称", a.file_name);
-        w.Leaf("提出情報", "1");
-        w.Close();
+    if (k.attachments != nullptr) {
+        for (const auto& a : *k.attachments) {
+            w.Open("添付書類属性情報");
+            w.Leaf("添付種別", "添付");
+            w.Leaf("添付書類名称", a.label);
+            w.Leaf("添付書類ファイル名称", a.file_name);
+            w.Leaf("提出情報", "1");
+            w.Close();
+        }
     }
     w.Leaf("通信欄", "");
-    const std::string destination_id = Text(r, "destination.id");
-    if (!destination_id.empty()) {
+    if (!k.destination_id.empty()) {
         w.Open("提出先情報");
-        w.Leaf("提出先識別子", destination_id);
-        w.Leaf("提出先名称", Text(r, "destination.name"));
+        w.Leaf("提出先識別子", k.destination_id);
+        w.Leaf("提出先名称", k.destination_name);
         w.Close();
     }
-    for (const auto& [form_name, file_name] : forms) {
+    for (const auto& f : k.forms) {
         w.Open("申請書属性情報");
-        w.Leaf("申請書様式ID", p.form_id);
-        w.Leaf("申請書様式バージョン", p.form_version);
-        w.Leaf("申請書様式名称", form_name);
-        w.Leaf("申請書ファイル名称", file_name);
+        w.Leaf("申請書様式ID", f.form_id);
+        w.Leaf("申請書様式バージョン", f.version);
+        w.Leaf("申請書様式名称", f.name);
+        w.Leaf("申請書ファイル名称", f.file);
         w.Close();
     }
     w.Close();  // 構成情報
     w.Leaf("署名情報", "");
     return w.Finish();
+}
+
+std::string KouseiXml(const Procedure& p, const Record& r, const PackageOptions& options,
+                      const std::vector<std::pair<std::string, std::string>>& forms,
+                      const std::vector<Attachment>& attachments) {
+    KouseiSpec k;
+    k.kousei_form_id = "999000000000000001";
+    // 受付行政機関ID = "100" + the first three characters of the 手続ID (egov-api.md §9.2).
+    k.agency_id = "100" + std::string(p.proc_id.substr(0, 3));
+    k.proc_id = p.proc_id;
+    k.proc_name = std::string(p.name);
+    k.first_arrive_id = options.type == ApplicationType::kNew ? "" : options.first_arrive_id;
+    k.type = TypeName(options.type);
+    k.applicant.name = Text(r, "employer.owner_name");
+    k.applicant.name_kana = Text(r, "employer.owner_name_kana");
+    k.applicant.title = Text(r, "employer.owner_title");
+    k.applicant.organisation = Text(r, "employer.name");
+    k.applicant.organisation_kana = Text(r, "employer.name_kana");
+    k.applicant.postal_code = Text(r, "employer.postal_code");
+    k.applicant.address = Text(r, "employer.address");
+    k.applicant.phone = Text(r, "employer.phone");
+    k.applicant.email = Text(r, "employer.email");
+    // The contact is the submitter (the 社労士 for a filing on behalf of a client).
+    k.contact.name = Text(r, "submitter.name");
+    k.contact.name_kana = Text(r, "submitter.name_kana");
+    k.contact.title = Text(r, "submitter.kind") == "sharoushi" ? "社会保険労務士" : "";
+    k.contact.organisation = Text(r, "submitter.office_name");
+    k.contact.postal_code = Text(r, "submitter.postal_code");
+    k.contact.address = Text(r, "submitter.address");
+    k.contact.phone = Text(r, "submitter.phone");
+    k.contact.email = Text(r, "submitter.email");
+    k.attachments = &attachments;
+    k.destination_id = Text(r, "destination.id");
+    k.destination_name = Text(r, "destination.name");
+    for (const auto& [form_name, file_name] : forms) {
+        k.forms.push_back({p.form_id, p.form_version, form_name, file_name});
+    }
+    return WriteKousei(k);
 }
 
 }  // namespace
@@ -237,42 +274,14 @@ Result<ApplicationFiles> RenderWithdrawal(const WithdrawalRequest& request) {
             return Fail(ErrorCode::kInvalidArgument, v->message, field);
         }
     }
-    XmlWriter k("\n");
-    k.Declaration();
-    k.Stylesheet("999000000000000009.xsl");
-    k.Open("DataRoot");
-    k.Leaf("様式ID", "999000000000000009");
-    k.Leaf("様式バージョン", "0001");
-    k.Leaf("STYLESHEET", "999000000000000009.xsl");
-    k.Open("構成情報", "構成情報");
-    k.Open("管理情報");
-    k.Open("手続番号");
-    k.Leaf("受付行政機関ID", "");
-    k.Leaf("手続ID", "9990000000000003");
-    k.Close();
-    k.Leaf("手続名称", request.proc_name);
-    k.Leaf("初回受付番号", request.arrive_id);
-    k.Leaf("申請種別", "取下げ依頼");
-    k.Open("申請者連絡先情報");
-    WriteContact(k, "申請者情報", Contact{});
-    WriteContact(k, "連絡先情報", Contact{});
-    k.Open("委任登録票添付情報");
-    k.Leaf("発行番号", "");
-    k.Leaf("委任登録票名称", "");
-    k.Leaf("委任登録票ファイル名称", "");
-    k.Close();
-    k.Close();
-    k.Close();  // 管理情報
-    k.Leaf("通信欄", "");
-    k.Open("申請書属性情報");
-    k.Leaf("申請書様式ID", "999000000000000003");
-    k.Leaf("申請書様式バージョン", "0001");
-    k.Leaf("申請書様式名称", "取下げ依頼XML");
-    k.Leaf("申請書ファイル名称", "torisageirai.xml");
-    k.Close();
-    k.Close();  // 構成情報
-    k.Leaf("署名情報", "");
-    std::string kousei = k.Finish();
+    KouseiSpec k;  // egov-api.md §9.3: no agency, no contacts, no attachments
+    k.kousei_form_id = "999000000000000009";
+    k.proc_id = "9990000000000003";
+    k.proc_name = request.proc_name;
+    k.first_arrive_id = request.arrive_id;
+    k.type = "取下げ依頼";
+    k.forms.push_back({"999000000000000003", "0001", "取下げ依頼XML", "torisageirai.xml"});
+    std::string kousei = WriteKousei(k);
     TODOKE_RETURN_IF_ERROR(detail::ValidateAgainstSchema(kousei, detail::Schema::kKouseiTorisage,
                                                          "取下げ kousei.xml"));
 
