@@ -2,6 +2,7 @@
 
 #include "crypto.hpp"
 #include "dsig.hpp"
+#include "package_layout.hpp"
 #include "todoke/common/encoding.hpp"
 #include "todoke/signing/applicant_signature.hpp"
 #include "xml_util.hpp"
@@ -164,24 +165,7 @@ Result<SignedPackage> SignApplicationPackage(std::string_view zip_bytes,
                                              const ApplicantSignOptions& options) {
     TODOKE_ASSIGN_OR_RETURN(ZipReader reader, ZipReader::Open(zip_bytes, zip_limits));
     SignedPackage out;
-    for (const auto& e : reader.entries()) {
-        const std::size_t slash = e.name.find('/');
-        if (slash == std::string::npos) {
-            return Fail(ErrorCode::kInvalidArgument,
-                        "\"" + e.name +
-                            "\" lies at the ZIP root; every file belongs in the "
-                            "{proc_id}/ folder",
-                        "package.layout");
-        }
-        if (e.name.substr(slash + 1) == "kousei.xml") {
-            out.folders.push_back(e.name.substr(0, slash + 1));
-        }
-    }
-    if (out.folders.empty()) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    "the ZIP has no {proc_id}/kousei.xml; it is not an application package",
-                    "package.layout");
-    }
+    TODOKE_ASSIGN_OR_RETURN(out.folders, ApplicationFolders(reader));
     std::vector<ZipWriteEntry> replacements;
     for (const auto& folder : out.folders) {
         const std::string name = folder + "kousei.xml";

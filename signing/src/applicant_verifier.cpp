@@ -2,6 +2,7 @@
 
 #include "crypto.hpp"
 #include "dsig.hpp"
+#include "package_layout.hpp"
 #include "todoke/signing/verifier.hpp"
 #include "xml_util.hpp"
 
@@ -242,21 +243,7 @@ Result<ApplicationReport> VerifyApplication(ZipReader& reader, const std::string
 Result<PackageReport> VerifyApplicationPackage(std::string_view zip_bytes, const TrustStore& trust,
                                                TimePoint now, const VerifyOptions& options) {
     TODOKE_ASSIGN_OR_RETURN(ZipReader reader, ZipReader::Open(zip_bytes, options.zip_limits));
-    std::vector<std::string> folders;
-    for (const auto& e : reader.entries()) {
-        const std::size_t slash = e.name.find('/');
-        if (slash == std::string::npos) {
-            return LayoutFail("\"" + e.name +
-                              "\" lies at the ZIP root; e-Gov rejects files "
-                              "outside the {proc_id}/ folder");
-        }
-        if (e.name.substr(slash + 1) == "kousei.xml") {
-            folders.push_back(e.name.substr(0, slash + 1));
-        }
-    }
-    if (folders.empty()) {
-        return LayoutFail("the ZIP has no {proc_id}/kousei.xml");
-    }
+    TODOKE_ASSIGN_OR_RETURN(const auto folders, ApplicationFolders(reader));
     PackageReport report;
     for (const auto& folder : folders) {
         TODOKE_ASSIGN_OR_RETURN(auto app, VerifyApplication(reader, folder, trust, now, options));
