@@ -197,7 +197,7 @@ struct ZipReader::Impl {
     std::string bytes;  // libzip reads from this buffer for the reader's whole life
     ZipHandle archive;
     std::vector<ZipEntryInfo> entries;
-    std::unordered_map<std::string, zip_uint64_t> index;  // decoded name -> libzip index
+    std::unordered_map<std::string, std::size_t> index;  // decoded name -> position in entries
 };
 
 ZipReader::ZipReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -283,7 +283,8 @@ Result<ZipReader> ZipReader::Open(std::string_view zip_bytes, const ZipLimits& l
         info.size = st.size;
         info.compressed_size = st.comp_size;
         info.is_directory = name.back() == '/';
-        impl->index.emplace(name, i);
+        info.zip_index = i;
+        impl->index.emplace(name, impl->entries.size());
         impl->entries.push_back(std::move(info));
     }
     return ZipReader(std::move(impl));
@@ -301,13 +302,8 @@ Result<std::string> ZipReader::Read(std::string_view name) {
         return Fail(ErrorCode::kNotFound, "the archive has no entry \"" + std::string(name) + "\"",
                     "zip.missing_entry");
     }
-    const ZipEntryInfo* info = nullptr;
-    for (const auto& e : impl_->entries) {
-        if (e.name == name) {
-            info = &e;
-        }
-    }
-    ZipFileHandle f(zip_fopen_index(impl_->archive.get(), it->second, 0));
+    const ZipEntryInfo* info = &impl_->entries[it->second];
+    ZipFileHandle f(zip_fopen_index(impl_->archive.get(), info->zip_index, 0));
     if (!f) {
         return ZipFail("malformed", "cannot open entry \"" + std::string(name) +
                                         "\": " + zip_strerror(impl_->archive.get()));

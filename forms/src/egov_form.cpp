@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/json.hpp>
 
+#include "todoke/forms/identifiers.hpp"
 #include "xml_writer.hpp"
 
 namespace todoke::forms::detail {
@@ -31,25 +32,9 @@ Result<void> DateGroup(XmlWriter& w, std::string_view element, std::string_view 
     return Ok();
 }
 
-// "1301-123456-7" -> {"1301", "123456", "7"}; "03-1234-5678" likewise.
-std::array<std::string, 3> SplitHyphens(const std::string& value) {
-    std::array<std::string, 3> parts;
-    std::size_t i = 0;
-    for (char c : value) {
-        if (c == '-') {
-            if (++i == parts.size()) {
-                break;
-            }
-        } else {
-            parts[i] += c;
-        }
-    }
-    return parts;
-}
-
 // "1301-123456-7" into the 4桁 / 6桁 / CD elements of `prefix`.
 void NumberGroup(XmlWriter& w, std::string_view prefix, const std::string& value) {
-    const auto parts = SplitHyphens(value);
+    const auto parts = SplitHyphenated(value);
     const std::string p(prefix);
     w.Open(p);
     w.Leaf(p + "4桁", parts[0]);
@@ -104,7 +89,7 @@ Result<std::string> RenderKoyoShutokuForm(const Procedure& procedure, const Reco
     w.Open("備考欄_申請者");
     w.Leaf("備考", Text(person, "remarks"));
     w.Close();
-    const auto parts = SplitHyphens(Text(r, "employer.phone"));
+    const auto parts = SplitHyphenated(Text(r, "employer.phone"));
     w.Open("事業主");
     w.Leaf("住所", Text(r, "employer.address"));
     w.Leaf("氏名", Text(r, "employer.owner_name"));

@@ -112,6 +112,21 @@ std::optional<Violation> CheckPhoneNumber(std::string_view v) {
     return std::nullopt;
 }
 
+std::array<std::string, 3> SplitHyphenated(std::string_view value) {
+    std::array<std::string, 3> parts;
+    std::size_t i = 0;
+    for (char c : value) {
+        if (c == '-') {
+            if (++i == parts.size()) {
+                break;
+            }
+        } else {
+            parts[i] += c;
+        }
+    }
+    return parts;
+}
+
 bool IsAsciiDigits(std::string_view value) {
     return !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;
 }

@@ -5,6 +5,7 @@
 
 #include "todoke/common/encoding.hpp"
 #include "todoke/forms/chars.hpp"
+#include "todoke/forms/identifiers.hpp"
 #include "todoke/forms/santei.hpp"
 
 namespace todoke::forms {
@@ -160,10 +161,7 @@ Result<std::vector<std::string>> RenderNenkinCsvParts(const Procedure& procedure
     TODOKE_ASSIGN_OR_RETURN(std::string symbol,
                             ToHalfWidthKana(emp("employer.nenkin.office_symbol")));
     const std::string postal = emp("employer.postal_code");
-    std::string phone = emp("employer.phone");
-    std::replace(phone.begin(), phone.end(), '-', ',');
-    std::vector<std::string> phone_parts = SplitFields(phone);  // 市外, 市内, 加入者
-    phone_parts.resize(3);
+    const auto phone_parts = SplitHyphenated(emp("employer.phone"));  // 市外, 市内, 加入者
     // 媒体管理: 都道府県, 郡市区, 事業所記号, 媒体通番, 作成年月日, 代表届書コード
     auto media_line = [&](int serial) {
         char tail[64];

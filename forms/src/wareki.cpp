@@ -98,6 +98,11 @@ std::string FormatIsoDate(Date d) {
     return buf;
 }
 
+Date DateInJapan(TimePoint t) {
+    const auto days = std::chrono::floor<std::chrono::days>(t + std::chrono::hours(9));
+    return CivilFromDays(static_cast<long>(days.time_since_epoch().count()));
+}
+
 Date AddDays(Date d, int days) { return CivilFromDays(DaysFromCivil(d) + days); }
 
 Date AddYears(Date d, int years) {

@@ -110,6 +110,18 @@ TEST(Dates, ParsesOnlyRealIsoDates) {
     EXPECT_EQ(AddYears({2024, 2, 29}, 1), (Date{2025, 3, 1}));
 }
 
+TEST(Dates, TheDateInJapanTurnsAtFifteenHundredUtc) {
+    // 2026-11-22T14:59:59Z is 23:59:59 JST; one second later it is the 23rd in Japan.
+    const auto t = std::chrono::system_clock::from_time_t(1795359599);
+    EXPECT_EQ(DateInJapan(t), (Date{2026, 11, 22}));
+    EXPECT_EQ(DateInJapan(t + std::chrono::seconds(1)), (Date{2026, 11, 23}));
+}
+
+TEST(IdentifierParts, SplitHyphenated) {
+    EXPECT_EQ(SplitHyphenated("03-1234-5678"), (std::array<std::string, 3>{"03", "1234", "5678"}));
+    EXPECT_EQ(SplitHyphenated("1301-123456"), (std::array<std::string, 3>{"1301", "123456", ""}));
+}
+
 TEST(Characters, RejectsNonJisNamingCharacterPositionAndSubstitute) {
     auto v = CheckJisCharacters("髙橋", HalfWidthKana::kForbidden);
     ASSERT_TRUE(v);

@@ -28,10 +28,7 @@ Result<forms::Date> DateArg(const std::string& text) {
     if (!text.empty()) {
         return forms::ParseIsoDate(text);
     }
-    // Today in Japan, where the portals' check dates are.
-    const std::string jst = FormatJstCompact(SystemClock().Now());
-    return forms::Date{std::stoi(jst.substr(0, 4)), std::stoi(jst.substr(4, 2)),
-                       std::stoi(jst.substr(6, 2))};
+    return forms::DateInJapan(SystemClock().Now());
 }
 
 std::string_view ChannelName(forms::Channel c) {

@@ -28,11 +28,6 @@ struct PackageArgs {
     std::optional<std::string> config;
 };
 
-forms::Date TodayJst() {
-    const std::string jst = FormatJstCompact(SystemClock().Now());
-    return {std::stoi(jst.substr(0, 4)), std::stoi(jst.substr(4, 2)), std::stoi(jst.substr(6, 2))};
-}
-
 // The record's "attachments": [{"label": "...", "file": "relative/to/the/record.pdf"}].
 Result<std::vector<forms::Attachment>> Attachments(const forms::Record& record) {
     std::vector<forms::Attachment> out;
@@ -68,7 +63,7 @@ int Run(const PackageArgs& a) {
         return kExitUsage;
     }
     const TimePoint now = SystemClock().Now();
-    const forms::Date today = TodayJst();
+    const forms::Date today = forms::DateInJapan(now);
     forms::Date submitted_on = today;
     if (!a.submitted_on.empty()) {
         auto d = forms::ParseIsoDate(a.submitted_on);

@@ -43,6 +43,7 @@ struct ZipEntryInfo {
     std::uint64_t size = 0;
     std::uint64_t compressed_size = 0;
     bool is_directory = false;
+    std::uint64_t zip_index = 0;  // position in the archive's central directory
 };
 
 class ZipReader {

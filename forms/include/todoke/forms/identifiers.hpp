@@ -2,7 +2,9 @@
 // value is good, or the Violation (its message never repeats the value). Thread-safe.
 #pragma once
 
+#include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "todoke/forms/violation.hpp"
@@ -23,6 +25,10 @@ std::optional<Violation> CheckKoyoHokenNumber(std::string_view four, std::string
 std::optional<Violation> CheckPostalCode(std::string_view value);
 // 電話番号 for kousei.xml: half-width digits in 3 hyphen-separated parts (2–5, 1–4, 4–5 digits).
 std::optional<Violation> CheckPhoneNumber(std::string_view value);
+
+// "03-1234-5678" -> {"03", "1234", "5678"}; "1301-123456-7" likewise. Missing parts are empty,
+// a fourth part is dropped.
+std::array<std::string, 3> SplitHyphenated(std::string_view value);
 
 // True for one or more half-width digits and nothing else.
 bool IsAsciiDigits(std::string_view value);

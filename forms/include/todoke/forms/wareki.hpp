@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "todoke/common/clock.hpp"
 #include "todoke/common/result.hpp"
 
 namespace todoke::forms {
@@ -31,6 +32,8 @@ struct Date {
 Result<Date> ParseIsoDate(std::string_view text);
 std::string FormatIsoDate(Date d);
 bool IsRealDate(Date d);
+// The calendar date in Japan (UTC+9) at `t`: the portals' check dates are Japanese dates.
+Date DateInJapan(TimePoint t);
 Date AddDays(Date d, int days);
 // The same month and day `years` later (Feb 29 becomes Mar 1 in a common year, as 年齢計算
 // ニ関スル法律 counts ages).
