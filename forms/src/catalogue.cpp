@@ -9,8 +9,8 @@ Catalogue::Catalogue(std::vector<Procedure> procedures) : procedures_(std::move(
 
 const Catalogue& Catalogue::Default() {
     static const Catalogue catalogue({detail::KenpoShutoku(), detail::KenpoSoshitsu(),
-                                      detail::KenpoSantei(), detail::KenpoShoyo(),
-                                      detail::KoyoShutoku()});
+                                      detail::KenpoSantei(), detail::KenpoGetsuhen(),
+                                      detail::KenpoShoyo(), detail::KoyoShutoku()});
     return catalogue;
 }
 

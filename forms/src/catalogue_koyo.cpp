@@ -12,6 +12,7 @@ Procedure KoyoShutoku() {
     p.proc_id = "4950000020325000";  // recorded (KIJI fixtures), forms-and-data.md §2.2
     p.form_id = "495000020325029841";
     p.form_version = "0003";
+    p.form_name = "雇用保険被保険者資格取得届";
     p.confirmed = true;
     p.employer_fields = {
         {"employer.name", "事業所名称", FieldKind::kKanji, true, false, 0, 25},

@@ -17,6 +17,7 @@ Procedure KenpoShutoku() {
     p.proc_id = "4950000020400000";
     p.form_id = "495000020415029955";  // the CSV形式届書総括票 of 算定 (§2.2), assumed shared
     p.form_version = "0001";
+    p.form_name = kSoukatsuhyoName;
     p.confirmed = false;
     p.csv_form_code = "2200700";
     p.employer_fields = NenkinEmployer();
@@ -120,6 +121,7 @@ Procedure KenpoSoshitsu() {
     p.proc_id = "4950000020401000";  // unknown in the domain notes (§2.2): configure
     p.form_id = "495000020415029955";
     p.form_version = "0001";
+    p.form_name = kSoukatsuhyoName;
     p.confirmed = false;
     p.csv_form_code = "2201700";
     p.employer_fields = NenkinEmployer();

@@ -53,4 +53,8 @@ void Append(std::vector<CsvColumn>& columns, std::initializer_list<CsvColumn> mo
     columns.insert(columns.end(), more);
 }
 
+void Append(std::vector<FieldSpec>& fields, std::initializer_list<FieldSpec> more) {
+    fields.insert(fields.end(), more);
+}
+
 }  // namespace todoke::forms::detail

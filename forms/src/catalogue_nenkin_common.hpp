@@ -9,6 +9,9 @@
 
 namespace todoke::forms::detail {
 
+// 申請書様式名称 of the 総括票 form of every CSV添付方式 procedure (forms-and-data.md §2.2).
+inline constexpr std::string_view kSoukatsuhyoName = "健康保険厚生年金保険CSV形式届書総括票";
+
 // The employer (事業所) of every 年金機構 CSV procedure.
 std::vector<FieldSpec> NenkinEmployer();
 // Items 1.. of every 年金機構 data row: 様式コード, the 事業所整理記号 (都道府県コード, 郡市区符号,
@@ -16,5 +19,6 @@ std::vector<FieldSpec> NenkinEmployer();
 // 生年月日.
 std::vector<CsvColumn> HeadColumns(std::string_view form_code, bool with_office_number);
 void Append(std::vector<CsvColumn>& columns, std::initializer_list<CsvColumn> more);
+void Append(std::vector<FieldSpec>& fields, std::initializer_list<FieldSpec> more);
 
 }  // namespace todoke::forms::detail

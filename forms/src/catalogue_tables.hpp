@@ -10,6 +10,7 @@ Procedure KenpoShutoku();
 Procedure KenpoSoshitsu();
 Procedure KenpoSantei();
 Procedure KenpoShoyo();
+Procedure KenpoGetsuhen();
 // 雇用保険 procedures, e-Gov form XML: catalogue_koyo.cpp.
 Procedure KoyoShutoku();
 

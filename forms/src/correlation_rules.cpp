@@ -196,6 +196,55 @@ void Santei(const PersonRef& p, Date, std::vector<RuleHit>& out) {
     }
 }
 
+void Getsuhen(const PersonRef& p, Date, std::vector<RuleHit>& out) {
+    // "YYYY-MM" -> months since year 0; nullopt when malformed (the field rule reports it).
+    auto month_index = [&](std::string_view field) -> std::optional<int> {
+        const auto text = Text(p, field);
+        if (!text) {
+            return std::nullopt;
+        }
+        const auto d = ParseIsoDate(*text + "-01");
+        return d ? std::optional<int>(d->year * 12 + d->month - 1) : std::nullopt;
+    };
+    const auto m1 = month_index("month1");
+    const auto m2 = month_index("month2");
+    const auto m3 = month_index("month3");
+    if (m1 && m2 && m3 && (*m2 != *m1 + 1 || *m3 != *m2 + 1)) {
+        Hit(out, "month2", "getsuhen.consecutive_months",
+            "the three 給与支給月 must be consecutive months",
+            "give the month of the wage change and the two after it");
+    }
+    const auto revision = month_index("revision_month");
+    if (m3 && revision && *revision != *m3 + 1) {
+        Hit(out, "revision_month", "getsuhen.revision_month",
+            "改定年月 is the month after the third 給与支給月");
+    }
+    if (Text(p, "retro_month").has_value() != Text(p, "retro_amount").has_value()) {
+        Hit(out, "retro_amount", "getsuhen.retro", "遡及支払月 and 遡及支払額 go together");
+    }
+    if (Text(p, "my_number") && Text(p, "over70").value_or("0") != "1") {
+        Hit(out, "my_number", "getsuhen.my_number_over70",
+            "個人番号 is written only for 70歳以上被用者", "remove it, or set over70");
+    }
+    const auto r = ComputeSantei(p.person, kGetsuhenMonths);
+    if (!r) {
+        return;  // missing or malformed month values: the field rules report them
+    }
+    const bool short_time = Text(p, "short_time").value_or("0") == "1";
+    for (std::size_t i = 0; i < 3; ++i) {
+        const int days = r->months[i].days;
+        if (days > 31 || days < (short_time ? 11 : 17)) {
+            Hit(out, "month" + std::to_string(i + 1) + "_days", "getsuhen.days",
+                short_time ? "支払基礎日数 of each month is 11–31 for a 短時間労働者"
+                           : "支払基礎日数 of each month is 17–31",
+                "a 月額変更 needs all three months above the threshold");
+        }
+    }
+    if (r->counted_months == 3 && r->average < 1000) {
+        Hit(out, "month1_currency", "getsuhen.average", "the average must be at least 1,000 yen");
+    }
+}
+
 void Shoyo(const PersonRef& p, Date today, std::vector<RuleHit>& out) {
     if (const auto paid = DateOf(p, "paid_on")) {
         if (*paid < Date{1989, 1, 8}) {

@@ -26,6 +26,10 @@ void SoshitsuDates(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 // exactly with 遡及支払月; 支払基礎日数 0–31; at least one month counts and the average is at
 // least 1,000 yen; 個人番号 only for a 70歳以上被用者.
 void Santei(const PersonRef& p, Date today, std::vector<RuleHit>& out);
+// 月額変更届 (§4.4): the three 給与支給月 consecutive and 改定年月 the month after the last;
+// every month's 支払基礎日数 at least 17 (11 for a 短時間労働者) and at most 31; the average at
+// least 1,000 yen; 遡及支払額 exactly with 遡及支払月; 個人番号 only for a 70歳以上被用者.
+void Getsuhen(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 // 賞与支払届 (§4.5): 賞与支払年月日 in 平成/令和, not after the check date; 初回支払日 1–31.
 void Shoyo(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 // 雇用保険 取得届: 再取得 (2) needs the 被保険者番号; 資格取得年月日 not after today and after

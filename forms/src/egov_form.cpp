@@ -2,6 +2,7 @@
 
 #include <array>
 #include <boost/json.hpp>
+#include <cstdio>
 
 #include "todoke/forms/identifiers.hpp"
 #include "xml_writer.hpp"
@@ -112,6 +113,57 @@ Result<std::string> RenderKoyoShutokuForm(const Procedure& procedure, const Reco
     w.Close();
     w.Leaf("備考欄_職員", "");
     w.Leaf("Xmit", "");
+    return w.Finish();
+}
+
+Result<std::string> RenderSoukatsuhyo(const Procedure& procedure, const Record& record,
+                                      const NenkinCsvPart& part, Date submitted_on) {
+    const auto& r = record.data;
+    const std::string stylesheet = std::string(procedure.form_id) + ".xsl";
+    XmlWriter w("\r\n");
+    w.Declaration();
+    w.Stylesheet(stylesheet);
+    w.Open("DataRoot");
+    w.Leaf("様式ID", procedure.form_id);
+    w.Leaf("様式バージョン", procedure.form_version);
+    w.Leaf("STYLESHEET", stylesheet);
+    w.Leaf("様式コピー情報", "0");
+    TODOKE_RETURN_IF_ERROR(DateGroup(w, "提出年月日", FormatIsoDate(submitted_on)));
+    w.Open("事業所整理記号");
+    w.Leaf("都道府県コード", Text(r, "employer.nenkin.prefecture_code"));
+    w.Leaf("郡市区符号", Text(r, "employer.nenkin.city_code"));
+    w.Leaf("事業所記号", Text(r, "employer.nenkin.office_symbol"));
+    w.Close();
+    w.Leaf("事業所番号", Text(r, "employer.nenkin.office_number"));
+    w.Open("事業所所在地");
+    w.Leaf("郵便番号", Text(r, "employer.postal_code"));
+    w.Leaf("所在地", Text(r, "employer.address"));
+    w.Close();
+    w.Leaf("事業所名称", Text(r, "employer.name"));
+    w.Leaf("事業主氏名", Text(r, "employer.owner_name"));
+    const auto phone = SplitHyphenated(Text(r, "employer.phone"));
+    w.Open("電話番号");
+    w.Leaf("市外局番", phone[0]);
+    w.Leaf("市内局番", phone[1]);
+    w.Leaf("加入者番号", phone[2]);
+    w.Close();
+    w.Open("届書情報");
+    w.Leaf("届書コード", procedure.csv_form_code);
+    w.Leaf("届書名称", procedure.name);
+    w.Leaf("件数", std::to_string(part.person_count));
+    w.Close();
+    char serial[8];
+    std::snprintf(serial, sizeof serial, "%03d", part.media_serial);
+    w.Open("添付ファイル");
+    w.Leaf("ファイル名称", kNenkinCsvFileName);
+    w.Leaf("媒体通番", serial);
+    w.Close();
+    const bool sharoushi = Text(r, "submitter.kind") == "sharoushi";
+    w.Open("社会保険労務士記載欄");
+    w.Leaf("氏名", sharoushi ? Text(r, "submitter.name") : "");
+    w.Leaf("電話番号", sharoushi ? Text(r, "submitter.phone") : "");
+    w.Close();
+    w.Leaf("備考", "");
     return w.Finish();
 }
 

@@ -5,6 +5,7 @@
 
 #include "todoke/common/result.hpp"
 #include "todoke/forms/catalogue.hpp"
+#include "todoke/forms/nenkin_csv.hpp"
 #include "todoke/forms/record.hpp"
 #include "todoke/forms/wareki.hpp"
 
@@ -14,5 +15,11 @@ namespace todoke::forms::detail {
 // one person, dated `submitted_on`.
 Result<std::string> RenderKoyoShutokuForm(const Procedure& procedure, const Record& record,
                                           Date submitted_on);
+
+// The CSV形式届書総括票 that accompanies one SHFD0006.CSV of a 日本年金機構 CSV添付方式
+// application: the 事業所, the kind and number of 届書 in the CSV, its 媒体通番. UNCONFIRMED
+// element names (forms/schemas/soukatsuhyo.xsd says why).
+Result<std::string> RenderSoukatsuhyo(const Procedure& procedure, const Record& record,
+                                      const NenkinCsvPart& part, Date submitted_on);
 
 }  // namespace todoke::forms::detail

@@ -110,7 +110,8 @@ Result<std::string> Column(const CsvColumn& c, const Record& record,
         }
         case CsvFormat::kSanteiTotal:
         case CsvFormat::kSanteiAverage: {
-            const auto r = ComputeSantei(person);
+            // `path` names the month prefixes (santei.hpp); 算定 by default.
+            const auto r = ComputeSantei(person, c.path.empty() ? kSanteiMonths : c.path);
             if (!r) {
                 return Fail(ErrorCode::kInvalidArgument, "the months' values are incomplete",
                             "csv.santei");
@@ -154,9 +155,9 @@ std::vector<std::string> SplitFields(std::string_view line) {
 
 }  // namespace
 
-Result<std::vector<std::string>> RenderNenkinCsvParts(const Procedure& procedure,
-                                                      const Record& record,
-                                                      const NenkinCsvOptions& options) {
+Result<std::vector<NenkinCsvPart>> RenderNenkinCsvParts(const Procedure& procedure,
+                                                        const Record& record,
+                                                        const NenkinCsvOptions& options) {
     auto emp = [&](std::string_view path) { return GetText(record.data, path).value_or(""); };
     TODOKE_ASSIGN_OR_RETURN(std::string symbol,
                             ToHalfWidthKana(emp("employer.nenkin.office_symbol")));
@@ -227,21 +228,24 @@ Result<std::vector<std::string>> RenderNenkinCsvParts(const Procedure& procedure
     }
 
     // Rows go into parts below 4.5 MB; each part is one application with the next 媒体通番.
-    std::vector<std::string> parts;
+    std::vector<NenkinCsvPart> parts;
     int serial = options.media_serial;
     std::size_t next = 0;
     while (next < rows.size()) {
-        TODOKE_ASSIGN_OR_RETURN(std::string part, ToShiftJis(media_line(serial++)));
-        part += block_sjis;
-        const std::size_t first = next;
-        while (next < rows.size() && part.size() + rows[next].size() < kNenkinCsvMaxBytes) {
-            part += rows[next++];
+        NenkinCsvPart part;
+        part.media_serial = (serial - 1) % 999 + 1;
+        TODOKE_ASSIGN_OR_RETURN(part.bytes, ToShiftJis(media_line(serial++)));
+        part.bytes += block_sjis;
+        part.first_person = next;
+        while (next < rows.size() && part.bytes.size() + rows[next].size() < kNenkinCsvMaxBytes) {
+            part.bytes += rows[next++];
         }
-        if (next == first) {
+        if (next == part.first_person) {
             return Fail(ErrorCode::kInvalidArgument,
-                        "persons[" + std::to_string(first) + "] alone exceeds the CSV size limit",
+                        "persons[" + std::to_string(next) + "] alone exceeds the CSV size limit",
                         "csv.size");
         }
+        part.person_count = next - part.first_person;
         parts.push_back(std::move(part));
     }
     return parts;
@@ -256,7 +260,7 @@ Result<std::string> RenderNenkinCsv(const Procedure& procedure, const Record& re
                         " CSV files below 4,500,000 bytes, i.e. as many applications",
                     "csv.size");
     }
-    return std::move(parts.front());
+    return std::move(parts.front().bytes);
 }
 
 Result<void> CheckNenkinCsv(const Procedure& procedure, std::string_view sjis_bytes) {

@@ -200,8 +200,9 @@ std::optional<Violation> CheckAttachmentFileName(std::string_view name) {
     return std::nullopt;
 }
 
-Result<ApplicationFiles> RenderApplication(const Procedure& procedure, const Record& record,
-                                           const PackageOptions& options) {
+Result<std::vector<ApplicationFiles>> RenderApplications(const Procedure& procedure,
+                                                         const Record& record,
+                                                         const PackageOptions& options) {
     if ((options.type == ApplicationType::kNew) != options.first_arrive_id.empty()) {
         return Fail(ErrorCode::kInvalidArgument,
                     "初回受付番号 is given exactly for 再提出 and 部分補正", "kousei.申請種別");
@@ -211,47 +212,93 @@ Result<ApplicationFiles> RenderApplication(const Procedure& procedure, const Rec
             return Fail(ErrorCode::kInvalidArgument,
                         "attachment \"" + a.file_name + "\" " + v->message, v->rule);
         }
+        if (a.file_name == kNenkinCsvFileName) {
+            return Fail(ErrorCode::kInvalidArgument,
+                        "attachment \"" + a.file_name + "\" is the name of the 届書 CSV itself",
+                        "attachment.file_name");
+        }
     }
-    ApplicationFiles out;
-    out.folder = std::string(procedure.proc_id) + "/";
-    std::vector<std::pair<std::string, std::string>> forms;  // 様式名称, file name
-    std::vector<PackageFile> form_files;
-    std::vector<Attachment> attachments = options.attachments;
+    // One application: its form files (named in 申請書属性情報) and its extra attachments.
+    struct Unit {
+        std::vector<std::pair<std::string, std::string>> forms;  // 様式名称, file name
+        std::vector<PackageFile> form_files;
+        std::vector<Attachment> attachments;
+    };
+    std::vector<Unit> units;
     switch (procedure.channel) {
         case Channel::kEgovFormXml: {
-            if (procedure.id != "koyo_shutoku") {
+            Unit u;
+            if (procedure.id == "koyo_shutoku") {
+                TODOKE_ASSIGN_OR_RETURN(
+                    std::string xml,
+                    detail::RenderKoyoShutokuForm(procedure, record, options.submitted_on));
+                TODOKE_RETURN_IF_ERROR(detail::ValidateAgainstSchema(
+                    xml, detail::Schema::kKoyoShutoku, "雇用保険被保険者資格取得届 XML"));
+                u.form_files.push_back(
+                    {std::string(procedure.form_id) + "_01.xml", std::move(xml)});
+            } else {
                 return Fail(ErrorCode::kInvalidArgument,
                             "no form renderer for " + std::string(procedure.id), "procedure");
             }
-            TODOKE_ASSIGN_OR_RETURN(std::string xml, detail::RenderKoyoShutokuForm(
-                                                         procedure, record, options.submitted_on));
-            TODOKE_RETURN_IF_ERROR(detail::ValidateAgainstSchema(xml, detail::Schema::kKoyoShutoku,
-                                                                 "雇用保険被保険者資格取得届 XML"));
-            const std::string file = std::string(procedure.form_id) + "_01.xml";
-            forms.emplace_back("雇用保険被保険者資格取得届", file);
-            form_files.push_back({file, std::move(xml)});
+            u.forms.emplace_back(procedure.form_name, u.form_files.back().name);
+            units.push_back(std::move(u));
             break;
         }
-        case Channel::kNenkinCsv:
-            // The 総括票 form XML that accompanies SHFD0006.CSV is not described by the domain
-            // notes (its element list is unknown), so CSV packages are not built yet.
-            return Fail(ErrorCode::kInvalidArgument,
-                        std::string(procedure.id) +
-                            ": packages of the CSV添付方式 need the 総括票 form, which is not "
-                            "built yet; use `todoke forms render` for the CSV",
-                        "procedure");
+        case Channel::kNenkinCsv: {
+            TODOKE_ASSIGN_OR_RETURN(
+                auto parts, RenderNenkinCsvParts(procedure, record,
+                                                 {options.submitted_on, options.media_serial}));
+            for (auto& part : parts) {
+                TODOKE_RETURN_IF_ERROR(CheckNenkinCsv(procedure, part.bytes));
+                TODOKE_ASSIGN_OR_RETURN(
+                    std::string xml,
+                    detail::RenderSoukatsuhyo(procedure, record, part, options.submitted_on));
+                TODOKE_RETURN_IF_ERROR(detail::ValidateAgainstSchema(
+                    xml, detail::Schema::kSoukatsuhyo, "CSV形式届書総括票 XML"));
+                Unit u;
+                u.form_files.push_back(
+                    {std::string(procedure.form_id) + "_01.xml", std::move(xml)});
+                u.forms.emplace_back(procedure.form_name, u.form_files.back().name);
+                u.attachments.push_back(
+                    {"CSV形式届書", std::string(kNenkinCsvFileName), std::move(part.bytes)});
+                units.push_back(std::move(u));
+            }
+            break;
+        }
     }
-    std::string kousei = KouseiXml(procedure, record, options, forms, attachments);
-    TODOKE_RETURN_IF_ERROR(
-        detail::ValidateAgainstSchema(kousei, detail::Schema::kKousei, "kousei.xml"));
-    out.files.push_back({"kousei.xml", std::move(kousei)});
-    for (auto& f : form_files) {
-        out.files.push_back(std::move(f));
-    }
-    for (auto& a : attachments) {
-        out.files.push_back({a.file_name, std::move(a.bytes)});
+    std::vector<ApplicationFiles> out;
+    out.reserve(units.size());
+    for (auto& u : units) {
+        for (const auto& a : options.attachments) {
+            u.attachments.push_back(a);
+        }
+        ApplicationFiles files;
+        files.folder = std::string(procedure.proc_id) + "/";
+        std::string kousei = KouseiXml(procedure, record, options, u.forms, u.attachments);
+        TODOKE_RETURN_IF_ERROR(
+            detail::ValidateAgainstSchema(kousei, detail::Schema::kKousei, "kousei.xml"));
+        files.files.push_back({"kousei.xml", std::move(kousei)});
+        for (auto& f : u.form_files) {
+            files.files.push_back(std::move(f));
+        }
+        for (auto& a : u.attachments) {
+            files.files.push_back({a.file_name, std::move(a.bytes)});
+        }
+        out.push_back(std::move(files));
     }
     return out;
+}
+
+Result<ApplicationFiles> RenderApplication(const Procedure& procedure, const Record& record,
+                                           const PackageOptions& options) {
+    TODOKE_ASSIGN_OR_RETURN(auto all, RenderApplications(procedure, record, options));
+    if (all.size() != 1) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "the persons need " + std::to_string(all.size()) +
+                        " applications (each CSV below 4,500,000 bytes)",
+                    "csv.size");
+    }
+    return std::move(all.front());
 }
 
 Result<ApplicationFiles> RenderWithdrawal(const WithdrawalRequest& request) {

@@ -18,11 +18,13 @@ std::optional<long long> Number(const boost::json::object& o, const std::string&
 
 }  // namespace
 
-std::optional<SanteiResult> ComputeSantei(const boost::json::object& person) {
-    static constexpr const char* kMonths[3] = {"april", "may", "june"};
+std::optional<SanteiResult> ComputeSantei(const boost::json::object& person,
+                                          std::string_view months) {
     SanteiResult r;
     for (std::size_t i = 0; i < 3; ++i) {
-        const std::string m = kMonths[i];
+        const std::size_t comma = months.find(',');
+        const std::string m(months.substr(0, comma));
+        months = comma == std::string_view::npos ? std::string_view() : months.substr(comma + 1);
         const auto days = Number(person, m + "_days");
         const auto currency = Number(person, m + "_currency");
         if (!days || !currency) {

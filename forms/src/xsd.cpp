@@ -15,8 +15,8 @@ using XmlDoc = CHandle<xmlDoc, &xmlFreeDoc>;
 using ValidCtxt = CHandle<xmlSchemaValidCtxt, &xmlSchemaFreeValidCtxt>;
 using ParserCtxt = CHandle<xmlSchemaParserCtxt, &xmlSchemaFreeParserCtxt>;
 
-constexpr std::array<Schema, 4> kAll{Schema::kKousei, Schema::kKoyoShutoku, Schema::kKouseiTorisage,
-                                     Schema::kTorisageirai};
+constexpr std::array<Schema, 5> kAll{Schema::kKousei, Schema::kKoyoShutoku, Schema::kKouseiTorisage,
+                                     Schema::kTorisageirai, Schema::kSoukatsuhyo};
 
 xmlSchemaPtr Compile(Schema schema) {
     const std::string_view text = SchemaText(schema);

@@ -9,7 +9,7 @@
 
 namespace todoke::forms::detail {
 
-enum class Schema { kKousei, kKoyoShutoku, kKouseiTorisage, kTorisageirai };
+enum class Schema { kKousei, kKoyoShutoku, kKouseiTorisage, kTorisageirai, kSoukatsuhyo };
 
 std::string_view SchemaText(Schema schema);
 

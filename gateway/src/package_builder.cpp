@@ -19,13 +19,20 @@ Result<std::string> SignAndZip(forms::ApplicationFiles files,
     return forms::ZipApplication(files);
 }
 
-Result<std::string> BuildSignedPackage(const forms::Procedure& procedure,
-                                       const forms::Record& record,
-                                       const forms::PackageOptions& options,
-                                       std::span<const signing::SigningKey> keys, TimePoint now) {
-    TODOKE_ASSIGN_OR_RETURN(forms::ApplicationFiles files,
-                            forms::RenderApplication(procedure, record, options));
-    return SignAndZip(std::move(files), keys, now);
+Result<std::vector<std::string>> BuildSignedPackages(const forms::Procedure& procedure,
+                                                     const forms::Record& record,
+                                                     const forms::PackageOptions& options,
+                                                     std::span<const signing::SigningKey> keys,
+                                                     TimePoint now) {
+    TODOKE_ASSIGN_OR_RETURN(auto applications,
+                            forms::RenderApplications(procedure, record, options));
+    std::vector<std::string> zips;
+    zips.reserve(applications.size());
+    for (auto& files : applications) {
+        TODOKE_ASSIGN_OR_RETURN(std::string zip, SignAndZip(std::move(files), keys, now));
+        zips.push_back(std::move(zip));
+    }
+    return zips;
 }
 
 }  // namespace todoke::gateway

@@ -181,6 +181,52 @@ TEST_F(CliTest, PackagesARecordIntoASignedZipThatVerifies) {
     EXPECT_FALSE(std::filesystem::exists(dir_ / "bad.zip"));
 }
 
+TEST_F(CliTest, PackagesEveryCsvSampleAndAResubmission) {
+    const std::string samples = std::string(TODOKE_SOURCE_DIR) + "/samples/records/";
+    for (const char* name : {"kenpo_shutoku.json", "kenpo_soshitsu.json", "kenpo_santei.json",
+                             "kenpo_getsuhen.json", "kenpo_shoyo.json"}) {
+        testing::WriteFile(dir_ / name, testing::ReadFile(samples + name));
+    }
+    auto pkg = Todoke(
+        "package kenpo_shutoku.json kenpo_soshitsu.json kenpo_santei.json kenpo_getsuhen.json "
+        "kenpo_shoyo.json --key signer.p12 --password-env TODOKE_TEST_PW --out-dir out "
+        "--submitted-on 2025-07-10");
+    ASSERT_EQ(pkg.status, 0) << pkg.err << pkg.out;
+    EXPECT_EQ(Lines(pkg.out), 5u) << pkg.out;
+    auto verify = Todoke("verify out/sample-kenpo-santei-2025.zip --trust ca.pem --format json");
+    EXPECT_EQ(verify.status, 0) << verify.err;
+    // The 総括票 is signed; the CSV travels as an attachment (egov-api.md §13.1).
+    EXPECT_NE(verify.out.find("\"signed_files\":[\"495000020415029955_01.xml\"]"),
+              std::string::npos)
+        << verify.out;
+    EXPECT_NE(verify.out.find("SHFD0006.CSV"), std::string::npos);
+    auto reader = ZipReader::Open(testing::ReadFile(dir_ / "out/sample-kenpo-santei-2025.zip"), {});
+    EXPECT_EQ(*reader->Read("4950000020415000/SHFD0006.CSV"),
+              testing::ReadFile(std::string(TODOKE_SOURCE_DIR) +
+                                "/tests/forms/golden/kenpo_santei_SHFD0006.CSV"));
+
+    // A 再提出 answers a case: its kousei carries the 申請種別 and the 初回受付番号.
+    auto again = Todoke(
+        "package kenpo_shoyo.json --type resubmit --first-arrive-id 9502026000030716 "
+        "--key signer.p12 --password-env TODOKE_TEST_PW --out again.zip");
+    ASSERT_EQ(again.status, 0) << again.err;
+    auto zip = ZipReader::Open(testing::ReadFile(dir_ / "again.zip"), {});
+    const auto kousei = zip->Read("4950000020417000/kousei.xml");
+    ASSERT_TRUE(kousei);
+    EXPECT_NE(kousei->find("<初回受付番号>9502026000030716</初回受付番号>"), std::string::npos);
+    EXPECT_NE(kousei->find("<申請種別>再提出</申請種別>"), std::string::npos);
+    EXPECT_EQ(Todoke("verify again.zip --trust ca.pem").status, 0);
+    // The number without the type, or the type without the number, is a usage error.
+    EXPECT_EQ(Todoke("package kenpo_shoyo.json --first-arrive-id 9502026000030716 --key "
+                     "signer.p12 --password-env TODOKE_TEST_PW --out x.zip")
+                  .status,
+              2);
+    EXPECT_EQ(Todoke("package kenpo_shoyo.json --type amend --key signer.p12 --password-env "
+                     "TODOKE_TEST_PW --out x.zip")
+                  .status,
+              2);
+}
+
 TEST_F(CliTest, VerifiesAnOfficialDocument) {
     auto gov = pki_.Issue("gov",
                           {.organizational_unit = "DemoOfficialStatusCA",

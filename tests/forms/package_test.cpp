@@ -5,6 +5,7 @@
 
 #include "forms_test_util.hpp"
 #include "todoke/common/zip.hpp"
+#include "todoke/forms/nenkin_csv.hpp"
 #include "todoke/forms/record_validator.hpp"
 #include "xsd.hpp"
 
@@ -157,12 +158,86 @@ TEST(Withdrawal, RefusesBadArriveIdsAndCharacters) {
     EXPECT_EQ(RenderWithdrawal(request).error().field, "withdrawal.reason");
 }
 
-TEST(CsvPackage, IsRefusedUntilTheSokatsuhyoExists) {
-    auto records = ParseJsonRecords(test::Sample("kenpo_shutoku.json"), "x");
-    const Procedure* p = Catalogue::Default().Find("kenpo_shutoku");
-    PackageOptions options;
-    options.submitted_on = {2025, 4, 1};
-    EXPECT_EQ(RenderApplication(*p, records->front(), options).error().field, "procedure");
+class CsvPackageTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto records = ParseJsonRecords(test::Sample("kenpo_santei.json"), "kenpo_santei.json");
+        ASSERT_TRUE(records) << records.error().ToString();
+        record_ = std::move(records->front());
+        procedure_ = Catalogue::Default().Find("kenpo_santei");
+        options_.submitted_on = {2025, 7, 10};
+    }
+    Record record_;
+    const Procedure* procedure_ = nullptr;
+    PackageOptions options_;
+};
+
+TEST_F(CsvPackageTest, HoldsTheSoukatsuhyoFormAndTheCsvAsAttachment) {
+    options_.attachments.push_back({"提出代行に関する証明書", "teishutsudaiko.pdf", "%PDF-1.4\n"});
+    auto files = RenderApplication(*procedure_, record_, options_);
+    ASSERT_TRUE(files) << files.error().ToString();
+    EXPECT_EQ(files->folder, "4950000020415000/");
+    ASSERT_EQ(files->files.size(), 4u);
+    EXPECT_EQ(files->files[0].name, "kousei.xml");
+    EXPECT_EQ(files->files[1].name, "495000020415029955_01.xml");
+    EXPECT_EQ(files->files[2].name, "SHFD0006.CSV");
+    EXPECT_EQ(files->files[3].name, "teishutsudaiko.pdf");
+    // The CSV is byte-identical to what `forms render` gives; the 総括票 to its golden file.
+    EXPECT_EQ(files->files[2].bytes, test::Golden("kenpo_santei_SHFD0006.CSV"));
+    EXPECT_EQ(files->files[1].bytes, test::Golden("kenpo_santei_495000020415029955_01.xml"));
+    const std::string& kousei = files->files[0].bytes;
+    for (const char* expected :
+         {"<手続ID>4950000020415000</手続ID>", "<添付書類名称>CSV形式届書</添付書類名称>",
+          "<添付書類ファイル名称>SHFD0006.CSV</添付書類ファイル名称>",
+          "<添付書類ファイル名称>teishutsudaiko.pdf</添付書類ファイル名称>",
+          "<申請書様式名称>健康保険厚生年金保険CSV形式届書総括票</申請書様式名称>",
+          "<申請書ファイル名称>495000020415029955_01.xml</申請書ファイル名称>"}) {
+        EXPECT_NE(kousei.find(expected), std::string::npos) << expected;
+    }
+}
+
+TEST_F(CsvPackageTest, EveryCsvProcedureSampleBuildsAPackage) {
+    for (const char* sample : {"kenpo_shutoku.json", "kenpo_soshitsu.json", "kenpo_santei.json",
+                               "kenpo_shoyo.json", "kenpo_getsuhen.json"}) {
+        auto records = ParseJsonRecords(test::Sample(sample), sample);
+        ASSERT_TRUE(records) << sample;
+        const Procedure* p = Catalogue::Default().Find(records->front().procedure());
+        ASSERT_NE(p, nullptr) << sample;
+        auto files = RenderApplication(*p, records->front(), options_);
+        ASSERT_TRUE(files) << sample << ": " << files.error().ToString();
+        EXPECT_NE(files->files[1].bytes.find("<届書コード>" + std::string(p->csv_form_code)),
+                  std::string::npos)
+            << sample;
+    }
+}
+
+TEST_F(CsvPackageTest, AFilingOver45MegabytesBecomesSeveralApplications) {
+    auto& persons = record_.data["persons"].as_array();
+    const boost::json::value person = persons[0];
+    persons.clear();
+    for (int i = 0; i < 30000; ++i) persons.push_back(person);
+    EXPECT_EQ(RenderApplication(*procedure_, record_, options_).error().field, "csv.size");
+    auto apps = RenderApplications(*procedure_, record_, options_);
+    ASSERT_TRUE(apps) << apps.error().ToString();
+    ASSERT_EQ(apps->size(), 2u);
+    long long counted = 0;
+    for (std::size_t n = 0; n < apps->size(); ++n) {
+        const auto& files = (*apps)[n].files;
+        ASSERT_EQ(files.size(), 3u);
+        EXPECT_LT(files[2].bytes.size(), kNenkinCsvMaxBytes);
+        // Each 総括票 counts the persons of its own CSV and carries its 媒体通番.
+        const std::string& form = files[1].bytes;
+        const auto at = form.find("<件数>") + std::string("<件数>").size();
+        counted += std::stoll(form.substr(at, form.find('<', at) - at));
+        EXPECT_NE(form.find(n == 0 ? "<媒体通番>001<" : "<媒体通番>002<"), std::string::npos);
+    }
+    EXPECT_EQ(counted, 30000);
+}
+
+TEST_F(CsvPackageTest, TheCsvNameIsReservedForTheCsv) {
+    options_.attachments.push_back({"別のCSV", "SHFD0006.CSV", "x"});
+    EXPECT_EQ(RenderApplications(*procedure_, record_, options_).error().field,
+              "attachment.file_name");
 }
 
 }  // namespace

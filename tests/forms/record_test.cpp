@@ -70,7 +70,8 @@ TEST_F(ShutokuTest, AFilingOver45MegabytesIsSplitIntoApplications) {
     ASSERT_EQ(parts->size(), 2u);
     std::size_t rows = 0;
     for (std::size_t n = 0; n < parts->size(); ++n) {
-        const std::string& part = (*parts)[n];
+        const std::string& part = (*parts)[n].bytes;
+        EXPECT_EQ((*parts)[n].media_serial, static_cast<int>(7 + n));
         EXPECT_LT(part.size(), kNenkinCsvMaxBytes);
         EXPECT_TRUE(CheckNenkinCsv(*p, part));
         // Each part is a whole application with the next 媒体通番.

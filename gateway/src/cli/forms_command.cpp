@@ -8,6 +8,7 @@
 #include "todoke/common/clock.hpp"
 #include "todoke/common/file.hpp"
 #include "todoke/forms/nenkin_csv.hpp"
+#include "todoke/forms/package.hpp"
 #include "todoke/forms/record_validator.hpp"
 
 namespace todoke::gateway {
@@ -124,44 +125,36 @@ int RunRender(const FormsArgs& a) {
     }
     for (const auto& record : valid) {
         const forms::Procedure* p = Catalogue::Default().Find(record.procedure());
-        if (p->channel != forms::Channel::kNenkinCsv) {
-            std::cerr << "error: record " << record.index << ": rendering " << p->id
-                      << " is not implemented yet\n";
-            return kExitUsage;
-        }
-        auto parts = forms::RenderNenkinCsvParts(*p, record, {*created, 1});
-        if (parts) {
-            for (const auto& part : *parts) {
-                if (auto checked = forms::CheckNenkinCsv(*p, part); !checked) {
-                    parts = Fail(checked.error());
-                    break;
-                }
-            }
-        }
-        if (!parts) {
+        forms::PackageOptions options;
+        options.submitted_on = *created;
+        auto applications = forms::RenderApplications(*p, record, options);
+        if (!applications) {
             std::cerr << "invalid: record " << record.index << " (" << record.source << "): ["
-                      << parts.error().field << "] " << parts.error().message << "\n";
+                      << applications.error().field << "] " << applications.error().message << "\n";
             return kExitInvalid;
         }
         const std::string name =
             record.id().empty() ? "record-" + std::to_string(record.index) : record.id();
-        for (std::size_t n = 0; n < parts->size(); ++n) {
-            // One folder per application: a filing over 4.5 MB becomes several.
+        for (std::size_t n = 0; n < applications->size(); ++n) {
+            // One folder per application: a filing over 4.5 MB of CSV becomes several.
+            const auto& app = (*applications)[n];
             const std::string folder =
-                parts->size() == 1 ? name : name + "-part" + std::to_string(n + 1);
-            const fs::path dir = fs::path(a.out_dir) / folder / std::string(p->proc_id);
+                applications->size() == 1 ? name : name + "-part" + std::to_string(n + 1);
+            const fs::path dir = fs::path(a.out_dir) / folder / app.folder;
             std::error_code ec;
             fs::create_directories(dir, ec);
-            if (auto w = WriteFileAtomically(dir / "SHFD0006.CSV", (*parts)[n]); ec || !w) {
-                std::cerr << "error: cannot write into " << dir.string() << "\n";
-                return kExitUsage;
+            for (const auto& file : app.files) {
+                if (auto w = WriteFileAtomically(dir / file.name, file.bytes); ec || !w) {
+                    std::cerr << "error: cannot write into " << dir.string() << "\n";
+                    return kExitUsage;
+                }
             }
             std::cout << "rendered: " << record.source << " record " << record.index << " -> "
-                      << (dir / "SHFD0006.CSV").string() << " (" << (*parts)[n].size()
-                      << " bytes Shift_JIS"
-                      << (parts->size() > 1 ? ", part " + std::to_string(n + 1) + " of " +
-                                                  std::to_string(parts->size())
-                                            : "")
+                      << dir.string() << " (" << app.files.size() << " files, unsigned"
+                      << (applications->size() > 1
+                              ? ", application " + std::to_string(n + 1) + " of " +
+                                    std::to_string(applications->size())
+                              : "")
                       << ")\n";
         }
     }
@@ -190,7 +183,8 @@ CommandRun AddFormsCommand(CLI::App& app) {
     render->add_option("records", args->inputs, "record files")->required();
     render->add_option("--out", args->out_dir, "output folder")->required();
     render->add_option("--today", args->today, "check date YYYY-MM-DD (default: today, JST)");
-    render->add_option("--created-on", args->created_on, "作成年月日 of the CSV (default: today)");
+    render->add_option("--created-on", args->created_on,
+                       "作成年月日 of the CSV and 届出年月日 of the forms (default: today)");
     for (CLI::App* sub : {list, validate, render}) {
         sub->callback([chosen, sub] { *chosen = sub->get_name(); });
     }

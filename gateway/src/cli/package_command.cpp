@@ -25,8 +25,17 @@ struct PackageArgs {
     std::string submitted_on;
     std::string withdraw;  // 到達番号 of the case to withdraw
     std::string reason;
+    std::string type = "new";     // 申請種別: new | resubmit | amend
+    std::string first_arrive_id;  // 初回受付番号 for resubmit and amend
     std::optional<std::string> config;
 };
+
+std::optional<forms::ApplicationType> TypeArg(const std::string& type) {
+    if (type == "new") return forms::ApplicationType::kNew;
+    if (type == "resubmit") return forms::ApplicationType::kResubmission;
+    if (type == "amend") return forms::ApplicationType::kPartialAmendment;
+    return std::nullopt;
+}
 
 // The record's "attachments": [{"label": "...", "file": "relative/to/the/record.pdf"}].
 Result<std::vector<forms::Attachment>> Attachments(const forms::Record& record) {
@@ -73,6 +82,16 @@ int Run(const PackageArgs& a) {
         }
         submitted_on = *d;
     }
+    const auto type = TypeArg(a.type);
+    if (!type) {
+        std::cerr << "error: --type must be new, resubmit or amend\n";
+        return kExitUsage;
+    }
+    if ((*type == forms::ApplicationType::kNew) != a.first_arrive_id.empty()) {
+        std::cerr << "error: --first-arrive-id (初回受付番号) goes with --type resubmit or amend, "
+                     "and only with them\n";
+        return kExitUsage;
+    }
     auto keys = LoadSigningKeys(a.keys, now, settings->expiry_warning_days);
     if (!keys) {
         std::cerr << "error: " << keys.error().message << "\n";
@@ -118,39 +137,56 @@ int Run(const PackageArgs& a) {
         forms::PackageOptions options;
         options.submitted_on = submitted_on;
         options.attachments = std::move(*attachments);
-        Result<std::string> zip = Fail(ErrorCode::kInternal, "unset");
+        options.type = *type;
+        options.first_arrive_id = a.first_arrive_id;
+        Result<std::vector<std::string>> zips = Fail(ErrorCode::kInternal, "unset");
         if (a.withdraw.empty()) {
-            zip = BuildSignedPackage(*p, record, options, *keys, now);
+            zips = BuildSignedPackages(*p, record, options, *keys, now);
         } else {
             forms::WithdrawalRequest request{
                 a.withdraw, std::string(p->name),
                 forms::GetText(record.data, "employer.owner_name").value_or(""), a.reason,
                 submitted_on};
             auto files = forms::RenderWithdrawal(request);
-            zip = files ? SignAndZip(std::move(*files), *keys, now)
-                        : Result<std::string>(Fail(files.error()));
+            auto zip = files ? SignAndZip(std::move(*files), *keys, now)
+                             : Result<std::string>(Fail(files.error()));
+            zips = zip ? Result<std::vector<std::string>>(std::vector<std::string>{*zip})
+                       : Result<std::vector<std::string>>(Fail(zip.error()));
         }
-        if (!zip) {
+        if (!zips) {
             std::cerr << "invalid: record " << record.index << " (" << record.source << "): ["
-                      << zip.error().field << "] " << zip.error().message << "\n";
+                      << zips.error().field << "] " << zips.error().message << "\n";
             return kExitInvalid;
         }
-        const std::string name =
-            (record.id().empty() ? "record-" + std::to_string(record.index) : record.id()) + ".zip";
-        const fs::path out = a.out.empty() ? fs::path(a.out_dir) / name : fs::path(a.out);
+        const std::string stem =
+            record.id().empty() ? "record-" + std::to_string(record.index) : record.id();
+        const fs::path base =
+            a.out.empty() ? fs::path(a.out_dir) / (stem + ".zip") : fs::path(a.out);
         std::error_code ec;
         if (!a.out_dir.empty()) {
             fs::create_directories(a.out_dir, ec);
         }
-        if (auto w = WriteFileAtomically(out, *zip); !w) {
-            std::cerr << "error: " << w.error().message << "\n";
-            return kExitUsage;
+        for (std::size_t n = 0; n < zips->size(); ++n) {
+            // A filing over 4.5 MB of CSV is several applications: name-part1.zip, ...
+            fs::path out = base;
+            if (zips->size() > 1) {
+                out.replace_filename(base.stem().string() + "-part" + std::to_string(n + 1) +
+                                     base.extension().string());
+            }
+            if (auto w = WriteFileAtomically(out, (*zips)[n]); !w) {
+                std::cerr << "error: " << w.error().message << "\n";
+                return kExitUsage;
+            }
+            std::cout << "packaged: " << record.source << " record " << record.index << " ("
+                      << (a.withdraw.empty() ? std::string(p->id) : "取下げ依頼 " + a.withdraw)
+                      << ") -> " << out.string() << " ("
+                      << (a.withdraw.empty() ? std::string(p->proc_id) : "9990000000000003")
+                      << "/, " << keys->size() << " signature(s)"
+                      << (zips->size() > 1 ? ", application " + std::to_string(n + 1) + " of " +
+                                                 std::to_string(zips->size())
+                                           : "")
+                      << ")\n";
         }
-        std::cout << "packaged: " << record.source << " record " << record.index << " ("
-                  << (a.withdraw.empty() ? std::string(p->id) : "取下げ依頼 " + a.withdraw)
-                  << ") -> " << out.string() << " ("
-                  << (a.withdraw.empty() ? std::string(p->proc_id) : "9990000000000003") << "/, "
-                  << keys->size() << " signature(s))\n";
     }
     return kExitOk;
 }
@@ -170,6 +206,11 @@ CommandRun AddPackageCommand(CLI::App& app) {
     cmd->add_option("--withdraw", args->withdraw,
                     "build a 取下げ依頼 for this 到達番号 instead (POST /apply/withdraw)");
     cmd->add_option("--reason", args->reason, "理由 of the 取下げ依頼");
+    cmd->add_option("--type", args->type,
+                    "申請種別: new (新規申請), resubmit (再提出), amend (部分補正)")
+        ->check(CLI::IsMember({"new", "resubmit", "amend"}));
+    cmd->add_option("--first-arrive-id", args->first_arrive_id,
+                    "初回受付番号: the 到達番号 of the case a resubmit or amend answers");
     cmd->add_option("--config", args->config, "settings file (JSON)");
     return [args] { return Run(*args); };
 }

@@ -71,8 +71,9 @@ enum class CsvFormat {
     kYmMonth,        // "YYYY-MM" -> "MM"
     kPad2,           // digits, zero-padded to 2
     kThousand4,      // 千円 amount, zero-padded to 4
-    kSanteiTotal,    // 算定: the 総計 of the months that count (santei.hpp)
-    kSanteiAverage,  // 算定: their average, truncated to the yen
+    kSanteiTotal,    // 算定/月変: the 総計 of the months that count (santei.hpp); `path`
+                     // holds the month prefixes ("april,may,june" when empty)
+    kSanteiAverage,  // 算定/月変: their average, truncated to the yen
     kBonusTotal,  // 賞与: 通貨 + 現物 truncated to the thousand yen, 9999000 from 10,000,000
 };
 
@@ -110,6 +111,7 @@ struct Procedure {
     std::string_view proc_id;  // e-Gov 手続ID
     std::string_view form_id;  // 様式ID of the 申請書XML (総括票 for CSV procedures)
     std::string_view form_version;
+    std::string_view form_name;      // 申請書様式名称 in kousei.xml
     bool confirmed = false;          // false: proc_id/form_id are placeholders to configure
     std::string_view csv_form_code;  // 年金機構 様式コード, e.g. "2200700"
     std::vector<FieldSpec> employer_fields;

@@ -27,6 +27,7 @@ struct PackageOptions {
     ApplicationType type = ApplicationType::kNew;
     std::string first_arrive_id;  // 初回受付番号, for 再提出 and 部分補正
     std::vector<Attachment> attachments;
+    int media_serial = 1;  // CSV添付方式: 媒体通番 of the first CSV
 };
 
 struct PackageFile {
@@ -39,8 +40,17 @@ struct ApplicationFiles {
     std::vector<PackageFile> files;  // kousei.xml first
 };
 
-// Fails for a record of another channel than implemented, an attachment name e-Gov refuses
-// (field "attachment.file_name"), or an inconsistent 申請種別 / 初回受付番号 ("kousei.申請種別").
+// The applications of one filing: one, except for a CSV添付方式 filing whose CSV would pass
+// 4.5 MB, which becomes one application per CSV part (1申請1事業所, each with its own 総括票
+// counting its persons and the next 媒体通番). Every XML is checked against todoke's schema and
+// every CSV re-read before it is returned. Fails for an attachment name e-Gov refuses (field
+// "attachment.file_name"), an inconsistent 申請種別 / 初回受付番号 ("kousei.申請種別"), or a
+// value the renderers cannot write ("csv.separator", "chars.shift_jis", ...).
+Result<std::vector<ApplicationFiles>> RenderApplications(const Procedure& procedure,
+                                                         const Record& record,
+                                                         const PackageOptions& options);
+
+// As RenderApplications, for a filing that fits one application (else fails with "csv.size").
 Result<ApplicationFiles> RenderApplication(const Procedure& procedure, const Record& record,
                                            const PackageOptions& options);
 

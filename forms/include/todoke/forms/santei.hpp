@@ -6,6 +6,7 @@
 #include <array>
 #include <boost/json/object.hpp>
 #include <optional>
+#include <string_view>
 
 namespace todoke::forms {
 
@@ -24,8 +25,16 @@ struct SanteiResult {
     int counted_months = 0;
 };
 
-// From a person's april_/may_/june_ days, currency and in_kind fields and its short_time /
-// part_time flags; nullopt when a month's values are missing or not whole numbers.
-std::optional<SanteiResult> ComputeSantei(const boost::json::object& person);
+// The month-field prefixes of the 算定基礎届 and of the 月額変更届 (forms-and-data.md §4.4:
+// the three months after the change of the fixed wage, each needing 17 days, 11 for a
+// 短時間労働者; a month below the threshold is not counted and the rule refuses the filing).
+inline constexpr std::string_view kSanteiMonths = "april,may,june";
+inline constexpr std::string_view kGetsuhenMonths = "month1,month2,month3";
+
+// From a person's {prefix}_days, _currency and _in_kind fields for the three comma-separated
+// prefixes in `months`, and its short_time / part_time flags; nullopt when a month's values
+// are missing or not whole numbers.
+std::optional<SanteiResult> ComputeSantei(const boost::json::object& person,
+                                          std::string_view months = kSanteiMonths);
 
 }  // namespace todoke::forms

@@ -5,6 +5,7 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 #include "todoke/common/clock.hpp"
 #include "todoke/common/result.hpp"
@@ -13,11 +14,13 @@
 
 namespace todoke::gateway {
 
-// The record must already be valid (forms::ValidateRecord returned no error).
-Result<std::string> BuildSignedPackage(const forms::Procedure& procedure,
-                                       const forms::Record& record,
-                                       const forms::PackageOptions& options,
-                                       std::span<const signing::SigningKey> keys, TimePoint now);
+// The record must already be valid (forms::ValidateRecord returned no error). One signed ZIP
+// per application: a CSV添付方式 filing over 4.5 MB gives several (forms::RenderApplications).
+Result<std::vector<std::string>> BuildSignedPackages(const forms::Procedure& procedure,
+                                                     const forms::Record& record,
+                                                     const forms::PackageOptions& options,
+                                                     std::span<const signing::SigningKey> keys,
+                                                     TimePoint now);
 
 // Signs kousei.xml (the first file) over the other files of the folder, then zips once.
 Result<std::string> SignAndZip(forms::ApplicationFiles files,
