@@ -39,6 +39,12 @@ unzip -l "$work/koyo.zip" | sed -n '4,7p'
 step "6. todoke verify against the demo CA"
 "$todoke" verify "$work/koyo.zip" --trust "$work/pki/ca.pem"
 
+step "6b. Every sample record packaged and signed (CSV procedures: 総括票 + SHFD0006.CSV)"
+"$todoke" package "$records"/*.json --key "$work/pki/sharoushi.p12" \
+    --password-env TODOKE_DEMO_PASSWORD --out-dir "$work/packages"
+unzip -l "$work/packages/sample-kenpo-santei-2025.zip" | sed -n '4,8p'
+"$todoke" verify "$work/packages/sample-kenpo-santei-2025.zip" --trust "$work/pki/ca.pem"
+
 step "7. Co-signing (連署) an existing unsigned package with two certificates"
 mkdir "$work/u" && (cd "$work/u" && unzip -q "$work/koyo.zip" \
     && sed -i 's|<署名情報>.*</署名情報>|<署名情報/>|' 4950000020325000/kousei.xml \

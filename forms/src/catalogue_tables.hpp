@@ -13,5 +13,6 @@ Procedure KenpoShoyo();
 Procedure KenpoGetsuhen();
 // 雇用保険 procedures, e-Gov form XML: catalogue_koyo.cpp.
 Procedure KoyoShutoku();
+Procedure KoyoSoshitsu();
 
 }  // namespace todoke::forms::detail

@@ -278,4 +278,32 @@ void KoyoShutoku(const PersonRef& p, Date today, std::vector<RuleHit>& out) {
     }
 }
 
+void KoyoSoshitsu(const PersonRef& p, Date today, std::vector<RuleHit>& out) {
+    const auto birth = DateOf(p, "birth_date");
+    const auto acquired = DateOf(p, "acquired_on");
+    const auto separated = DateOf(p, "separated_on");
+    if (separated && *separated > today) {
+        Hit(out, "separated_on", "date.after_check_date",
+            "lies after the check date " + FormatIsoDate(today));
+    }
+    if (acquired && separated && *separated < *acquired) {
+        Hit(out, "separated_on", "koyo.separated_before_acquired",
+            "離職等年月日 cannot be before the 資格取得年月日");
+    }
+    if (birth && separated && Text(p, "separation_slip") == "2" &&
+        *separated >= AddYears(*birth, 59)) {
+        Hit(out, "separation_slip", "koyo.separation_slip_over59",
+            "a person aged 59 or more on leaving always gets a 離職票 (交付希望 1)",
+            "set separation_slip to 1");
+    }
+    if (Text(p, "new_name").has_value() != Text(p, "new_name_kana").has_value()) {
+        Hit(out, "new_name_kana", "koyo.new_name", "新氏名 and its フリガナ go together");
+    }
+    if (Text(p, "separation_slip") == "1" && Text(p, "loss_cause") != "1" &&
+        !Text(p, "address_after")) {
+        Hit(out, "address_after", "koyo.address_after_required",
+            "the 離職票 is sent to the person: the 離職後の住所 is required");
+    }
+}
+
 }  // namespace todoke::forms::rules

@@ -36,4 +36,9 @@ void Shoyo(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 // the birth date.
 void KoyoShutoku(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 
+// 雇用保険 喪失届 (§4.8): 離職等年月日 not after the check date and not before the 資格取得年月日;
+// 離職票 required (交付希望 1) for a person aged 59 or more on the day of leaving; 新氏名 and its
+// フリガナ together; the 離職後の住所 needed when a 離職票 is asked for.
+void KoyoSoshitsu(const PersonRef& p, Date today, std::vector<RuleHit>& out);
+
 }  // namespace todoke::forms::rules

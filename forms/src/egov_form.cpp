@@ -44,14 +44,9 @@ void NumberGroup(XmlWriter& w, std::string_view prefix, const std::string& value
     w.Close();
 }
 
-}  // namespace
-
-Result<std::string> RenderKoyoShutokuForm(const Procedure& procedure, const Record& record,
-                                          Date submitted_on) {
-    const auto& person = record.data.at("persons").as_array().at(0).as_object();
-    const auto& r = record.data;
+// The common DataRoot head of an e-Gov 申請書XML (egov-api.md §10).
+void WriteHead(XmlWriter& w, const Procedure& procedure) {
     const std::string stylesheet = std::string(procedure.form_id) + ".xsl";
-    XmlWriter w("\r\n");
     w.Declaration();
     w.Stylesheet(stylesheet);
     w.Open("DataRoot");
@@ -59,6 +54,44 @@ Result<std::string> RenderKoyoShutokuForm(const Procedure& procedure, const Reco
     w.Leaf("様式バージョン", procedure.form_version);
     w.Leaf("STYLESHEET", stylesheet);
     w.Leaf("様式コピー情報", "0");
+}
+
+// The end of a 雇用保険 form: 事業主, 届出年月日, あて先, 社会保険労務士記載欄 (§4.7).
+Result<void> WriteKoyoTail(XmlWriter& w, const boost::json::object& r, Date submitted_on) {
+    const auto parts = SplitHyphenated(Text(r, "employer.phone"));
+    w.Open("事業主");
+    w.Leaf("住所", Text(r, "employer.address"));
+    w.Leaf("氏名", Text(r, "employer.owner_name"));
+    w.Open("電話番号");
+    w.Leaf("市外局番", parts[0]);
+    w.Leaf("市内局番", parts[1]);
+    w.Leaf("加入者番号", parts[2]);
+    w.Close();
+    w.Close();
+    TODOKE_RETURN_IF_ERROR(DateGroup(w, "届出年月日", FormatIsoDate(submitted_on)));
+    w.Leaf("あて先", Text(r, "employer.koyo.destination"));
+    w.Open("社会保険労務士記載欄");
+    const bool sharoushi = Text(r, "submitter.kind") == "sharoushi";
+    TODOKE_RETURN_IF_ERROR(
+        DateGroup(w, "作成年月日", sharoushi ? FormatIsoDate(submitted_on) : std::string()));
+    w.Leaf("提出代行者事務代理者の表示", sharoushi ? "提出代行者" : "");
+    w.Leaf("氏名", sharoushi ? Text(r, "submitter.name") : "");
+    w.Leaf("電話番号", sharoushi ? Text(r, "submitter.phone") : "");
+    w.Leaf("付記欄", "");
+    w.Close();
+    w.Leaf("備考欄_職員", "");
+    w.Leaf("Xmit", "");
+    return Ok();
+}
+
+}  // namespace
+
+Result<std::string> RenderKoyoShutokuForm(const Procedure& procedure, const Record& record,
+                                          Date submitted_on) {
+    const auto& person = record.data.at("persons").as_array().at(0).as_object();
+    const auto& r = record.data;
+    XmlWriter w("\r\n");
+    WriteHead(w, procedure);
     w.Leaf("帳票種別", "13101");
     NumberGroup(w, "被保険者番号", Text(person, "insured_number"));
     w.Leaf("取得", Text(person, "acquisition_kind"));
@@ -90,44 +123,51 @@ Result<std::string> RenderKoyoShutokuForm(const Procedure& procedure, const Reco
     w.Open("備考欄_申請者");
     w.Leaf("備考", Text(person, "remarks"));
     w.Close();
-    const auto parts = SplitHyphenated(Text(r, "employer.phone"));
-    w.Open("事業主");
-    w.Leaf("住所", Text(r, "employer.address"));
-    w.Leaf("氏名", Text(r, "employer.owner_name"));
-    w.Open("電話番号");
-    w.Leaf("市外局番", parts[0]);
-    w.Leaf("市内局番", parts[1]);
-    w.Leaf("加入者番号", parts[2]);
+    TODOKE_RETURN_IF_ERROR(WriteKoyoTail(w, r, submitted_on));
+    return w.Finish();
+}
+
+Result<std::string> RenderKoyoSoshitsuForm(const Procedure& procedure, const Record& record,
+                                           Date submitted_on) {
+    const auto& person = record.data.at("persons").as_array().at(0).as_object();
+    const auto& r = record.data;
+    XmlWriter w("\r\n");
+    WriteHead(w, procedure);
+    NumberGroup(w, "被保険者番号", Text(person, "insured_number"));
+    NumberGroup(w, "事業所番号", Text(r, "employer.koyo.office_number"));
+    TODOKE_RETURN_IF_ERROR(DateGroup(w, "資格取得年月日", Text(person, "acquired_on")));
+    TODOKE_ASSIGN_OR_RETURN(Date separated, ParseIsoDate(Text(person, "separated_on")));
+    // The insurance ends the day after the last day (離職等年月日 + 1; §4.8).
+    TODOKE_RETURN_IF_ERROR(DateGroup(w, "離職等年月日", FormatIsoDate(separated)));
+    TODOKE_RETURN_IF_ERROR(DateGroup(w, "資格喪失年月日", FormatIsoDate(AddDays(separated, 1))));
+    w.Leaf("喪失原因", Text(person, "loss_cause"));
+    w.Leaf("離職票交付希望", Text(person, "separation_slip"));
+    w.Open("一週間の所定労働時間");
+    w.Leaf("時間", Text(person, "weekly_hours"));
+    w.Leaf("分", Text(person, "weekly_minutes"));
     w.Close();
+    w.Leaf("補充採用予定の有無", Text(person, "replacement_planned") == "1" ? "有" : "無");
+    w.Leaf("被保険者氏名", Text(person, "name"));
+    w.Leaf("被保険者氏名フリガナ", Text(person, "name_kana"));
+    w.Leaf("新氏名", Text(person, "new_name"));
+    w.Leaf("新氏名フリガナ", Text(person, "new_name_kana"));
+    w.Leaf("性別", Text(person, "gender") == "female" ? "女" : "男");
+    TODOKE_RETURN_IF_ERROR(DateGroup(w, "生年月日", Text(person, "birth_date")));
+    w.Leaf("個人番号", Text(person, "my_number"));
+    w.Leaf("被保険者の住所又は居所", Text(person, "address_after"));
+    w.Leaf("事業所名称", Text(r, "employer.name"));
+    w.Open("備考欄_申請者");
+    w.Leaf("備考", Text(person, "remarks"));
     w.Close();
-    TODOKE_RETURN_IF_ERROR(DateGroup(w, "届出年月日", FormatIsoDate(submitted_on)));
-    w.Leaf("あて先", Text(r, "employer.koyo.destination"));
-    w.Open("社会保険労務士記載欄");
-    const bool sharoushi = Text(r, "submitter.kind") == "sharoushi";
-    TODOKE_RETURN_IF_ERROR(
-        DateGroup(w, "作成年月日", sharoushi ? FormatIsoDate(submitted_on) : std::string()));
-    w.Leaf("提出代行者事務代理者の表示", sharoushi ? "提出代行者" : "");
-    w.Leaf("氏名", sharoushi ? Text(r, "submitter.name") : "");
-    w.Leaf("電話番号", sharoushi ? Text(r, "submitter.phone") : "");
-    w.Leaf("付記欄", "");
-    w.Close();
-    w.Leaf("備考欄_職員", "");
-    w.Leaf("Xmit", "");
+    TODOKE_RETURN_IF_ERROR(WriteKoyoTail(w, r, submitted_on));
     return w.Finish();
 }
 
 Result<std::string> RenderSoukatsuhyo(const Procedure& procedure, const Record& record,
                                       const NenkinCsvPart& part, Date submitted_on) {
     const auto& r = record.data;
-    const std::string stylesheet = std::string(procedure.form_id) + ".xsl";
     XmlWriter w("\r\n");
-    w.Declaration();
-    w.Stylesheet(stylesheet);
-    w.Open("DataRoot");
-    w.Leaf("様式ID", procedure.form_id);
-    w.Leaf("様式バージョン", procedure.form_version);
-    w.Leaf("STYLESHEET", stylesheet);
-    w.Leaf("様式コピー情報", "0");
+    WriteHead(w, procedure);
     TODOKE_RETURN_IF_ERROR(DateGroup(w, "提出年月日", FormatIsoDate(submitted_on)));
     w.Open("事業所整理記号");
     w.Leaf("都道府県コード", Text(r, "employer.nenkin.prefecture_code"));

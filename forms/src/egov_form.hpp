@@ -16,6 +16,11 @@ namespace todoke::forms::detail {
 Result<std::string> RenderKoyoShutokuForm(const Procedure& procedure, const Record& record,
                                           Date submitted_on);
 
+// 雇用保険被保険者資格喪失届 for the record's one person. UNCONFIRMED element names: the domain
+// notes give the paper items only (forms-and-data.md §4.8); see forms/schemas/koyo_soshitsu.xsd.
+Result<std::string> RenderKoyoSoshitsuForm(const Procedure& procedure, const Record& record,
+                                           Date submitted_on);
+
 // The CSV形式届書総括票 that accompanies one SHFD0006.CSV of a 日本年金機構 CSV添付方式
 // application: the 事業所, the kind and number of 届書 in the CSV, its 媒体通番. UNCONFIRMED
 // element names (forms/schemas/soukatsuhyo.xsd says why).

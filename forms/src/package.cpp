@@ -227,19 +227,32 @@ Result<std::vector<ApplicationFiles>> RenderApplications(const Procedure& proced
     std::vector<Unit> units;
     switch (procedure.channel) {
         case Channel::kEgovFormXml: {
-            Unit u;
-            if (procedure.id == "koyo_shutoku") {
-                TODOKE_ASSIGN_OR_RETURN(
-                    std::string xml,
-                    detail::RenderKoyoShutokuForm(procedure, record, options.submitted_on));
-                TODOKE_RETURN_IF_ERROR(detail::ValidateAgainstSchema(
-                    xml, detail::Schema::kKoyoShutoku, "雇用保険被保険者資格取得届 XML"));
-                u.form_files.push_back(
-                    {std::string(procedure.form_id) + "_01.xml", std::move(xml)});
-            } else {
+            // The form renderers of the 標準形式 procedures and the schema each output must meet.
+            struct FormRenderer {
+                std::string_view procedure;
+                Result<std::string> (*render)(const Procedure&, const Record&, Date);
+                detail::Schema schema;
+            };
+            static constexpr FormRenderer kRenderers[] = {
+                {"koyo_shutoku", detail::RenderKoyoShutokuForm, detail::Schema::kKoyoShutoku},
+                {"koyo_soshitsu", detail::RenderKoyoSoshitsuForm, detail::Schema::kKoyoSoshitsu},
+            };
+            const FormRenderer* renderer = nullptr;
+            for (const auto& r : kRenderers) {
+                if (r.procedure == procedure.id) {
+                    renderer = &r;
+                }
+            }
+            if (renderer == nullptr) {
                 return Fail(ErrorCode::kInvalidArgument,
                             "no form renderer for " + std::string(procedure.id), "procedure");
             }
+            Unit u;
+            TODOKE_ASSIGN_OR_RETURN(std::string xml,
+                                    renderer->render(procedure, record, options.submitted_on));
+            TODOKE_RETURN_IF_ERROR(detail::ValidateAgainstSchema(
+                xml, renderer->schema, std::string(procedure.form_name) + " XML"));
+            u.form_files.push_back({std::string(procedure.form_id) + "_01.xml", std::move(xml)});
             u.forms.emplace_back(procedure.form_name, u.form_files.back().name);
             units.push_back(std::move(u));
             break;

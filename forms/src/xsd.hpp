@@ -9,7 +9,14 @@
 
 namespace todoke::forms::detail {
 
-enum class Schema { kKousei, kKoyoShutoku, kKouseiTorisage, kTorisageirai, kSoukatsuhyo };
+enum class Schema {
+    kKousei,
+    kKoyoShutoku,
+    kKouseiTorisage,
+    kTorisageirai,
+    kSoukatsuhyo,
+    kKoyoSoshitsu
+};
 
 std::string_view SchemaText(Schema schema);
 

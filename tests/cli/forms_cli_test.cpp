@@ -26,6 +26,24 @@ TEST_F(FormsCliTest, ListsTheCatalogue) {
     EXPECT_NE(r.out.find("\"identifiers_confirmed\":false"), std::string::npos);
 }
 
+TEST_F(FormsCliTest, TheSettingsConfigureUnconfirmedIdentifiers) {
+    testing::WriteFile(dir_ / "s.json",
+                       R"({"catalogue": {"koyo_soshitsu": {"proc_id": "4950000020999000"}}})");
+    auto r = Todoke("forms list --config s.json");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(
+        r.out.find("koyo_soshitsu\t雇用保険被保険者資格喪失届／電子申請\tegov_form_xml\tproc_id "
+                   "4950000020999000\n"),
+        std::string::npos)
+        << r.out;
+    testing::WriteFile(dir_ / "bad.json", R"({"catalogue": {"koyo_soshitsu": {"proc_id": "1"}}})");
+    auto bad = Todoke("forms list --config bad.json");
+    EXPECT_EQ(bad.status, 2);
+    EXPECT_NE(bad.err.find("catalogue.koyo_soshitsu.proc_id"), std::string::npos) << bad.err;
+    testing::WriteFile(dir_ / "typo.json", R"({"catalogue": {"koyo_soshitsi": {}}})");
+    EXPECT_EQ(Todoke("forms list --config typo.json").status, 2);
+}
+
 TEST_F(FormsCliTest, ValidSampleRendersTheGoldenCsv) {
     testing::WriteFile(dir_ / "r.json", Sample());
     EXPECT_EQ(Todoke("forms validate r.json --today 2025-04-30").status, 0);

@@ -12,8 +12,7 @@ namespace {
 class GetsuhenTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto records =
-            ParseJsonRecords(test::Sample("kenpo_getsuhen.json"), "kenpo_getsuhen.json");
+        auto records = ParseJsonRecords(test::Sample("kenpo_getsuhen.json"), "kenpo_getsuhen.json");
         ASSERT_TRUE(records) << records.error().ToString();
         record_ = std::move(records->front());
     }
@@ -79,8 +78,9 @@ TEST_F(GetsuhenTest, OtherRulesAndAllErrorsInOnePass) {
     Person(0)["month3_in_kind"] = 0;
     const auto all = Errors();
     for (const char* expected :
-         {"persons[0].my_number:getsuhen.my_number_over70", "persons[0].retro_amount:getsuhen.retro",
-          "persons[0].raise_kind:required", "persons[0].month1_currency:getsuhen.average"}) {
+         {"persons[0].my_number:getsuhen.my_number_over70",
+          "persons[0].retro_amount:getsuhen.retro", "persons[0].raise_kind:required",
+          "persons[0].month1_currency:getsuhen.average"}) {
         EXPECT_NE(std::find(all.begin(), all.end(), expected), all.end()) << expected;
     }
 }

@@ -242,3 +242,48 @@ TEST_F(CsvPackageTest, TheCsvNameIsReservedForTheCsv) {
 
 }  // namespace
 }  // namespace todoke::forms
+
+namespace todoke::forms {
+namespace {
+
+TEST(ConfiguredIdentifiers, ReplaceTheUnconfirmedOnesAndReachThePackage) {
+    auto configured = Catalogue::Default().WithIdentifiers(
+        {{"koyo_soshitsu", "4950000020999000", "495000020999000001", "0002"}});
+    ASSERT_TRUE(configured) << configured.error().ToString();
+    // A second layer keeps the first one's text alive and valid.
+    auto twice = configured->WithIdentifiers({{"kenpo_shoyo", "4950000020417ABC", "", ""}});
+    ASSERT_TRUE(twice) << twice.error().ToString();
+    configured = Fail(ErrorCode::kInternal, "dropped");
+    const Procedure* p = twice->Find("koyo_soshitsu");
+    EXPECT_EQ(p->proc_id, "4950000020999000");
+    EXPECT_EQ(p->form_version, "0002");
+    EXPECT_TRUE(p->confirmed);
+    EXPECT_EQ(twice->Find("kenpo_shoyo")->proc_id, "4950000020417ABC");
+    EXPECT_EQ(twice->Find("kenpo_shoyo")->form_id, "495000020415029955");  // kept
+    EXPECT_FALSE(Catalogue::Default().Find("koyo_soshitsu")->confirmed);   // untouched
+
+    auto records = ParseJsonRecords(test::Sample("koyo_soshitsu.json"), "x");
+    PackageOptions options;
+    options.submitted_on = {2026, 10, 5};
+    auto files = RenderApplication(*p, records->front(), options);
+    ASSERT_TRUE(files) << files.error().ToString();
+    EXPECT_EQ(files->folder, "4950000020999000/");
+    EXPECT_EQ(files->files[1].name, "495000020999000001_01.xml");
+    EXPECT_NE(files->files[1].bytes.find("<様式バージョン>0002</様式バージョン>"),
+              std::string::npos);
+}
+
+TEST(ConfiguredIdentifiers, BadValuesNameTheirPlace) {
+    const auto& c = Catalogue::Default();
+    EXPECT_EQ(c.WithIdentifiers({{"nope", "4950000020999000", "", ""}}).error().field,
+              "catalogue.nope");
+    EXPECT_EQ(c.WithIdentifiers({{"koyo_soshitsu", "495000002099900", "", ""}}).error().field,
+              "catalogue.koyo_soshitsu.proc_id");
+    EXPECT_EQ(c.WithIdentifiers({{"koyo_soshitsu", "", "49500002099900000x", ""}}).error().field,
+              "catalogue.koyo_soshitsu.form_id");
+    EXPECT_EQ(c.WithIdentifiers({{"koyo_soshitsu", "", "", "1"}}).error().field,
+              "catalogue.koyo_soshitsu.form_version");
+}
+
+}  // namespace
+}  // namespace todoke::forms

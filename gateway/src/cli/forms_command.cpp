@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "exit_status.hpp"
+#include "settings.hpp"
 #include "todoke/common/clock.hpp"
 #include "todoke/common/file.hpp"
 #include "todoke/forms/nenkin_csv.hpp"
@@ -23,6 +24,7 @@ struct FormsArgs {
     std::string today;       // check date, default: today (JST)
     std::string created_on;  // CSV 作成年月日, default: today
     std::string out_dir;
+    std::optional<std::string> config;
 };
 
 Result<forms::Date> DateArg(const std::string& text) {
@@ -36,8 +38,8 @@ std::string_view ChannelName(forms::Channel c) {
     return c == forms::Channel::kNenkinCsv ? "nenkin_csv" : "egov_form_xml";
 }
 
-int RunList(const FormsArgs& a) {
-    for (const auto& p : Catalogue::Default().procedures()) {
+int RunList(const FormsArgs& a, const Catalogue& catalogue) {
+    for (const auto& p : catalogue.procedures()) {
         if (a.format == "json") {
             boost::json::object o{{"id", p.id},
                                   {"name", p.name},
@@ -60,7 +62,8 @@ int RunList(const FormsArgs& a) {
 }
 
 // Reads and validates every input; prints the errors; returns the records that are valid.
-int ValidateInputs(const FormsArgs& a, forms::Date today, std::vector<forms::Record>& valid) {
+int ValidateInputs(const FormsArgs& a, const Catalogue& catalogue, forms::Date today,
+                   std::vector<forms::Record>& valid) {
     int status = kExitOk;
     std::size_t records = 0, invalid = 0, errors = 0;
     for (const auto& input : a.inputs) {
@@ -78,7 +81,7 @@ int ValidateInputs(const FormsArgs& a, forms::Date today, std::vector<forms::Rec
         }
         for (auto& record : *parsed) {
             ++records;
-            const auto found = forms::ValidateRecord(record, Catalogue::Default(), today);
+            const auto found = forms::ValidateRecord(record, catalogue, today);
             for (const auto& e : found) {
                 if (a.format == "json") {
                     std::cout << forms::FormatErrorJson(e) << "\n";
@@ -101,17 +104,17 @@ int ValidateInputs(const FormsArgs& a, forms::Date today, std::vector<forms::Rec
     return status;
 }
 
-int RunValidate(const FormsArgs& a) {
+int RunValidate(const FormsArgs& a, const Catalogue& catalogue) {
     auto today = DateArg(a.today);
     if (!today) {
         std::cerr << "error: --today: " << today.error().message << "\n";
         return kExitUsage;
     }
     std::vector<forms::Record> valid;
-    return ValidateInputs(a, *today, valid);
+    return ValidateInputs(a, catalogue, *today, valid);
 }
 
-int RunRender(const FormsArgs& a) {
+int RunRender(const FormsArgs& a, const Catalogue& catalogue) {
     auto today = DateArg(a.today);
     auto created = DateArg(a.created_on);
     if (!today || !created) {
@@ -119,12 +122,12 @@ int RunRender(const FormsArgs& a) {
         return kExitUsage;
     }
     std::vector<forms::Record> valid;
-    const int status = ValidateInputs(a, *today, valid);
+    const int status = ValidateInputs(a, catalogue, *today, valid);
     if (status != kExitOk) {
         return status;  // nothing is rendered from a batch with errors
     }
     for (const auto& record : valid) {
-        const forms::Procedure* p = Catalogue::Default().Find(record.procedure());
+        const forms::Procedure* p = catalogue.Find(record.procedure());
         forms::PackageOptions options;
         options.submitted_on = *created;
         auto applications = forms::RenderApplications(*p, record, options);
@@ -187,15 +190,27 @@ CommandRun AddFormsCommand(CLI::App& app) {
                        "作成年月日 of the CSV and 届出年月日 of the forms (default: today)");
     for (CLI::App* sub : {list, validate, render}) {
         sub->callback([chosen, sub] { *chosen = sub->get_name(); });
+        sub->add_option("--config", args->config,
+                        "settings file (JSON; its \"catalogue\" section configures identifiers)");
     }
     return [args, chosen] {
+        auto settings = LoadCliSettings(args->config);
+        auto catalogue =
+            settings ? CliCatalogue(*settings) : Result<Catalogue>(Fail(settings.error()));
+        if (!catalogue) {
+            std::cerr << "error: " << catalogue.error().message
+                      << (catalogue.error().field.empty() ? ""
+                                                          : " (" + catalogue.error().field + ")")
+                      << "\n";
+            return kExitUsage;
+        }
         if (*chosen == "list") {
-            return RunList(*args);
+            return RunList(*args, *catalogue);
         }
         if (*chosen == "validate") {
-            return RunValidate(*args);
+            return RunValidate(*args, *catalogue);
         }
-        return RunRender(*args);
+        return RunRender(*args, *catalogue);
     };
 }
 

@@ -71,6 +71,12 @@ int Run(const PackageArgs& a) {
         std::cerr << "error: " << settings.error().message << "\n";
         return kExitUsage;
     }
+    auto catalogue = CliCatalogue(*settings);
+    if (!catalogue) {
+        std::cerr << "error: [" << catalogue.error().field << "] " << catalogue.error().message
+                  << "\n";
+        return kExitUsage;
+    }
     const TimePoint now = SystemClock().Now();
     const forms::Date today = forms::DateInJapan(now);
     forms::Date submitted_on = today;
@@ -109,7 +115,7 @@ int Run(const PackageArgs& a) {
             return kExitUsage;
         }
         for (auto& r : *parsed) {
-            const auto errors = forms::ValidateRecord(r, forms::Catalogue::Default(), today);
+            const auto errors = forms::ValidateRecord(r, *catalogue, today);
             for (const auto& e : errors) {
                 std::cout << forms::FormatError(e) << "\n";
             }
@@ -127,7 +133,7 @@ int Run(const PackageArgs& a) {
         return kExitUsage;
     }
     for (const auto& record : records) {
-        const forms::Procedure* p = forms::Catalogue::Default().Find(record.procedure());
+        const forms::Procedure* p = catalogue->Find(record.procedure());
         auto attachments = Attachments(record);
         if (!attachments) {
             std::cerr << "error: record " << record.index << ": " << attachments.error().message

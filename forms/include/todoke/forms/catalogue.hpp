@@ -5,10 +5,13 @@
 // Immutable; thread-safe.
 #pragma once
 
+#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "todoke/common/result.hpp"
 #include "todoke/forms/record.hpp"
 #include "todoke/forms/violation.hpp"
 #include "todoke/forms/wareki.hpp"
@@ -122,15 +125,31 @@ struct Procedure {
     int max_persons = 0;  // 0: no limit (one 届 form per person: 1)
 };
 
+// Identifiers an operator configures for a procedure whose 手続ID/様式ID the domain notes do not
+// confirm (settings "catalogue"). Empty members keep the catalogue's value.
+struct ProcedureIdentifiers {
+    std::string id;  // catalogue key, e.g. "koyo_soshitsu"
+    std::string proc_id;
+    std::string form_id;
+    std::string form_version;
+};
+
 class Catalogue {
   public:
     static const Catalogue& Default();
     const Procedure* Find(std::string_view id) const;
     const std::vector<Procedure>& procedures() const { return procedures_; }
 
+    // A copy with the given identifiers replaced; those procedures then count as confirmed.
+    // Fails (field "catalogue.{id}.{member}") for an unknown procedure, a 手続ID that is not 16
+    // half-width alphanumerics, a 様式ID that is not 18, or a 様式バージョン that is not 4 digits.
+    Result<Catalogue> WithIdentifiers(const std::vector<ProcedureIdentifiers>& changes) const;
+
   private:
     explicit Catalogue(std::vector<Procedure> procedures);
     std::vector<Procedure> procedures_;
+    // The text of configured identifiers, which the tables' string_views point into.
+    std::vector<std::shared_ptr<const std::deque<std::string>>> owned_;
 };
 
 }  // namespace todoke::forms
