@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "todoke/common/encoding.hpp"
 #include "todoke/forms/chars.hpp"
@@ -41,8 +42,15 @@ Result<long long> AmountOf(const std::string& text) {
     return std::stoll(text);
 }
 
+// Whether a column's value is the same on every row (the filing's, not the person's).
+bool RecordLevel(const CsvColumn& c) {
+    return c.format == CsvFormat::kFixed || c.path.rfind("record.", 0) == 0 ||
+           c.path.rfind("employer.", 0) == 0 || c.path.rfind("submitter.", 0) == 0;
+}
+
 Result<std::string> Column(const CsvColumn& c, const Record& record,
-                           const boost::json::object& person) {
+                           const boost::json::object& person,
+                           std::optional<std::optional<SanteiResult>>& santei) {
     const std::string v = c.format == CsvFormat::kFixed ? "" : Value(record, person, c.path);
     switch (c.format) {
         case CsvFormat::kFixed:
@@ -110,8 +118,12 @@ Result<std::string> Column(const CsvColumn& c, const Record& record,
         }
         case CsvFormat::kSanteiTotal:
         case CsvFormat::kSanteiAverage: {
-            // `path` names the month prefixes (santei.hpp); 算定 by default.
-            const auto r = ComputeSantei(person, c.path.empty() ? kSanteiMonths : c.path);
+            // `path` names the month prefixes (santei.hpp); 算定 by default. Computed once per
+            // row for its 総計 and 平均額 columns.
+            if (!santei) {
+                santei = ComputeSantei(person, c.path.empty() ? kSanteiMonths : c.path);
+            }
+            const auto& r = *santei;
             if (!r) {
                 return Fail(ErrorCode::kInvalidArgument, "the months' values are incomplete",
                             "csv.santei");
@@ -205,12 +217,32 @@ Result<std::vector<NenkinCsvPart>> RenderNenkinCsvParts(const Procedure& procedu
     std::vector<std::string> rows;  // Shift_JIS, each with its CRLF
     const auto& persons = record.data.at("persons").as_array();
     rows.reserve(persons.size());
+    // The filing's own columns (様式コード, 事業所整理記号, ...) are rendered once for all rows.
+    const boost::json::object no_person;
+    std::vector<std::optional<std::string>> shared(procedure.csv_columns.size());
+    for (std::size_t i = 0; i < procedure.csv_columns.size(); ++i) {
+        const auto& column = procedure.csv_columns[i];
+        if (RecordLevel(column)) {
+            std::optional<std::optional<SanteiResult>> none;
+            TODOKE_ASSIGN_OR_RETURN(std::string value, Column(column, record, no_person, none));
+            TODOKE_RETURN_IF_ERROR(AppendField(line, value, column.label));
+            shared[i] = std::move(value);
+        }
+    }
     for (std::size_t p = 0; p < persons.size(); ++p) {
         line.clear();
         const auto& person = persons[p].as_object();
+        std::optional<std::optional<SanteiResult>> santei;
         for (std::size_t i = 0; i < procedure.csv_columns.size(); ++i) {
             const auto& column = procedure.csv_columns[i];
-            auto value = Column(column, record, person);
+            if (shared[i]) {
+                if (i > 0) {
+                    line += ',';
+                }
+                line += *shared[i];
+                continue;
+            }
+            auto value = Column(column, record, person, santei);
             if (!value) {
                 Error e = value.error();
                 e.message = "persons[" + std::to_string(p) + "] " + std::string(column.label) +
@@ -289,9 +321,11 @@ Result<void> CheckNenkinCsv(const Procedure& procedure, std::string_view sjis_by
     if (SplitFields(lines[0]).size() != 6 || SplitFields(lines[3]).size() != 12) {
         return fail("the media or 事業所 line has the wrong number of fields");
     }
+    const std::string form_code = std::string(procedure.csv_form_code) + ",";
     for (std::size_t i = 5; i < lines.size(); ++i) {
-        const auto fields = SplitFields(lines[i]);
-        if (fields.size() != procedure.csv_columns.size() || fields[0] != procedure.csv_form_code) {
+        const std::string_view row = lines[i];
+        const auto fields = static_cast<std::size_t>(std::count(row.begin(), row.end(), ',')) + 1;
+        if (fields != procedure.csv_columns.size() || !row.starts_with(form_code)) {
             return fail("data row " + std::to_string(i - 4) + " does not have the " +
                         std::to_string(procedure.csv_columns.size()) + " items of 様式 " +
                         std::string(procedure.csv_form_code));
