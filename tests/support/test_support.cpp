@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "todoke/common/zip.hpp"
+#include "todoke/signing/cert_issuer.hpp"
 
 namespace todoke::testing {
 namespace fs = std::filesystem;
@@ -73,23 +74,9 @@ std::string Pem(int (*write)(BIO*, void*), void* obj) {
     return out;
 }
 
-int WriteCert(BIO* b, void* c) { return PEM_write_bio_X509(b, static_cast<X509*>(c)); }
 int WriteKey(BIO* b, void* k) {
     return PEM_write_bio_PrivateKey(b, static_cast<EVP_PKEY*>(k), nullptr, nullptr, 0, nullptr,
                                     nullptr);
-}
-
-void AddExt(X509* cert, X509* issuer, int nid, const char* value) {
-    X509V3_CTX ctx;
-    // certificatePolicies is parsed through a config database, even an empty one.
-    CONF* conf = NCONF_new(nullptr);
-    X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-    X509V3_set_nconf(&ctx, conf);
-    X509_EXTENSION* ext = X509V3_EXT_nconf_nid(conf, &ctx, nid, value);
-    NCONF_free(conf);
-    if (ext == nullptr) throw std::runtime_error(std::string("bad extension ") + value);
-    X509_add_ext(cert, ext, -1);
-    X509_EXTENSION_free(ext);
 }
 
 }  // namespace
@@ -98,57 +85,30 @@ TestPki::TestPki(fs::path dir) : dir_(std::move(dir)) {}
 
 IssuedCert TestPki::Issue(const std::string& name, const CertSpec& spec, const IssuedCert* issuer) {
     EVP_PKEY* key = CachedKey(spec.key_slot, spec.rsa_bits);
-    X509* cert = X509_new();
-    X509_set_version(cert, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), serial_++);
-    auto now = std::chrono::system_clock::to_time_t(TestNow());
-    X509_time_adj_ex(X509_getm_notBefore(cert), 0,
-                     static_cast<long>(spec.valid_from.count()) * 3600, &now);
-    X509_time_adj_ex(X509_getm_notAfter(cert), 0,
-                     static_cast<long>(spec.valid_until.count()) * 3600, &now);
-    X509_set_pubkey(cert, key);
-    X509_NAME* subject = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(subject, "C", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("JP"), -1, -1, 0);
-    if (!spec.organizational_unit.empty()) {
-        X509_NAME_add_entry_by_txt(
-            subject, "OU", MBSTRING_UTF8,
-            reinterpret_cast<const unsigned char*>(spec.organizational_unit.c_str()), -1, -1, 0);
-    }
-    X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8,
-                               reinterpret_cast<const unsigned char*>(spec.common_name.c_str()), -1,
-                               -1, 0);
-    X509* issuer_cert = cert;
-    EVP_PKEY* issuer_key = key;
-    BIO* ib = nullptr;
+    signing::CertificateRequest request;
+    request.common_name = spec.common_name;
+    request.organizational_unit = spec.organizational_unit;
+    request.usage = spec.is_ca               ? signing::CertificateUsage::kCa
+                    : !spec.key_usage        ? signing::CertificateUsage::kNoKeyUsage
+                    : spec.digital_signature ? signing::CertificateUsage::kSigning
+                                             : signing::CertificateUsage::kKeyEncipherment;
+    request.critical_policies = spec.critical_policies;
+    request.not_before = TestNow() + spec.valid_from;
+    request.not_after = TestNow() + spec.valid_until;
+    request.key_pem = Pem(WriteKey, key);
+    signing::IssuedCertificate parent;
     if (issuer != nullptr) {
-        ib = BIO_new_mem_buf(issuer->cert_pem.data(), static_cast<int>(issuer->cert_pem.size()));
-        issuer_cert = PEM_read_bio_X509(ib, nullptr, nullptr, nullptr);
-        BIO_free(ib);
-        ib = BIO_new_mem_buf(issuer->key_pem.data(), static_cast<int>(issuer->key_pem.size()));
-        issuer_key = PEM_read_bio_PrivateKey(ib, nullptr, nullptr, nullptr);
-        BIO_free(ib);
+        parent = {issuer->cert_pem, issuer->key_pem};
     }
-    X509_set_issuer_name(cert, X509_get_subject_name(issuer_cert));
-    AddExt(cert, issuer_cert, NID_basic_constraints, spec.is_ca ? "critical,CA:TRUE" : "CA:FALSE");
-    if (spec.key_usage) {
-        std::string ku = spec.is_ca
-                             ? "critical,keyCertSign,cRLSign"
-                             : (spec.digital_signature ? "critical,digitalSignature,nonRepudiation"
-                                                       : "critical,keyEncipherment");
-        AddExt(cert, issuer_cert, NID_key_usage, ku.c_str());
-    }
-    if (spec.critical_policies)
-        AddExt(cert, issuer_cert, NID_certificate_policies, "critical,2.999.1.1");
-    X509_sign(cert, issuer_key, EVP_sha256());
-    if (issuer != nullptr) {
-        X509_free(issuer_cert);
-        EVP_PKEY_free(issuer_key);
-    }
+    auto issued = signing::IssueCertificate(request, issuer != nullptr ? &parent : nullptr);
+    if (!issued) throw std::runtime_error(issued.error().ToString());
+    BIO* cb = BIO_new_mem_buf(issued->cert_pem.data(), static_cast<int>(issued->cert_pem.size()));
+    X509* cert = PEM_read_bio_X509(cb, nullptr, nullptr, nullptr);
+    BIO_free(cb);
 
     IssuedCert out;
-    out.cert_pem = Pem(WriteCert, cert);
-    out.key_pem = Pem(WriteKey, key);
+    out.cert_pem = issued->cert_pem;
+    out.key_pem = issued->key_pem;
     out.cert_path = dir_ / (name + ".pem");
     out.key_path = dir_ / (name + ".key");
     out.p12_path = dir_ / (name + ".p12");

@@ -63,7 +63,6 @@ class TestPki {
 
   private:
     std::filesystem::path dir_;
-    int serial_ = 1;
 };
 
 signing::SigningKey LoadKey(const IssuedCert& cert);
