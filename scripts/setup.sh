@@ -8,6 +8,7 @@ packages=(
   libssl-dev openssl
   libxml2-dev
   libzip-dev
+  libsqlite3-dev libcurl4-openssl-dev
   libboost1.81-dev libboost-json1.81-dev
   libcli11-dev
   libgtest-dev libgmock-dev

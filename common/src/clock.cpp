@@ -25,4 +25,10 @@ std::string FormatJstCompact(TimePoint t) {
     return Format(t, std::chrono::hours(9), "%Y%m%d%H%M%S");
 }
 
+std::string FormatJstDateTime(TimePoint t) {
+    return Format(t, std::chrono::hours(9), "%Y-%m-%d %H:%M:%S");
+}
+
+std::string FormatJstDate(TimePoint t) { return Format(t, std::chrono::hours(9), "%Y-%m-%d"); }
+
 }  // namespace todoke

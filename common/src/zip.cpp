@@ -2,8 +2,11 @@
 
 #include <zip.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <set>
 #include <unordered_map>
 
@@ -351,8 +354,17 @@ Result<std::string> ReplaceZipEntries(std::string_view zip_bytes,
                                       const std::vector<ZipWriteEntry>& replacements) {
     zip_error_t err;
     zip_error_init(&err);
-    zip_source_t* src = zip_source_buffer_create(zip_bytes.data(), zip_bytes.size(), 0, &err);
+    // libzip owns (and frees with free()) the archive's buffer: writing with cloning keeps the
+    // unchanged prefix of the old buffer and releases it later, which must never reach memory
+    // of the caller's std::string.
+    void* owned = std::malloc(std::max<std::size_t>(zip_bytes.size(), 1));
+    if (owned == nullptr) {
+        return Fail(ErrorCode::kInternal, "out of memory for the ZIP buffer");
+    }
+    std::memcpy(owned, zip_bytes.data(), zip_bytes.size());
+    zip_source_t* src = zip_source_buffer_create(owned, zip_bytes.size(), 1, &err);
     if (src == nullptr) {
+        std::free(owned);
         return Fail(ErrorCode::kInternal, "zip buffer: " + LibzipError(&err));
     }
     ZipHandle za(zip_open_from_source(src, 0, &err));

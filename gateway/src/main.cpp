@@ -19,6 +19,7 @@ int Main(int argc, char** argv) {
     commands["verify"] = todoke::gateway::AddVerifyCommand(app);
     commands["forms"] = todoke::gateway::AddFormsCommand(app);
     commands["package"] = todoke::gateway::AddPackageCommand(app);
+    commands["sim"] = todoke::gateway::AddSimCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -59,8 +59,7 @@ Result<void> AddExtension(X509* cert, X509* issuer, int nid, const std::string& 
     X509V3_set_nconf(&ctx, conf.get());
     Ext ext(X509V3_EXT_nconf_nid(conf.get(), &ctx, nid, value.c_str()));
     if (!ext || X509_add_ext(cert, ext.get(), -1) != 1) {
-        return Fail(ErrorCode::kInternal, "OpenSSL refused the extension " + value,
-                    "certificate");
+        return Fail(ErrorCode::kInternal, "OpenSSL refused the extension " + value, "certificate");
     }
     return Ok();
 }
@@ -146,12 +145,11 @@ Result<IssuedCertificate> IssueCertificate(const CertificateRequest& request,
         for (const auto& n : request.subject_alt_names) {
             names += (names.empty() ? "" : ",") + n;
         }
-        TODOKE_RETURN_IF_ERROR(
-            AddExtension(cert.get(), signer_cert, NID_subject_alt_name, names));
+        TODOKE_RETURN_IF_ERROR(AddExtension(cert.get(), signer_cert, NID_subject_alt_name, names));
     }
     if (request.critical_policies) {
-        TODOKE_RETURN_IF_ERROR(AddExtension(cert.get(), signer_cert, NID_certificate_policies,
-                                            "critical,2.999.1.1"));
+        TODOKE_RETURN_IF_ERROR(
+            AddExtension(cert.get(), signer_cert, NID_certificate_policies, "critical,2.999.1.1"));
     }
     if (X509_sign(cert.get(), signer_key, EVP_sha256()) == 0) {
         return Fail(ErrorCode::kInternal, "signing the certificate failed", "certificate");

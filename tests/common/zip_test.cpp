@@ -189,3 +189,22 @@ TEST(ZipWriter, WritesCp932NamesAsEgovDoes) {
 
 }  // namespace
 }  // namespace todoke
+
+namespace todoke {
+namespace {
+
+// libzip writes a changed archive by cloning the unchanged prefix of its buffer; the buffer
+// must be libzip's own (ASan caught it freeing the caller's string when a later entry changed).
+TEST(ReplaceZipEntriesTest, ReplacingALaterEntryKeepsTheEarlierOnes) {
+    auto zip = WriteZip({{"d/", ""}, {"d/a.xml", "<a/>"}, {"d/b.xml", "<b/>"}, {"d/c.txt", "c"}});
+    ASSERT_TRUE(zip);
+    auto replaced = ReplaceZipEntries(*zip, {{"d/c.txt", "changed"}});
+    ASSERT_TRUE(replaced) << replaced.error().ToString();
+    auto reader = ZipReader::Open(*replaced, {});
+    ASSERT_TRUE(reader);
+    EXPECT_EQ(*reader->Read("d/a.xml"), "<a/>");
+    EXPECT_EQ(*reader->Read("d/c.txt"), "changed");
+}
+
+}  // namespace
+}  // namespace todoke

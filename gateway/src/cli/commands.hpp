@@ -13,5 +13,6 @@ CommandRun AddSignCommand(CLI::App& app);
 CommandRun AddVerifyCommand(CLI::App& app);
 CommandRun AddFormsCommand(CLI::App& app);
 CommandRun AddPackageCommand(CLI::App& app);
+CommandRun AddSimCommand(CLI::App& app);
 
 }  // namespace todoke::gateway

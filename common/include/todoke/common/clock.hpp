@@ -40,5 +40,9 @@ class FakeClock final : public Clock {
 std::string FormatIsoUtc(TimePoint t);
 // Japan time (UTC+9, no daylight saving) as "yyyyMMddHHmmss", the form e-Gov uses in ids.
 std::string FormatJstCompact(TimePoint t);
+// Japan time as "YYYY-MM-DD HH:MM:SS", e-Gov API v2's datetime format (egov-api.md §3.4).
+std::string FormatJstDateTime(TimePoint t);
+// Japan time as "YYYY-MM-DD".
+std::string FormatJstDate(TimePoint t);
 
 }  // namespace todoke

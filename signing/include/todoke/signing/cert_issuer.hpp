@@ -24,7 +24,7 @@ struct CertificateRequest {
     std::string organizational_unit;  // e.g. "DemoOfficialStatusCA"
     std::string organization;         // e.g. "Japanese Government"
     CertificateUsage usage = CertificateUsage::kSigning;
-    bool critical_policies = false;           // certificatePolicies marked critical (GPKI style)
+    bool critical_policies = false;              // certificatePolicies marked critical (GPKI style)
     std::vector<std::string> subject_alt_names;  // "DNS:localhost", "IP:127.0.0.1"
     TimePoint not_before;
     TimePoint not_after;

@@ -1,0 +1,81 @@
+// `todoke sim egov`: a local e-Gov API v2 and its OAuth2 server over HTTPS on loopback, for
+// rehearsals and tests (egov-api.md §16). It checks what it receives as e-Gov does — Base64,
+// ZIP, the {proc_id}/ folder, kousei.xml against the procedure and the endpoint, every listed
+// file, the character set, every applicant signature against its trust anchors — and keeps its
+// cases in SQLite under the data folder, so a restart continues where it stopped. Cases move
+// through e-Gov's statuses on a virtual clock (a test advances it with POST {api_base}/_sim/clock);
+// faults (500/503 shares, slow answers, connections dropped after a case was recorded, tokens
+// revoked early, maintenance windows) are drawn from a seeded generator.
+//
+// Token lifetimes run on the real clock (the auth server is not the ministry); case progress
+// runs on the virtual clock.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "todoke/common/result.hpp"
+
+namespace todoke::egov {
+
+struct SimulatorFaults {
+    double error_500 = 0;           // share of API calls answered 500
+    double error_503 = 0;           // share answered 503
+    double drop_after_record = 0;   // share of /apply calls whose case is recorded, then dropped
+    double slow = 0;                // share of calls answered after slow_ms
+    std::int64_t slow_ms = 0;
+    std::uint64_t seed = 1;
+    // Maintenance: every API call is 503 while the virtual clock is in [start, end) (unix s).
+    std::int64_t maintenance_start = 0;
+    std::int64_t maintenance_end = 0;
+};
+
+struct SimulatorConfig {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;  // 0: a free port
+    std::filesystem::path data_dir;
+    std::vector<std::filesystem::path> trust_files;  // applicant trust anchors (PEM)
+    double clock_speed = 1.0;  // virtual seconds per real second
+    std::string client_id = "todoke-sim";
+    std::string redirect_uri = "http://127.0.0.1/callback";
+    std::int64_t access_token_seconds = 3600;
+    std::int64_t refresh_token_seconds = 15'552'000;
+    std::uint64_t max_upload_bytes = 10ull << 20;  // larger request bodies get 413
+    // Per-case script: 到達 -> 審査中 after review_after_s, then the outcome after decide_after_s
+    // (virtual seconds). Every amendment_every-th case of a procedure gets a 補正 notice
+    // (0: none); the others a 公文書, which may be taken until doc_deadline_s after issue.
+    std::int64_t review_after_s = 600;
+    std::int64_t decide_after_s = 2 * 86400;
+    int amendment_every = 0;
+    std::int64_t doc_deadline_s = 90 * 86400;
+    SimulatorFaults faults;
+    int threads = 8;
+};
+
+// Reads a JSON config file into `config` (keys as the member names, "faults" as an object);
+// unknown keys are errors.
+Result<void> ReadSimulatorConfig(const std::filesystem::path& path, SimulatorConfig& config);
+
+class Simulator {
+  public:
+    static Result<std::unique_ptr<Simulator>> Start(const SimulatorConfig& config);
+    ~Simulator();
+
+    std::string api_base() const;   // https://127.0.0.1:PORT/shinsei/v2
+    std::string auth_base() const;  // https://127.0.0.1:PORT/auth
+    // The JSON line `todoke sim egov` prints when ready: api_base, auth_base, client_id,
+    // client_secret, redirect_uri, ca_file, official_ca_file.
+    std::string ReadyLine() const;
+    void Stop();
+
+    struct Impl;
+
+  private:
+    explicit Simulator(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace todoke::egov

@@ -1,0 +1,138 @@
+#include "http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <mutex>
+
+#include "todoke/common/c_handle.hpp"
+
+namespace todoke::egov::detail {
+namespace {
+
+using Easy = CHandle<CURL, &curl_easy_cleanup>;
+using Slist = CHandle<curl_slist, &curl_slist_free_all>;
+
+void GlobalInit() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Sink {
+    std::string* body;
+    std::uint64_t limit;
+    bool too_large = false;
+};
+
+size_t WriteBody(char* data, size_t size, size_t count, void* user) {
+    auto* sink = static_cast<Sink*>(user);
+    const size_t n = size * count;
+    if (sink->body->size() + n > sink->limit) {
+        sink->too_large = true;
+        return 0;  // aborts the transfer
+    }
+    sink->body->append(data, n);
+    return n;
+}
+
+size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
+    auto* headers = static_cast<std::map<std::string, std::string>*>(user);
+    const size_t n = size * count;
+    std::string_view line(data, n);
+    const auto colon = line.find(':');
+    if (colon != std::string_view::npos) {
+        std::string name(line.substr(0, colon));
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string_view value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+            value.remove_prefix(1);
+        }
+        while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) {
+            value.remove_suffix(1);
+        }
+        (*headers)[name] = std::string(value);
+    } else if (line.rfind("HTTP/", 0) == 0) {
+        headers->clear();  // a new response (after 100 Continue)
+    }
+    return n;
+}
+
+}  // namespace
+
+std::string UrlEncode(std::string_view text) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 0xF];
+        }
+    }
+    return out;
+}
+
+Result<HttpReply> Perform(const HttpClientOptions& options, const HttpCall& call) {
+    GlobalInit();
+    Easy easy(curl_easy_init());
+    if (!easy) {
+        return Fail(ErrorCode::kInternal, "curl_easy_init failed", "http.transport");
+    }
+    CURL* h = easy.get();
+    HttpReply reply;
+    Sink sink{&reply.body, options.max_response_bytes};
+    curl_easy_setopt(h, CURLOPT_URL, call.url.c_str());
+    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(h, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+    if (!options.ca_file.empty()) {
+        curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
+    }
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options.connect_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, WriteBody);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, WriteHeader);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &reply.headers);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, call.method.c_str());
+    if (call.method == "GET") {
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    } else {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, call.body.data());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call.body.size()));
+    }
+    Slist headers;
+    for (const auto& [name, value] : call.headers) {
+        curl_slist* next = curl_slist_append(headers.get(), (name + ": " + value).c_str());
+        (void)headers.release();
+        headers.reset(next);
+    }
+    curl_slist* expect = curl_slist_append(headers.release(), "Expect:");  // no 100-continue
+    headers.reset(expect);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+    const CURLcode rc = curl_easy_perform(h);
+    if (sink.too_large) {
+        return Fail(ErrorCode::kUnavailable,
+                    "the response from " + call.url + " exceeds " +
+                        std::to_string(options.max_response_bytes) + " bytes",
+                    "http.size");
+    }
+    if (rc != CURLE_OK) {
+        return Fail(ErrorCode::kUnavailable,
+                    call.method + " " + call.url + ": " + curl_easy_strerror(rc),
+                    "http.transport");
+    }
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    reply.status = static_cast<int>(status);
+    return reply;
+}
+
+}  // namespace todoke::egov::detail

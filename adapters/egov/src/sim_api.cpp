@@ -1,0 +1,452 @@
+// The API of the simulator under /shinsei/v2 (egov-api.md §3–§7): envelopes, error shapes,
+// package checks, cases and the operator endpoints under /_sim.
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "sim_core.hpp"
+#include "todoke/common/c_handle.hpp"
+#include "todoke/common/encoding.hpp"
+#include "todoke/forms/catalogue.hpp"
+#include "todoke/forms/chars.hpp"
+#include "todoke/signing/verifier.hpp"
+
+namespace todoke::egov::detail {
+namespace {
+
+using XmlDoc = CHandle<xmlDoc, &xmlFreeDoc>;
+constexpr std::string_view kApi = "/shinsei/v2";
+
+std::string Name(const xmlNode* n) { return reinterpret_cast<const char*>(n->name); }
+
+std::string Content(const xmlNode* n) {
+    xmlChar* c = xmlNodeGetContent(n);
+    std::string out = c != nullptr ? reinterpret_cast<const char*>(c) : "";
+    xmlFree(c);
+    return out;
+}
+
+const xmlNode* Child(const xmlNode* n, std::string_view name) {
+    for (const xmlNode* c = n != nullptr ? n->children : nullptr; c != nullptr; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && Name(c) == name) {
+            return c;
+        }
+    }
+    return nullptr;
+}
+
+std::string Path(const xmlNode* root, std::initializer_list<std::string_view> names) {
+    const xmlNode* n = root;
+    for (auto name : names) {
+        n = Child(n, name);
+    }
+    return n != nullptr ? Content(n) : std::string();
+}
+
+// Every text-bearing element of kousei: its value must be JIS X 0208/0201 (egov-api.md §9.2).
+void CheckCharacters(const xmlNode* n, std::vector<ReportRow>& rows) {
+    for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        if (Child(c, "") == nullptr && c->children != nullptr &&
+            c->children->type == XML_TEXT_NODE && c->children->next == nullptr) {
+            if (auto v = forms::CheckJisCharacters(Content(c), forms::HalfWidthKana::kForbidden)) {
+                rows.push_back({"-", "-", "kousei.xml", Name(c),
+                                "指定可能な文字以外が指定されています（" + v->message + "）"});
+            }
+        } else {
+            CheckCharacters(c, rows);
+        }
+    }
+}
+
+bool AllDigits(std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+}  // namespace
+
+SimCore::PackageCheck SimCore::CheckPackage(const boost::json::object& body,
+                                            std::string_view endpoint,
+                                            std::string_view expected_type, std::int64_t now) {
+    PackageCheck out;
+    auto& rows = out.rows;
+    const auto text = [&](const boost::json::object& o, std::string_view k) {
+        const auto* v = o.if_contains(k);
+        return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+    };
+    std::string proc_id = text(body, "proc_id");
+    if (endpoint != "amend" && !IsProcId(proc_id)) {
+        rows.push_back({"-", "-", "-", "proc_id", "手続識別子は半角英数字16桁で指定してください"});
+        return out;
+    }
+    const auto* file = body.if_contains("send_file");
+    if (file == nullptr || !file->is_object()) {
+        rows.push_back({"-", "-", "-", "send_file", "送信ファイルが指定されていません"});
+        return out;
+    }
+    const std::string file_name = text(file->as_object(), "file_name");
+    if (file_name.find(".zip") == std::string::npos || file_name.size() > 256) {
+        rows.push_back({"-", "-", "-", "file_name", "ファイル名に.zipを含めてください"});
+    }
+    auto zip = Base64Decode(text(file->as_object(), "file_data"));
+    if (!zip) {
+        rows.push_back({"-", "-", "-", "file_data", "Base64形式で指定してください"});
+        return out;
+    }
+    auto report = signing::VerifyApplicationPackage(
+        *zip, trust_, std::chrono::system_clock::from_time_t(RealNow()));
+    if (!report) {
+        const bool signature = report.error().field.rfind("signature", 0) == 0 ||
+                               report.error().field.rfind("certificate", 0) == 0;
+        rows.push_back({"-", "-", "kousei.xml", signature ? "署名情報" : "申請データ",
+                        report.error().message + " [" + report.error().field + "]"});
+        return out;
+    }
+    if (report->applications.size() != 1) {
+        rows.push_back({"-", "-", "-", "申請データ", "1件の申請フォルダを格納してください"});
+        return out;
+    }
+    const auto& app = report->applications.front();
+    // Only verified bytes are read from here on.
+    XmlDoc doc(xmlReadMemory(app.kousei_canonical.data(),
+                             static_cast<int>(app.kousei_canonical.size()), "kousei.xml", "UTF-8",
+                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+    const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;  // <構成情報>
+    if (root == nullptr) {
+        rows.push_back({"-", "-", "kousei.xml", "構成情報", "構成管理XMLを読み取れません"});
+        return out;
+    }
+    const std::string kousei_proc = Path(root, {"管理情報", "手続番号", "手続ID"});
+    if (endpoint == "amend") {
+        proc_id = kousei_proc;
+    }
+    if (app.folder != proc_id + "/") {
+        rows.push_back({"-", "-", "-", "申請データ",
+                        "申請フォルダ名が手続識別子と一致しません（" + app.folder + "）"});
+    }
+    if (kousei_proc != proc_id) {
+        rows.push_back({"-", "-", "kousei.xml", "手続ID", "手続IDが手続識別子と一致しません"});
+    }
+    const auto& catalogue = forms::Catalogue::Default();
+    std::string known_name;
+    for (const auto& p : catalogue.procedures()) {
+        if (p.proc_id == proc_id) {
+            known_name = std::string(p.name);
+        }
+    }
+    if (known_name.empty()) {
+        rows.push_back({"-", "-", "kousei.xml", "手続ID", "指定された手続は存在しません"});
+    }
+    const std::string type = Path(root, {"管理情報", "申請種別"});
+    const std::string first = Path(root, {"管理情報", "初回受付番号"});
+    if (expected_type.find(type) == std::string_view::npos || type.empty()) {
+        rows.push_back({"-", "-", "kousei.xml", "申請種別",
+                        "申請種別（" + type + "）はこのAPIでは送信できません"});
+    }
+    if (type == "新規申請" && !first.empty()) {
+        rows.push_back({"-", "-", "kousei.xml", "初回受付番号",
+                        "新規申請では初回受付番号を指定できません"});
+    }
+    if (type == "再提出" || type == "部分補正") {
+        auto original = IsArriveId(first) ? FindCase(first) : Result<std::optional<SimCase>>(std::nullopt);
+        if (!original || !*original) {
+            rows.push_back({"-", "-", "kousei.xml", "初回受付番号",
+                            "構成管理XML.初回受付番号に誤りがあります"});
+        } else if (type == "部分補正" &&
+                   StatusOf(**original, now) != "審査中（補正待ち）") {
+            rows.push_back({"-", "-", "kousei.xml", "初回受付番号",
+                            "補正待ちの申請案件ではありません"});
+        }
+    }
+    // Every listed file present; every form's 様式ID and version as kousei says.
+    for (const xmlNode* c = root->children; c != nullptr; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        if (Name(c) == "添付書類属性情報") {
+            const std::string name = Path(c, {"添付書類ファイル名称"});
+            const bool present =
+                app.signed_files.count(name) != 0 ||
+                std::find(app.unsigned_files.begin(), app.unsigned_files.end(), name) !=
+                    app.unsigned_files.end();
+            if (!present) {
+                rows.push_back({"-", name, "kousei.xml", "添付書類ファイル名称",
+                                "添付必須のファイル(" + Path(c, {"添付書類名称"}) +
+                                    ")が添付されていません"});
+            }
+        } else if (Name(c) == "申請書属性情報") {
+            const std::string name = Path(c, {"申請書ファイル名称"});
+            const auto it = app.signed_files.find(name);
+            if (it == app.signed_files.end()) {
+                rows.push_back({Path(c, {"申請書様式名称"}), "-", "kousei.xml",
+                                "申請書ファイル名称", "申請書ファイルが存在しません"});
+                continue;
+            }
+            XmlDoc form(xmlReadMemory(it->second.data(), static_cast<int>(it->second.size()),
+                                      name.c_str(), "UTF-8",
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+            const xmlNode* form_root = form ? xmlDocGetRootElement(form.get()) : nullptr;
+            if (form_root == nullptr || Path(form_root, {"様式ID"}) != Path(c, {"申請書様式ID"}) ||
+                Path(form_root, {"様式バージョン"}) != Path(c, {"申請書様式バージョン"})) {
+                rows.push_back({Path(c, {"申請書様式名称"}), "-", name, "様式ID",
+                                "申請書の様式ID・様式バージョンが構成管理XMLと一致しません"});
+            }
+        }
+    }
+    CheckCharacters(root, rows);
+    for (const char* who : {"申請者情報", "連絡先情報"}) {
+        const std::string postal = Path(root, {"管理情報", "申請者連絡先情報", who, "郵便番号"});
+        if (!postal.empty() && (postal.size() != 7 || !AllDigits(postal))) {
+            rows.push_back({"-", "-", "kousei.xml", "郵便番号", "郵便番号は半角数字7桁です"});
+        }
+        const std::string phone = Path(root, {"管理情報", "申請者連絡先情報", who, "電話番号"});
+        if (!phone.empty() && phone.find_first_not_of("0123456789-") != std::string::npos) {
+            rows.push_back({"-", "-", "kousei.xml", "電話番号", "電話番号は半角数字とハイフンです"});
+        }
+    }
+    out.draft.proc_id = proc_id;
+    out.draft.proc_name = known_name.empty() ? Path(root, {"管理情報", "手続名称"}) : known_name;
+    out.draft.apply_type = type;
+    out.draft.first_arrive_id = first;
+    out.draft.applicant_name = Path(root, {"管理情報", "申請者連絡先情報", "申請者情報", "氏名"});
+    out.draft.corporation_name =
+        Path(root, {"管理情報", "申請者連絡先情報", "申請者情報", "法人団体名"});
+    out.draft.destination = Path(root, {"提出先情報", "提出先名称"});
+    if (out.draft.destination.empty()) {
+        out.draft.destination = "シミュレータ提出先";
+    }
+    return out;
+}
+
+HttpResponse SimCore::Apply(const HttpRequest& r, bool check_only) {
+    const std::string instance = std::string(kApi) + (check_only ? "/apply/check" : "/apply");
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(r.body, ec);
+    if (ec || !parsed.is_object()) {
+        return Json(400, Problem("申請データ送信", "リクエストの形式に誤りがあります", instance,
+                                 {{"-", "-", "-", "-", "JSON形式で指定してください"}}));
+    }
+    const std::int64_t now = VirtualNow();
+    PackageCheck check = CheckPackage(parsed.as_object(), check_only ? "check" : "apply",
+                                      "新規申請 再提出", now);
+    if (check_only) {
+        return Json(200, Envelope("形式チェック実行", instance,
+                                  {{"message", check.rows.empty() ? "形式チェックでエラーはありません"
+                                                                  : "形式チェックでエラーがあります"},
+                                   {"error_count", check.rows.size()},
+                                   {"report_list", ReportList(check.rows)}}));
+    }
+    if (!check.rows.empty()) {
+        return Json(400, Problem("申請データ送信", "申請データにエラーがあります", instance,
+                                 check.rows));
+    }
+    const bool trial = r.Header("x-egovapi-trial") == "true";
+    SimCase c = std::move(check.draft);
+    c.arrive_at = now;
+    if (!trial) {
+        auto id = NextArriveId(c.proc_id, now);
+        auto count = db_.Prepare("SELECT COUNT(*) FROM cases WHERE proc_id = ?1");
+        if (!id || !count) {
+            return Json(500, Problem("申請データ送信", "サーバ内部でエラーが発生", instance));
+        }
+        count->Bind(1, c.proc_id);
+        const auto has_row = count->Step();
+        c.seq = (has_row && *has_row ? count->Int64(0) : 0) + 1;
+        c.arrive_id = *id;
+        c.amendment = config_.amendment_every > 0 && c.seq % config_.amendment_every == 0 &&
+                      c.apply_type == "新規申請";
+        const auto body_zip = Base64Decode(
+            parsed.as_object().at("send_file").as_object().at("file_data").as_string());
+        if (auto stored = InsertCase(c, body_zip ? *body_zip : std::string()); !stored) {
+            return Json(500, Problem("申請データ送信", "サーバ内部でエラーが発生", instance));
+        }
+        if (c.apply_type == "再提出") {
+            (void)MarkCase(c.first_arrive_id, "amended_at", now);
+        }
+        // Fault: the case is recorded, but the caller never hears of it.
+        if (config_.faults.drop_after_record > 0 && Draw() < config_.faults.drop_after_record) {
+            HttpResponse dropped;
+            dropped.drop = true;
+            return dropped;
+        }
+    } else {
+        c.arrive_id = c.proc_id.substr(0, 3) + "0000000000000";  // nothing is kept on trial
+    }
+    boost::json::object results{
+        {"arrive_id", c.arrive_id},
+        {"arrive_date", FormatJstDateTime(std::chrono::system_clock::from_time_t(now))},
+        {"corporation_name", c.corporation_name},
+        {"applicant_name", c.applicant_name},
+        {"apply_type", c.apply_type},
+        {"proc_name", c.proc_name},
+        {"ministry_name", "シミュレータ省"},
+        {"submission_destination", c.destination},
+        {"apply_form", boost::json::object{{"form", boost::json::array{}},
+                                           {"attached_file", boost::json::array{}}}}};
+    auto envelope = Envelope("申請データ送信", instance, std::move(results));
+    envelope["_links"] = boost::json::object{
+        {"self", boost::json::object{{"href", base_url + instance}}},
+        {"status", boost::json::object{
+                       {"href", base_url + std::string(kApi) + "/apply/" + c.arrive_id}}}};
+    return Json(200, envelope);
+}
+
+HttpResponse SimCore::CaseDetail(const HttpRequest&, std::string_view arrive_id) {
+    if (!IsArriveId(arrive_id)) {
+        return NoBody(404);
+    }
+    auto found = FindCase(arrive_id);
+    if (!found || !*found) {
+        return NoBody(404);
+    }
+    const std::string instance = std::string(kApi) + "/apply/" + std::string(arrive_id);
+    return Json(200, Envelope("申請案件取得", instance, CaseJson(**found, VirtualNow())));
+}
+
+HttpResponse SimCore::CaseList(const HttpRequest& r) {
+    const std::string instance = std::string(kApi) + "/apply/lists";
+    const auto q = [&](const char* k) {
+        const auto it = r.query.find(k);
+        return it == r.query.end() ? std::string() : it->second;
+    };
+    const std::int64_t now = VirtualNow();
+    std::vector<SimCase> cases;
+    const std::string send_number = q("send_number");
+    int limit = 50, page = 0;
+    if (!send_number.empty()) {
+        if (!IsSendNumber(send_number)) {
+            return Json(400, Problem("申請案件一覧取得", "送信番号は半角数字18桁です", instance));
+        }
+        // Only bulk sends have send numbers; single /apply cases show "-" (§6.4).
+    } else {
+        const auto parse_date = [](const std::string& d) -> std::optional<std::int64_t> {
+            int y = 0, m = 0, day = 0;
+            if (d.size() != 10 || std::sscanf(d.c_str(), "%4d-%2d-%2d", &y, &m, &day) != 3) {
+                return std::nullopt;
+            }
+            std::tm tm{};
+            tm.tm_year = y - 1900;
+            tm.tm_mon = m - 1;
+            tm.tm_mday = day;
+            return static_cast<std::int64_t>(timegm(&tm)) - 9 * 3600;  // JST midnight
+        };
+        const auto from = parse_date(q("date_from"));
+        const auto to = parse_date(q("date_to"));
+        const std::string limit_text = q("limit"), offset_text = q("offset");
+        if (!from || !to || *to < *from || !AllDigits(limit_text) || !AllDigits(offset_text)) {
+            return Json(400, Problem("申請案件一覧取得",
+                                     "date_from, date_to (YYYY-MM-DD), limit, offset を指定してください",
+                                     instance));
+        }
+        limit = std::stoi(limit_text.substr(0, 4));
+        const int offset = std::stoi(offset_text.substr(0, 6));
+        if (limit < 1 || limit > 50 || offset > 9999) {
+            return Json(400, Problem("申請案件一覧取得", "limit は1〜50です", instance));
+        }
+        page = offset == 0 ? 0 : offset - 1;  // 0 and 1 both mean the first page (§3.4)
+        auto listed = ListCases(*from, *to + 86400);
+        if (!listed) {
+            return Json(500, Problem("申請案件一覧取得", "サーバ内部でエラーが発生", instance));
+        }
+        cases = std::move(*listed);
+    }
+    const std::size_t all = cases.size();
+    const std::size_t begin = std::min(all, static_cast<std::size_t>(page) * limit);
+    const std::size_t end = std::min(all, begin + static_cast<std::size_t>(limit));
+    boost::json::array list;
+    for (std::size_t i = begin; i < end; ++i) {
+        auto item = CaseJson(cases[i], now);
+        item["no"] = i + 1;
+        item["send_number"] = cases[i].send_number;
+        item["send_date"] =
+            FormatJstDateTime(std::chrono::system_clock::from_time_t(cases[i].arrive_at));
+        list.push_back(std::move(item));
+    }
+    auto envelope = Envelope("申請案件一覧取得", instance, {{"apply_list", std::move(list)}});
+    envelope["resultset"] = boost::json::object{
+        {"all_count", all}, {"limit", limit}, {"offset", page}, {"count", end - begin}};
+    boost::json::object links{{"self", boost::json::object{{"href", base_url + r.target}}}};
+    if (send_number.empty()) {
+        const auto page_link = [&](int p) {
+            return base_url + instance + "?date_from=" + q("date_from") +
+                   "&date_to=" + q("date_to") + "&limit=" + std::to_string(limit) +
+                   "&offset=" + std::to_string(p + 1);
+        };
+        if (page > 0) {
+            links["previous"] = boost::json::object{{"href", page_link(page - 1)}};
+        }
+        if (end < all) {
+            links["next"] = boost::json::object{{"href", page_link(page + 1)}};
+        }
+    }
+    envelope["_links"] = std::move(links);
+    return Json(200, envelope);
+}
+
+HttpResponse SimCore::Clock(const HttpRequest& r) {
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(r.body, ec);
+    const auto* o = !ec ? parsed.if_object() : nullptr;
+    const auto* advance = o != nullptr ? o->if_contains("advance_seconds") : nullptr;
+    if (advance == nullptr || !advance->is_int64() || advance->as_int64() < 0) {
+        return Json(400, Problem("_sim/clock", "advance_seconds: a whole number >= 0",
+                                 "/_sim/clock"));
+    }
+    AdvanceClock(advance->as_int64());
+    const std::int64_t now = VirtualNow();
+    return Json(200, boost::json::object{
+                         {"now", FormatJstDateTime(std::chrono::system_clock::from_time_t(now))},
+                         {"unix", now}});
+}
+
+HttpResponse SimCore::HandleApi(const HttpRequest& r) {
+    std::lock_guard lock(mutex_);
+    const std::string path = r.path.substr(kApi.size());
+    if (path == "/_sim/clock" && r.method == "POST") {
+        return Clock(r);  // operator endpoint: no token, loopback only
+    }
+    const std::int64_t now = VirtualNow();
+    const auto& f = config_.faults;
+    HttpResponse fault;
+    if (f.maintenance_end > f.maintenance_start && now >= f.maintenance_start &&
+        now < f.maintenance_end) {
+        fault = Json(503, Problem("メンテナンス", "サービス利用不可(サーバがメンテナンス中等)",
+                                  std::string(kApi) + path));
+        fault.headers.emplace_back("Retry-After",
+                                   std::to_string(std::max<std::int64_t>(
+                                       1, static_cast<std::int64_t>(
+                                              static_cast<double>(f.maintenance_end - now) / config_.clock_speed))));
+        return fault;
+    }
+    if (f.error_500 > 0 && Draw() < f.error_500) {
+        return Json(500, Problem("内部エラー", "サーバ内部でエラーが発生", std::string(kApi) + path));
+    }
+    if (f.error_503 > 0 && Draw() < f.error_503) {
+        return Json(503, Problem("一時停止", "サービス利用不可(サーバがメンテナンス中等)",
+                                 std::string(kApi) + path));
+    }
+    const bool slow = f.slow > 0 && Draw() < f.slow;
+    if (!CheckBearer(r)) {
+        HttpResponse res = NoBody(401);
+        res.headers.emplace_back("WWW-Authenticate",
+                                 "Bearer realm=\"e-Gov\", error=\"invalid_token\"");
+        return res;
+    }
+    HttpResponse res = NoBody(404);
+    if (path == "/apply" && r.method == "POST") {
+        res = Apply(r, false);
+    } else if (path == "/apply/check" && r.method == "POST") {
+        res = Apply(r, true);
+    } else if (path == "/apply/lists" && r.method == "GET") {
+        res = CaseList(r);
+    } else if (path.rfind("/apply/", 0) == 0 && r.method == "GET") {
+        res = CaseDetail(r, std::string_view(path).substr(7));
+    }
+    if (slow) {
+        res.delay = std::chrono::milliseconds(f.slow_ms);
+    }
+    return res;
+}
+
+}  // namespace todoke::egov::detail

@@ -1,0 +1,79 @@
+#include "wire.hpp"
+
+namespace todoke::egov::detail {
+namespace {
+
+bool AllOf(std::string_view s, bool (*ok)(char)) {
+    for (char c : s) {
+        if (!ok(c)) {
+            return false;
+        }
+    }
+    return true;
+}
+bool Digit(char c) { return c >= '0' && c <= '9'; }
+bool Alnum(char c) { return Digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+std::string Text(const boost::json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+}  // namespace
+
+boost::json::object Envelope(std::string_view title, std::string_view instance,
+                             boost::json::object results) {
+    boost::json::object metadata{{"title", title},
+                                 {"detail", ""},
+                                 {"type", std::string(kDocsBase) + "contents/specification"},
+                                 {"instance", instance}};
+    return boost::json::object{{"metadata", std::move(metadata)}, {"results", std::move(results)}};
+}
+
+boost::json::array ReportList(const std::vector<ReportRow>& rows) {
+    boost::json::array list;
+    for (const auto& r : rows) {
+        list.push_back(boost::json::object{{"form_name", r.form_name},
+                                           {"attached_file_name", r.attached_file_name},
+                                           {"file_name", r.file_name},
+                                           {"item", r.item},
+                                           {"content", r.content}});
+    }
+    return list;
+}
+
+boost::json::object Problem(std::string_view title, std::string_view detail,
+                            std::string_view instance, const std::vector<ReportRow>& rows) {
+    boost::json::object o{{"title", title},
+                          {"detail", detail},
+                          {"type", std::string(kDocsBase) + "contents/specification"},
+                          {"instance", instance}};
+    if (!rows.empty()) {
+        o["report_list"] = ReportList(rows);
+    }
+    return o;
+}
+
+std::vector<ReportRow> ParseReportList(const boost::json::value& body) {
+    std::vector<ReportRow> rows;
+    const auto* o = body.if_object();
+    const auto* list = o != nullptr ? o->if_contains("report_list") : nullptr;
+    if (list == nullptr || !list->is_array()) {
+        return rows;
+    }
+    for (const auto& item : list->as_array()) {
+        if (!item.is_object()) {
+            continue;
+        }
+        const auto& r = item.as_object();
+        rows.push_back({Text(r, "form_name"), Text(r, "attached_file_name"), Text(r, "file_name"),
+                        Text(r, "item"), Text(r, "content")});
+    }
+    return rows;
+}
+
+bool IsProcId(std::string_view s) { return s.size() == 16 && AllOf(s, Alnum); }
+bool IsArriveId(std::string_view s) { return s.size() >= 16 && s.size() <= 18 && AllOf(s, Digit); }
+bool IsSendNumber(std::string_view s) { return s.size() == 18 && AllOf(s, Digit); }
+
+}  // namespace todoke::egov::detail

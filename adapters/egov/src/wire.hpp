@@ -1,0 +1,37 @@
+// The e-Gov API v2 wire model shared by the client and the simulator (egov-api.md §3–§6):
+// envelopes, error bodies, identifier shapes.
+#pragma once
+
+#include <boost/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace todoke::egov::detail {
+
+inline constexpr std::string_view kDocsBase = "https://developer.e-gov.go.jp/";
+
+// One row of a BadRequest_Report body; "-" for what the error does not concern.
+struct ReportRow {
+    std::string form_name = "-";
+    std::string attached_file_name = "-";
+    std::string file_name = "-";
+    std::string item = "-";
+    std::string content;
+};
+
+// {metadata: {title, detail, type, instance}, results: results} (+ resultset, _links).
+boost::json::object Envelope(std::string_view title, std::string_view instance,
+                             boost::json::object results);
+// RFC 7807 body {title, detail, type, instance}, with report_list when rows are given.
+boost::json::object Problem(std::string_view title, std::string_view detail,
+                            std::string_view instance, const std::vector<ReportRow>& rows = {});
+boost::json::array ReportList(const std::vector<ReportRow>& rows);
+std::vector<ReportRow> ParseReportList(const boost::json::value& body);
+
+// Shapes of identifiers (§4).
+bool IsProcId(std::string_view s);     // 16 half-width alphanumerics
+bool IsArriveId(std::string_view s);   // 16–18 digits
+bool IsSendNumber(std::string_view s);  // 18 digits
+
+}  // namespace todoke::egov::detail

@@ -1,0 +1,84 @@
+// SQLite 3 for todoke's durable state (the simulator's cases now, the filing queue later): a
+// database opened in WAL mode with synchronous=FULL and foreign keys on, prepared statements
+// with typed binds and columns, and transactions that roll back unless committed. One
+// SqliteDb per thread or guarded by the caller: the handle is opened in SQLITE_OPEN_FULLMUTEX
+// mode, but statements and transactions are not shared across threads.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "todoke/common/result.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace todoke {
+
+class SqliteStatement {
+  public:
+    SqliteStatement(SqliteStatement&&) noexcept;
+    SqliteStatement& operator=(SqliteStatement&&) noexcept;
+    ~SqliteStatement();
+
+    // Parameters are 1-based, as in SQL ("?1", "?2").
+    SqliteStatement& Bind(int index, std::int64_t value);
+    SqliteStatement& Bind(int index, std::string_view text);
+    SqliteStatement& BindBlob(int index, std::string_view bytes);
+    SqliteStatement& BindNull(int index);
+
+    // true: a row is available; false: done. Fails with the database's message (kConflict for
+    // a constraint violation, kUnavailable for a busy or locked database).
+    Result<bool> Step();
+    // Steps to the end (for statements without rows).
+    Result<void> Run();
+    void Reset();  // ready to bind and step again
+
+    std::int64_t Int64(int column) const;  // 0-based
+    std::string Text(int column) const;     // text or blob bytes
+    bool IsNull(int column) const;
+
+  private:
+    friend class SqliteDb;
+    SqliteStatement(sqlite3* db, sqlite3_stmt* stmt);
+    sqlite3* db_ = nullptr;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+class SqliteDb {
+  public:
+    static Result<SqliteDb> Open(const std::filesystem::path& path);
+    SqliteDb(SqliteDb&&) noexcept;
+    SqliteDb& operator=(SqliteDb&&) noexcept;
+    ~SqliteDb();
+
+    Result<void> Exec(std::string_view sql);  // one or more statements without results
+    Result<SqliteStatement> Prepare(std::string_view sql);
+    std::int64_t LastInsertRowId() const;
+    int Changes() const;
+
+    // BEGIN IMMEDIATE ... COMMIT; the destructor of an uncommitted transaction rolls back.
+    class Transaction {
+      public:
+        explicit Transaction(SqliteDb& db);
+        Transaction(const Transaction&) = delete;
+        Transaction& operator=(const Transaction&) = delete;
+        ~Transaction();
+        Result<void> Begin();
+        Result<void> Commit();
+
+      private:
+        SqliteDb& db_;
+        bool open_ = false;
+    };
+
+  private:
+    explicit SqliteDb(sqlite3* db);
+    sqlite3* db_ = nullptr;
+};
+
+}  // namespace todoke

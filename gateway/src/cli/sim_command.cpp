@@ -1,0 +1,86 @@
+// `todoke sim egov --listen HOST:PORT --data DIR [--config FILE] [--trust CA.pem ...]`: runs the
+// e-Gov simulator until SIGTERM or SIGINT; prints one JSON line on stdout once it serves.
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "exit_status.hpp"
+#include "todoke/egov/simulator.hpp"
+
+namespace todoke::gateway {
+namespace {
+
+struct SimArgs {
+    std::string listen = "127.0.0.1:0";
+    std::string data;
+    std::string config;
+    std::vector<std::string> trust;
+};
+
+int Run(const SimArgs& a) {
+    egov::SimulatorConfig config;
+    if (!a.config.empty()) {
+        if (auto read = egov::ReadSimulatorConfig(a.config, config); !read) {
+            std::cerr << "error: " << a.config << ": " << read.error().ToString() << "\n";
+            return kExitUsage;
+        }
+    }
+    const auto colon = a.listen.rfind(':');
+    if (colon == std::string::npos) {
+        std::cerr << "error: --listen takes HOST:PORT\n";
+        return kExitUsage;
+    }
+    config.host = a.listen.substr(0, colon);
+    if (config.host.size() > 2 && config.host.front() == '[') {
+        config.host = config.host.substr(1, config.host.size() - 2);
+    }
+    try {
+        const int port = std::stoi(a.listen.substr(colon + 1));
+        if (port < 0 || port > 65535) throw std::out_of_range("port");
+        config.port = static_cast<std::uint16_t>(port);
+    } catch (const std::exception&) {
+        std::cerr << "error: --listen: the port must be 0–65535\n";
+        return kExitUsage;
+    }
+    config.data_dir = a.data;
+    for (const auto& t : a.trust) {
+        config.trust_files.emplace_back(t);
+    }
+    // Signals are taken by sigwait below; block them before the server's threads start.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    auto sim = egov::Simulator::Start(config);
+    if (!sim) {
+        std::cerr << "error: " << sim.error().ToString() << "\n";
+        return kExitUsage;
+    }
+    std::cout << (*sim)->ReadyLine() << std::endl;
+    int received = 0;
+    sigwait(&signals, &received);
+    (*sim)->Stop();
+    std::cerr << "todoke sim egov: stopped\n";
+    return kExitOk;
+}
+
+}  // namespace
+
+CommandRun AddSimCommand(CLI::App& app) {
+    auto args = std::make_shared<SimArgs>();
+    CLI::App* sim = app.add_subcommand("sim", "Local simulators of the government portals");
+    sim->require_subcommand(1);
+    CLI::App* egov = sim->add_subcommand(
+        "egov", "The e-Gov API v2 and its OAuth2 server over HTTPS, until SIGTERM");
+    egov->add_option("--listen", args->listen, "HOST:PORT (port 0: a free one)");
+    egov->add_option("--data", args->data, "folder for its state (SQLite) and certificates")
+        ->required();
+    egov->add_option("--config", args->config, "simulator settings (JSON)");
+    egov->add_option("--trust", args->trust, "applicant trust anchor (PEM); repeatable")
+        ->required();
+    return [args] { return Run(*args); };
+}
+
+}  // namespace todoke::gateway
