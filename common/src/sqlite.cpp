@@ -7,12 +7,13 @@ namespace {
 
 Error SqliteError(sqlite3* db, int rc, std::string_view what) {
     const int primary = rc & 0xFF;
-    const ErrorCode code = primary == SQLITE_CONSTRAINT                        ? ErrorCode::kConflict
-                           : (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) ? ErrorCode::kUnavailable
-                                                                                   : ErrorCode::kInternal;
-    return Error{code,
-                 std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)),
-                 "sqlite"};
+    const ErrorCode code = primary == SQLITE_CONSTRAINT ? ErrorCode::kConflict
+                           : (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+                               ? ErrorCode::kUnavailable
+                               : ErrorCode::kInternal;
+    return Error{
+        code, std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)),
+        "sqlite"};
 }
 
 }  // namespace
@@ -42,8 +43,7 @@ SqliteStatement& SqliteStatement::Bind(int index, std::string_view text) {
     return *this;
 }
 SqliteStatement& SqliteStatement::BindBlob(int index, std::string_view bytes) {
-    sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
-                      SQLITE_TRANSIENT);
+    sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
     return *this;
 }
 SqliteStatement& SqliteStatement::BindNull(int index) {
@@ -78,13 +78,16 @@ void SqliteStatement::Reset() {
     sqlite3_clear_bindings(stmt_);
 }
 
-std::int64_t SqliteStatement::Int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t SqliteStatement::Int64(int column) const {
+    return sqlite3_column_int64(stmt_, column);
+}
 
 std::string SqliteStatement::Text(int column) const {
     const void* data = sqlite3_column_blob(stmt_, column);
     const int size = sqlite3_column_bytes(stmt_, column);
-    return data == nullptr ? std::string()
-                           : std::string(static_cast<const char*>(data), static_cast<std::size_t>(size));
+    return data == nullptr
+               ? std::string()
+               : std::string(static_cast<const char*>(data), static_cast<std::size_t>(size));
 }
 
 bool SqliteStatement::IsNull(int column) const {
@@ -105,10 +108,9 @@ SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
 
 Result<SqliteDb> SqliteDb::Open(const std::filesystem::path& path) {
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                       SQLITE_OPEN_FULLMUTEX,
-                                   nullptr);
+    const int rc = sqlite3_open_v2(
+        path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+        nullptr);
     SqliteDb db(raw);
     if (rc != SQLITE_OK) {
         return Fail(SqliteError(raw, rc, "cannot open " + path.string()));

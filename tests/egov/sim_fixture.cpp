@@ -10,9 +10,9 @@ namespace todoke::egov::testing {
 
 void SimTest::SetUp() {
     ca_ = pki_.Issue("ca", {.common_name = "Test Sharoushi CA", .is_ca = true}, nullptr);
-    signer_ = pki_.Issue("signer", {.common_name = "Test Sharoushi",
-                                    .valid_until = std::chrono::hours(24 * 3650)},
-                         &ca_);
+    signer_ = pki_.Issue(
+        "signer", {.common_name = "Test Sharoushi", .valid_until = std::chrono::hours(24 * 3650)},
+        &ca_);
     config_.data_dir = dir_.path() / "sim";
     config_.trust_files = {ca_.cert_path};
     config_.threads = 4;
@@ -56,23 +56,24 @@ Tokens SimTest::Login() {
     for (char& c : challenge) c = c == '+' ? '-' : c == '/' ? '_' : c;
     while (challenge.back() == '=') challenge.pop_back();
     const std::string redirect = std::string(ready.at("redirect_uri").as_string());
-    auto consent = Call("GET", std::string(ready.at("auth_base").as_string()) +
-                                   "/auth?client_id=todoke-sim&response_type=code&scope=openid%"
-                                   "20offline_access&redirect_uri=" +
-                                   detail::UrlEncode(redirect) + "&state=s1&code_challenge=" +
-                                   challenge + "&code_challenge_method=S256");
+    auto consent =
+        Call("GET", std::string(ready.at("auth_base").as_string()) +
+                        "/auth?client_id=todoke-sim&response_type=code&scope=openid%"
+                        "20offline_access&redirect_uri=" +
+                        detail::UrlEncode(redirect) + "&state=s1&code_challenge=" + challenge +
+                        "&code_challenge_method=S256");
     EXPECT_EQ(consent.status, 302);
     const std::string location = consent.Header("location");
     const auto at = location.find("code=") + 5;
     const std::string code = location.substr(at, location.find('&', at) - at);
-    auto token = Call("POST", std::string(ready.at("auth_base").as_string()) + "/token",
-                      "grant_type=authorization_code&code=" + code +
-                          "&redirect_uri=" + detail::UrlEncode(redirect) +
-                          "&code_verifier=" + verifier,
-                      {{"Authorization",
-                        "Basic " + Base64Encode("todoke-sim:" + std::string(ready.at("client_secret")
-                                                                                .as_string()))},
-                       {"Content-Type", "application/x-www-form-urlencoded"}});
+    auto token = Call(
+        "POST", std::string(ready.at("auth_base").as_string()) + "/token",
+        "grant_type=authorization_code&code=" + code +
+            "&redirect_uri=" + detail::UrlEncode(redirect) + "&code_verifier=" + verifier,
+        {{"Authorization",
+          "Basic " +
+              Base64Encode("todoke-sim:" + std::string(ready.at("client_secret").as_string()))},
+         {"Content-Type", "application/x-www-form-urlencoded"}});
     EXPECT_EQ(token.status, 200) << token.body;
     const auto json = JsonOf(token);
     return {std::string(json.at("access_token").as_string()),
@@ -90,8 +91,8 @@ detail::HttpReply SimTest::Api(const std::string& method, const std::string& pat
 std::string SimTest::ApplyBody(const std::string& proc_id, const std::string& zip) {
     return boost::json::serialize(boost::json::object{
         {"proc_id", proc_id},
-        {"send_file", boost::json::object{{"file_name", "app.zip"},
-                                          {"file_data", Base64Encode(zip)}}}});
+        {"send_file",
+         boost::json::object{{"file_name", "app.zip"}, {"file_data", Base64Encode(zip)}}}});
 }
 
 std::string SimTest::SamplePackage(const std::string& sample, const std::string& type,
@@ -104,7 +105,7 @@ std::string SimTest::SamplePackage(const std::string& sample, const std::string&
     const forms::Procedure* p = forms::Catalogue::Default().Find(record.procedure());
     forms::PackageOptions options;
     options.submitted_on = {2026, 11, 20};
-    options.type = type == "再提出"   ? forms::ApplicationType::kResubmission
+    options.type = type == "再提出"     ? forms::ApplicationType::kResubmission
                    : type == "部分補正" ? forms::ApplicationType::kPartialAmendment
                                         : forms::ApplicationType::kNew;
     options.first_arrive_id = first_arrive_id;

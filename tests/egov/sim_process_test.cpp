@@ -52,8 +52,14 @@ TEST(SimProcessTest, PrintsTheReadyLineServesAndStopsOnSigterm) {
     ::todoke::testing::TempDir dir;
     ::todoke::testing::TestPki pki(dir.path());
     auto ca = pki.Issue("ca", {.common_name = "CA", .is_ca = true}, nullptr);
-    const std::vector<std::string> args{TODOKE_BINARY, "sim", "egov", "--listen", "127.0.0.1:0",
-                                        "--data", (dir.path() / "data").string(), "--trust",
+    const std::vector<std::string> args{TODOKE_BINARY,
+                                        "sim",
+                                        "egov",
+                                        "--listen",
+                                        "127.0.0.1:0",
+                                        "--data",
+                                        (dir.path() / "data").string(),
+                                        "--trust",
                                         ca.cert_path.string()};
     Process sim = Spawn(args);
     ASSERT_GT(sim.pid, 0);
@@ -74,10 +80,9 @@ TEST(SimProcessTest, PrintsTheReadyLineServesAndStopsOnSigterm) {
     // Without that CA the client refuses the server.
     detail::HttpClientOptions untrusting;
     untrusting.ca_file = ca.cert_path.string();
-    EXPECT_FALSE(detail::Perform(untrusting, {"GET", std::string(ready.at("api_base").as_string()) +
-                                                         "/apply/lists",
-                                              {},
-                                              ""}));
+    EXPECT_FALSE(detail::Perform(
+        untrusting,
+        {"GET", std::string(ready.at("api_base").as_string()) + "/apply/lists", {}, ""}));
     EXPECT_EQ(Stop(sim), 0);
 
     // Restarted on the same folder: same client secret (its SQLite state is kept).

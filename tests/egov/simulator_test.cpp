@@ -3,6 +3,9 @@
 #include "sim_fixture.hpp"
 #include "todoke/common/encoding.hpp"
 #include "todoke/common/zip.hpp"
+#include "todoke/forms/package.hpp"
+#include "todoke/gateway/package_builder.hpp"
+#include "todoke/signing/verifier.hpp"
 
 namespace todoke::egov::testing {
 namespace {
@@ -34,9 +37,9 @@ TEST_F(OAuthTest, CodeWithPkceGivesTokensThatRotateAndEndAtLogout) {
     auto refreshed = Form("/token", "grant_type=refresh_token&refresh_token=" + first.refresh);
     ASSERT_EQ(refreshed.status, 200) << refreshed.body;
     const auto json = JsonOf(refreshed);
-    for (const char* field : {"access_token", "expires_in", "refresh_expires_in", "refresh_token",
-                              "token_type", "scope", "id_token", "not-before-policy",
-                              "session_state"}) {
+    for (const char* field :
+         {"access_token", "expires_in", "refresh_expires_in", "refresh_token", "token_type",
+          "scope", "id_token", "not-before-policy", "session_state"}) {
         EXPECT_TRUE(json.contains(field)) << field;
     }
     const std::string refresh2(json.at("refresh_token").as_string());
@@ -54,21 +57,22 @@ TEST_F(OAuthTest, CodeWithPkceGivesTokensThatRotateAndEndAtLogout) {
 }
 
 TEST_F(OAuthTest, RefusesWrongClientsVerifiersAndReusedCodes) {
-    auto bad_client = Form("/token/introspect", "token=x", "Basic " + Base64Encode("todoke-sim:no"));
+    auto bad_client =
+        Form("/token/introspect", "token=x", "Basic " + Base64Encode("todoke-sim:no"));
     EXPECT_EQ(bad_client.status, 401);
     EXPECT_EQ(JsonOf(bad_client).at("error").as_string(), "invalid_client");
     const auto ready = Ready();
-    auto consent = Call("GET", std::string(ready.at("auth_base").as_string()) +
-                                   "/auth?client_id=todoke-sim&response_type=code&redirect_uri=" +
-                                   detail::UrlEncode("http://127.0.0.1/callback") +
-                                   "&code_challenge=" + std::string(43, 'A') +
-                                   "&code_challenge_method=S256");
+    auto consent =
+        Call("GET", std::string(ready.at("auth_base").as_string()) +
+                        "/auth?client_id=todoke-sim&response_type=code&redirect_uri=" +
+                        detail::UrlEncode("http://127.0.0.1/callback") +
+                        "&code_challenge=" + std::string(43, 'A') + "&code_challenge_method=S256");
     ASSERT_EQ(consent.status, 302);
     const std::string location = consent.Header("location");
     const auto at = location.find("code=") + 5;
     const std::string code = location.substr(at, location.find('&', at) - at);
-    const std::string form = "grant_type=authorization_code&code=" + code + "&redirect_uri=" +
-                             detail::UrlEncode("http://127.0.0.1/callback") +
+    const std::string form = "grant_type=authorization_code&code=" + code +
+                             "&redirect_uri=" + detail::UrlEncode("http://127.0.0.1/callback") +
                              "&code_verifier=" + std::string(43, 'x');
     auto wrong = Form("/token", form);
     EXPECT_EQ(wrong.status, 400);
@@ -228,25 +232,139 @@ TEST_F(ApiTest, ListsAreNewestFirstPagedAndSurviveARestart) {
               3);
 }
 
+TEST_F(ApiTest, OfficialDocumentsAreSignedKeptUntilTheirDeadlineAndCompleteTheCase) {
+    auto applied = Api("POST", "/apply", token_,
+                       ApplyBody("4950000020325000", SamplePackage("koyo_shutoku.json")));
+    ASSERT_EQ(applied.status, 200) << applied.body;
+    const std::string id(JsonOf(applied).at("results").at("arrive_id").as_string());
+    EXPECT_EQ(Api("GET", "/official_document/" + id + "/1", token_).status, 404);  // not yet
+    Call("POST", sim_->api_base() + "/_sim/clock", R"({"advance_seconds": 173401})");
+    auto doc = Api("GET", "/official_document/" + id + "/1", token_);
+    ASSERT_EQ(doc.status, 200) << doc.body;
+    const auto results = JsonOf(doc).at("results").as_object();
+    auto zip = Base64Decode(results.at("file_data").as_string());
+    ASSERT_TRUE(zip);
+    // Verified against the CA the ready line names: a 鑑 and the 雇用保険 PDF (CP932 name).
+    auto trust = signing::TrustStore::FromPemFiles(
+        {std::string(Ready().at("official_ca_file").as_string())});
+    ASSERT_TRUE(trust);
+    auto report = signing::VerifyOfficialDocument(*zip, *trust, SystemClock().Now());
+    ASSERT_TRUE(report) << report.error().ToString();
+    EXPECT_EQ(
+        report->signed_files.count("雇用保険被保険者証、資格取得等確認通知書(被保険者用).pdf"), 1u);
+    // The same bytes on every download.
+    auto again = Api("GET", "/official_document/" + id + "/1", token_);
+    EXPECT_EQ(JsonOf(again).at("results").at("file_data"), results.at("file_data"));
+    // e-Gov's own verification service agrees; a changed byte does not pass.
+    const std::string verify_body = [&](const std::string& bytes) {
+        return boost::json::serialize(
+            boost::json::object{{"file_name", "doc.zip"},
+                                {"file_data", Base64Encode(bytes)},
+                                {"sig_verification_xml_file_name", "kagami.xml"}});
+    }(*zip);
+    auto verified = JsonOf(Api("POST", "/official_document/verify", token_, verify_body));
+    EXPECT_EQ(
+        verified.at("results").at("verify_result").at(0).at("official").at("validation_result"),
+        "正常です。");
+    // 取得完了 ends the case.
+    auto done = Api("POST", "/official_document", token_,
+                    R"({"arrive_id": ")" + id + R"(", "notice_sub_id": 1})");
+    EXPECT_EQ(done.status, 200) << done.body;
+    EXPECT_EQ(JsonOf(Api("GET", "/apply/" + id, token_)).at("results").at("status"), "手続終了");
+    // Past the deadline the document is gone.
+    Call("POST", sim_->api_base() + "/_sim/clock", R"({"advance_seconds": 7776000})");
+    EXPECT_EQ(Api("GET", "/official_document/" + id + "/1", token_).status, 400);
+}
+
+TEST_F(ApiTest, AnAmendmentNoticeIsAnsweredWithAPartialAmendment) {
+    config_.amendment_every = 1;
+    StartSim();
+    auto applied = Api("POST", "/apply", token_,
+                       ApplyBody("4950000020417000", SamplePackage("kenpo_shoyo.json")));
+    ASSERT_EQ(applied.status, 200) << applied.body;
+    const std::string id(JsonOf(applied).at("results").at("arrive_id").as_string());
+    Call("POST", sim_->api_base() + "/_sim/clock", R"({"advance_seconds": 173401})");
+    EXPECT_EQ(JsonOf(Api("GET", "/apply/" + id, token_)).at("results").at("status"),
+              "審査中（補正待ち）");
+    auto notices = JsonOf(Api(
+        "GET", "/notice/lists?date_from=2020-11-24&date_to=2099-12-31&limit=50&offset=0", token_));
+    ASSERT_EQ(notices.at("results").at("notice_list").as_array().size(), 1u);
+    auto notice = JsonOf(Api("GET", "/notice/" + id + "/1", token_));
+    EXPECT_EQ(notice.at("results").at("notice").at("notice_type"), "補正");
+    EXPECT_EQ(notice.at("results").at("notice").at("correct_type"), "部分補正");
+    // A 新規申請 package is not an amendment; a 部分補正 naming the case is.
+    auto wrong = Api(
+        "POST", "/apply/amend", token_,
+        boost::json::serialize(boost::json::object{
+            {"arrive_id", id},
+            {"send_file",
+             boost::json::parse(ApplyBody("4950000020417000", SamplePackage("kenpo_shoyo.json")))
+                 .at("send_file")}}));
+    EXPECT_EQ(wrong.status, 400);
+    auto amended =
+        Api("POST", "/apply/amend", token_,
+            boost::json::serialize(boost::json::object{
+                {"arrive_id", id},
+                {"send_file",
+                 boost::json::parse(ApplyBody("4950000020417000",
+                                              SamplePackage("kenpo_shoyo.json", "部分補正", id)))
+                     .at("send_file")}}));
+    ASSERT_EQ(amended.status, 200) << amended.body;
+    EXPECT_EQ(JsonOf(Api("GET", "/apply/" + id, token_)).at("results").at("status"), "審査中");
+    Call("POST", sim_->api_base() + "/_sim/clock", R"({"advance_seconds": 601})");
+    auto detail = JsonOf(Api("GET", "/apply/" + id, token_));
+    EXPECT_EQ(detail.at("results").at("status"), "審査終了");
+    EXPECT_EQ(detail.at("results").at("official_list").at(0).at("notice_sub_id"), 2);
+    EXPECT_EQ(Api("GET", "/official_document/" + id + "/2", token_).status, 200);
+}
+
+TEST_F(ApiTest, AWithdrawalRequestStopsACaseUnderReview) {
+    auto applied = Api("POST", "/apply", token_,
+                       ApplyBody("4950000020415000", SamplePackage("kenpo_santei.json")));
+    ASSERT_EQ(applied.status, 200);
+    const std::string id(JsonOf(applied).at("results").at("arrive_id").as_string());
+    auto files = forms::RenderWithdrawal({id,
+                                          "健康保険・厚生年金保険 被保険者報酬月額算定基礎届",
+                                          "山田　一郎",
+                                          "重複して提出したため",
+                                          {2026, 11, 23}});
+    ASSERT_TRUE(files) << files.error().ToString();
+    const std::vector<signing::SigningKey> keys{::todoke::testing::LoadKey(signer_)};
+    auto zip = gateway::SignAndZip(std::move(*files), keys, SystemClock().Now());
+    ASSERT_TRUE(zip);
+    const auto body = boost::json::serialize(boost::json::object{
+        {"arrive_id", id},
+        {"send_file", boost::json::parse(ApplyBody("9990000000000003", *zip)).at("send_file")}});
+    auto withdrawn = Api("POST", "/apply/withdraw", token_, body);
+    ASSERT_EQ(withdrawn.status, 200) << withdrawn.body;
+    EXPECT_EQ(JsonOf(withdrawn).at("results").at("arrive_id").as_string(), id);
+    EXPECT_EQ(JsonOf(Api("GET", "/apply/" + id, token_)).at("results").at("status"),
+              "到達（取下げ処理中）");
+    auto twice = Api("POST", "/apply/withdraw", token_, body);
+    EXPECT_EQ(twice.status, 400);
+    EXPECT_TRUE(AnyContains(Rows(twice), "取り下げできません")) << twice.body;
+}
+
 TEST_F(ApiTest, FaultsFromTheConfiguration) {
     config_.faults.drop_after_record = 1.0;
     StartSim();
     // The connection is dropped after the case was recorded: the ambiguous outcome.
     auto dropped = detail::Perform(
-        http_, {"POST", sim_->api_base() + "/apply",
+        http_, {"POST",
+                sim_->api_base() + "/apply",
                 {{"Authorization", "Bearer " + token_}, {"Content-Type", "application/json"}},
                 ApplyBody("4950000020417000", SamplePackage("kenpo_shoyo.json"))});
     ASSERT_FALSE(dropped);
     EXPECT_EQ(dropped.error().code, ErrorCode::kUnavailable);
-    auto listed = JsonOf(
-        Api("GET", "/apply/lists?date_from=2020-11-24&date_to=2099-12-31&limit=50&offset=0",
-            token_));
+    auto listed = JsonOf(Api(
+        "GET", "/apply/lists?date_from=2020-11-24&date_to=2099-12-31&limit=50&offset=0", token_));
     EXPECT_EQ(listed.at("resultset").at("all_count").as_int64(), 1);
 
     config_.faults = {};
     config_.faults.error_503 = 1.0;
     StartSim();
-    auto unavailable = Api("GET", "/apply/lists?date_from=2020-11-24&date_to=2099-12-31&limit=1&offset=0", token_);
+    auto unavailable =
+        Api("GET", "/apply/lists?date_from=2020-11-24&date_to=2099-12-31&limit=1&offset=0", token_);
     EXPECT_EQ(unavailable.status, 503);
     EXPECT_EQ(JsonOf(unavailable).at("detail").as_string(),
               "サービス利用不可(サーバがメンテナンス中等)");

@@ -126,8 +126,7 @@ Result<HttpReply> Perform(const HttpClientOptions& options, const HttpCall& call
     }
     if (rc != CURLE_OK) {
         return Fail(ErrorCode::kUnavailable,
-                    call.method + " " + call.url + ": " + curl_easy_strerror(rc),
-                    "http.transport");
+                    call.method + " " + call.url + ": " + curl_easy_strerror(rc), "http.transport");
     }
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

@@ -167,12 +167,14 @@ struct HttpsServer::Impl {
                 // Read and drop the body first (up to a bound), so the client, still sending,
                 // does not lose the answer to a reset connection.
                 if (*length <= kMaxDrainBytes) {
-                    std::uint64_t remaining = *length - std::min<std::uint64_t>(*length, buffer.size());
+                    std::uint64_t remaining =
+                        *length - std::min<std::uint64_t>(*length, buffer.size());
                     buffer.consume(buffer.size());
                     char sink[65536];
                     while (remaining > 0 && !ec) {
                         remaining -= stream.read_some(
-                            asio::buffer(sink, std::min<std::uint64_t>(remaining, sizeof sink)), ec);
+                            asio::buffer(sink, std::min<std::uint64_t>(remaining, sizeof sink)),
+                            ec);
                     }
                 }
                 http::response<http::string_body> res{http::status::payload_too_large, 11};
@@ -251,8 +253,8 @@ Result<std::unique_ptr<HttpsServer>> HttpsServer::Start(const HttpsServerOptions
     if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
         return Fail(ErrorCode::kUnavailable,
-                    "cannot listen on " + options.host + ":" + std::to_string(options.port) +
-                        ": " + ec.message(),
+                    "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
+                        ec.message(),
                     "https.listen");
     }
     Impl* raw = impl.get();

@@ -19,9 +19,9 @@
 namespace todoke::egov::detail {
 
 struct HttpRequest {
-    std::string method;  // "GET", "POST", ...
-    std::string target;  // as sent: "/shinsei/v2/apply/lists?date_from=..."
-    std::string path;    // percent-decoded, without the query
+    std::string method;                          // "GET", "POST", ...
+    std::string target;                          // as sent: "/shinsei/v2/apply/lists?date_from=..."
+    std::string path;                            // percent-decoded, without the query
     std::map<std::string, std::string> query;    // percent-decoded (+ as space)
     std::map<std::string, std::string> headers;  // lower-case names
     std::string body;

@@ -76,7 +76,7 @@ SimCore::PackageCheck SimCore::CheckPackage(const boost::json::object& body,
         return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
     };
     std::string proc_id = text(body, "proc_id");
-    if (endpoint != "amend" && !IsProcId(proc_id)) {
+    if (endpoint != "amend" && endpoint != "withdraw" && !IsProcId(proc_id)) {
         rows.push_back({"-", "-", "-", "proc_id", "手続識別子は半角英数字16桁で指定してください"});
         return out;
     }
@@ -118,7 +118,7 @@ SimCore::PackageCheck SimCore::CheckPackage(const boost::json::object& body,
         return out;
     }
     const std::string kousei_proc = Path(root, {"管理情報", "手続番号", "手続ID"});
-    if (endpoint == "amend") {
+    if (endpoint == "amend" || endpoint == "withdraw") {
         proc_id = kousei_proc;
     }
     if (app.folder != proc_id + "/") {
@@ -135,7 +135,13 @@ SimCore::PackageCheck SimCore::CheckPackage(const boost::json::object& body,
             known_name = std::string(p.name);
         }
     }
-    if (known_name.empty()) {
+    if (endpoint == "withdraw") {
+        known_name = Path(root, {"管理情報", "手続名称"});  // the withdrawn case's procedure
+        if (proc_id != "9990000000000003") {
+            rows.push_back(
+                {"-", "-", "kousei.xml", "手続ID", "取下げ依頼の手続IDは9990000000000003です"});
+        }
+    } else if (known_name.empty()) {
         rows.push_back({"-", "-", "kousei.xml", "手続ID", "指定された手続は存在しません"});
     }
     const std::string type = Path(root, {"管理情報", "申請種別"});
@@ -145,18 +151,18 @@ SimCore::PackageCheck SimCore::CheckPackage(const boost::json::object& body,
                         "申請種別（" + type + "）はこのAPIでは送信できません"});
     }
     if (type == "新規申請" && !first.empty()) {
-        rows.push_back({"-", "-", "kousei.xml", "初回受付番号",
-                        "新規申請では初回受付番号を指定できません"});
+        rows.push_back(
+            {"-", "-", "kousei.xml", "初回受付番号", "新規申請では初回受付番号を指定できません"});
     }
-    if (type == "再提出" || type == "部分補正") {
-        auto original = IsArriveId(first) ? FindCase(first) : Result<std::optional<SimCase>>(std::nullopt);
+    if (type == "再提出" || type == "部分補正" || type == "取下げ依頼") {
+        auto original =
+            IsArriveId(first) ? FindCase(first) : Result<std::optional<SimCase>>(std::nullopt);
         if (!original || !*original) {
             rows.push_back({"-", "-", "kousei.xml", "初回受付番号",
                             "構成管理XML.初回受付番号に誤りがあります"});
-        } else if (type == "部分補正" &&
-                   StatusOf(**original, now) != "審査中（補正待ち）") {
-            rows.push_back({"-", "-", "kousei.xml", "初回受付番号",
-                            "補正待ちの申請案件ではありません"});
+        } else if (type == "部分補正" && StatusOf(**original, now) != "審査中（補正待ち）") {
+            rows.push_back(
+                {"-", "-", "kousei.xml", "初回受付番号", "補正待ちの申請案件ではありません"});
         }
     }
     // Every listed file present; every form's 様式ID and version as kousei says.
@@ -166,14 +172,13 @@ SimCore::PackageCheck SimCore::CheckPackage(const boost::json::object& body,
         }
         if (Name(c) == "添付書類属性情報") {
             const std::string name = Path(c, {"添付書類ファイル名称"});
-            const bool present =
-                app.signed_files.count(name) != 0 ||
-                std::find(app.unsigned_files.begin(), app.unsigned_files.end(), name) !=
-                    app.unsigned_files.end();
+            const bool present = app.signed_files.count(name) != 0 ||
+                                 std::find(app.unsigned_files.begin(), app.unsigned_files.end(),
+                                           name) != app.unsigned_files.end();
             if (!present) {
-                rows.push_back({"-", name, "kousei.xml", "添付書類ファイル名称",
-                                "添付必須のファイル(" + Path(c, {"添付書類名称"}) +
-                                    ")が添付されていません"});
+                rows.push_back(
+                    {"-", name, "kousei.xml", "添付書類ファイル名称",
+                     "添付必須のファイル(" + Path(c, {"添付書類名称"}) + ")が添付されていません"});
             }
         } else if (Name(c) == "申請書属性情報") {
             const std::string name = Path(c, {"申請書ファイル名称"});
@@ -202,7 +207,8 @@ SimCore::PackageCheck SimCore::CheckPackage(const boost::json::object& body,
         }
         const std::string phone = Path(root, {"管理情報", "申請者連絡先情報", who, "電話番号"});
         if (!phone.empty() && phone.find_first_not_of("0123456789-") != std::string::npos) {
-            rows.push_back({"-", "-", "kousei.xml", "電話番号", "電話番号は半角数字とハイフンです"});
+            rows.push_back(
+                {"-", "-", "kousei.xml", "電話番号", "電話番号は半角数字とハイフンです"});
         }
     }
     out.draft.proc_id = proc_id;
@@ -228,18 +234,19 @@ HttpResponse SimCore::Apply(const HttpRequest& r, bool check_only) {
                                  {{"-", "-", "-", "-", "JSON形式で指定してください"}}));
     }
     const std::int64_t now = VirtualNow();
-    PackageCheck check = CheckPackage(parsed.as_object(), check_only ? "check" : "apply",
-                                      "新規申請 再提出", now);
+    PackageCheck check =
+        CheckPackage(parsed.as_object(), check_only ? "check" : "apply", "新規申請 再提出", now);
     if (check_only) {
-        return Json(200, Envelope("形式チェック実行", instance,
-                                  {{"message", check.rows.empty() ? "形式チェックでエラーはありません"
-                                                                  : "形式チェックでエラーがあります"},
-                                   {"error_count", check.rows.size()},
-                                   {"report_list", ReportList(check.rows)}}));
+        return Json(200,
+                    Envelope("形式チェック実行", instance,
+                             {{"message", check.rows.empty() ? "形式チェックでエラーはありません"
+                                                             : "形式チェックでエラーがあります"},
+                              {"error_count", check.rows.size()},
+                              {"report_list", ReportList(check.rows)}}));
     }
     if (!check.rows.empty()) {
-        return Json(400, Problem("申請データ送信", "申請データにエラーがあります", instance,
-                                 check.rows));
+        return Json(
+            400, Problem("申請データ送信", "申請データにエラーがあります", instance, check.rows));
     }
     const bool trial = r.Header("x-egovapi-trial") == "true";
     SimCase c = std::move(check.draft);
@@ -287,9 +294,88 @@ HttpResponse SimCore::Apply(const HttpRequest& r, bool check_only) {
     auto envelope = Envelope("申請データ送信", instance, std::move(results));
     envelope["_links"] = boost::json::object{
         {"self", boost::json::object{{"href", base_url + instance}}},
-        {"status", boost::json::object{
-                       {"href", base_url + std::string(kApi) + "/apply/" + c.arrive_id}}}};
+        {"status",
+         boost::json::object{{"href", base_url + std::string(kApi) + "/apply/" + c.arrive_id}}}};
     return Json(200, envelope);
+}
+
+// 部分補正 (egov-api.md §6.5): only for a case waiting for it, with 初回受付番号 = that case.
+HttpResponse SimCore::Amend(const HttpRequest& r) {
+    const std::string instance = std::string(kApi) + "/apply/amend";
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(r.body, ec);
+    const auto* o = !ec ? parsed.if_object() : nullptr;
+    const auto* id = o != nullptr ? o->if_contains("arrive_id") : nullptr;
+    if (id == nullptr || !id->is_string() || !IsArriveId(id->as_string())) {
+        return Json(400, Problem("補正データ送信", "到達番号は半角数字16〜18桁です", instance,
+                                 {{"-", "-", "-", "arrive_id", "到達番号を指定してください"}}));
+    }
+    const std::int64_t now = VirtualNow();
+    PackageCheck check = CheckPackage(*o, "amend", "部分補正", now);
+    if (check.rows.empty() && check.draft.first_arrive_id != id->as_string()) {
+        check.rows.push_back({"-", "-", "kousei.xml", "初回受付番号",
+                              "構成管理XML.初回受付番号が補正対象の到達番号と一致しません"});
+    }
+    if (!check.rows.empty()) {
+        return Json(
+            400, Problem("補正データ送信", "補正データにエラーがあります", instance, check.rows));
+    }
+    (void)MarkCase(id->as_string(), "amended_at", now);
+    return Json(
+        200,
+        Envelope("補正データ送信", instance,
+                 {{"arrive_id", id->as_string()},
+                  {"amend_date", FormatJstDateTime(std::chrono::system_clock::from_time_t(now))}}));
+}
+
+// 取下げ依頼 (egov-api.md §6.6, §9.3): possible while the case is 到達 or 審査中.
+HttpResponse SimCore::Withdraw(const HttpRequest& r) {
+    const std::string instance = std::string(kApi) + "/apply/withdraw";
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(r.body, ec);
+    const auto* o = !ec ? parsed.if_object() : nullptr;
+    const auto* id = o != nullptr ? o->if_contains("arrive_id") : nullptr;
+    if (id == nullptr || !id->is_string() || !IsArriveId(id->as_string())) {
+        return Json(400, Problem("取り下げ依頼送信", "到達番号は半角数字16〜18桁です", instance,
+                                 {{"-", "-", "-", "arrive_id", "到達番号を指定してください"}}));
+    }
+    const std::int64_t now = VirtualNow();
+    PackageCheck check = CheckPackage(*o, "withdraw", "取下げ依頼", now);
+    auto target = FindCase(id->as_string());
+    if (check.rows.empty()) {
+        if (check.draft.first_arrive_id != id->as_string()) {
+            check.rows.push_back({"-", "-", "kousei.xml", "初回受付番号",
+                                  "構成管理XML.初回受付番号が取下げ対象の到達番号と一致しません"});
+        } else if (!target || !*target) {
+            return NoBody(404);
+        } else if (const std::string status = StatusOf(**target, now);
+                   status != "到達" && status != "審査中") {
+            check.rows.push_back({"-", "-", "kousei.xml", "初回受付番号",
+                                  "この申請案件は取り下げできません（" + status + "）"});
+        }
+    }
+    if (!check.rows.empty()) {
+        boost::json::array rows;  // BadRequest_Report_withdraw: file_name, item, content
+        for (const auto& row : check.rows) {
+            rows.push_back(boost::json::object{
+                {"file_name", row.file_name}, {"item", row.item}, {"content", row.content}});
+        }
+        auto problem = Problem("取り下げ依頼送信", "取下げ依頼データにエラーがあります", instance);
+        problem["report_list"] = std::move(rows);
+        return Json(400, problem);
+    }
+    (void)MarkCase(id->as_string(), "withdrawn_at", now);
+    const SimCase& c = **target;
+    return Json(
+        200,
+        Envelope("取り下げ依頼送信", instance,
+                 {{"arrive_id", c.arrive_id},
+                  {"withdraw_date", FormatJstDateTime(std::chrono::system_clock::from_time_t(now))},
+                  {"applicant_name", c.applicant_name},
+                  {"proc_name", c.proc_name},
+                  {"ministry_name", "シミュレータ省"},
+                  {"corporation_name", c.corporation_name},
+                  {"submission_destination", c.destination}}));
 }
 
 HttpResponse SimCore::CaseDetail(const HttpRequest&, std::string_view arrive_id) {
@@ -335,9 +421,10 @@ HttpResponse SimCore::CaseList(const HttpRequest& r) {
         const auto to = parse_date(q("date_to"));
         const std::string limit_text = q("limit"), offset_text = q("offset");
         if (!from || !to || *to < *from || !AllDigits(limit_text) || !AllDigits(offset_text)) {
-            return Json(400, Problem("申請案件一覧取得",
-                                     "date_from, date_to (YYYY-MM-DD), limit, offset を指定してください",
-                                     instance));
+            return Json(400,
+                        Problem("申請案件一覧取得",
+                                "date_from, date_to (YYYY-MM-DD), limit, offset を指定してください",
+                                instance));
         }
         limit = std::stoi(limit_text.substr(0, 4));
         const int offset = std::stoi(offset_text.substr(0, 6));
@@ -390,8 +477,8 @@ HttpResponse SimCore::Clock(const HttpRequest& r) {
     const auto* o = !ec ? parsed.if_object() : nullptr;
     const auto* advance = o != nullptr ? o->if_contains("advance_seconds") : nullptr;
     if (advance == nullptr || !advance->is_int64() || advance->as_int64() < 0) {
-        return Json(400, Problem("_sim/clock", "advance_seconds: a whole number >= 0",
-                                 "/_sim/clock"));
+        return Json(400,
+                    Problem("_sim/clock", "advance_seconds: a whole number >= 0", "/_sim/clock"));
     }
     AdvanceClock(advance->as_int64());
     const std::int64_t now = VirtualNow();
@@ -413,14 +500,16 @@ HttpResponse SimCore::HandleApi(const HttpRequest& r) {
         now < f.maintenance_end) {
         fault = Json(503, Problem("メンテナンス", "サービス利用不可(サーバがメンテナンス中等)",
                                   std::string(kApi) + path));
-        fault.headers.emplace_back("Retry-After",
-                                   std::to_string(std::max<std::int64_t>(
-                                       1, static_cast<std::int64_t>(
-                                              static_cast<double>(f.maintenance_end - now) / config_.clock_speed))));
+        fault.headers.emplace_back(
+            "Retry-After",
+            std::to_string(std::max<std::int64_t>(
+                1, static_cast<std::int64_t>(static_cast<double>(f.maintenance_end - now) /
+                                             config_.clock_speed))));
         return fault;
     }
     if (f.error_500 > 0 && Draw() < f.error_500) {
-        return Json(500, Problem("内部エラー", "サーバ内部でエラーが発生", std::string(kApi) + path));
+        return Json(500,
+                    Problem("内部エラー", "サーバ内部でエラーが発生", std::string(kApi) + path));
     }
     if (f.error_503 > 0 && Draw() < f.error_503) {
         return Json(503, Problem("一時停止", "サービス利用不可(サーバがメンテナンス中等)",
@@ -440,8 +529,30 @@ HttpResponse SimCore::HandleApi(const HttpRequest& r) {
         res = Apply(r, true);
     } else if (path == "/apply/lists" && r.method == "GET") {
         res = CaseList(r);
+    } else if (path == "/apply/amend" && r.method == "POST") {
+        res = Amend(r);
+    } else if (path == "/apply/withdraw" && r.method == "POST") {
+        res = Withdraw(r);
     } else if (path.rfind("/apply/", 0) == 0 && r.method == "GET") {
         res = CaseDetail(r, std::string_view(path).substr(7));
+    } else if (path == "/official_document" && r.method == "POST") {
+        res = CompleteOfficialDocument(r);
+    } else if (path == "/official_document/verify" && r.method == "POST") {
+        res = VerifyOfficialDocument(r);
+    } else if (path.rfind("/official_document/", 0) == 0 && r.method == "GET") {
+        const std::string_view rest = std::string_view(path).substr(19);
+        const auto slash = rest.find('/');
+        if (slash != std::string_view::npos) {
+            res = GetOfficialDocument(rest.substr(0, slash), rest.substr(slash + 1));
+        }
+    } else if (path == "/notice/lists" && r.method == "GET") {
+        res = NoticeList(r);
+    } else if (path.rfind("/notice/", 0) == 0 && r.method == "GET") {
+        const std::string_view rest = std::string_view(path).substr(8);
+        const auto slash = rest.find('/');
+        if (slash != std::string_view::npos) {
+            res = NoticeDetail(rest.substr(0, slash), rest.substr(slash + 1));
+        }
     }
     if (slow) {
         res.delay = std::chrono::milliseconds(f.slow_ms);

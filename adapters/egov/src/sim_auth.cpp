@@ -145,16 +145,15 @@ HttpResponse SimCore::HandleAuth(const HttpRequest& r) {
             .Bind(4, now)
             .Bind(5, now + config_.refresh_token_seconds)
             .Run();
-        return Json(200, boost::json::object{
-                             {"access_token", access},
-                             {"expires_in", config_.access_token_seconds},
-                             {"refresh_expires_in", config_.refresh_token_seconds},
-                             {"refresh_token", refresh},
-                             {"token_type", "Bearer"},
-                             {"scope", "openid offline_access"},
-                             {"id_token", RandomToken(48)},
-                             {"not-before-policy", 0},
-                             {"session_state", session}});
+        return Json(200, boost::json::object{{"access_token", access},
+                                             {"expires_in", config_.access_token_seconds},
+                                             {"refresh_expires_in", config_.refresh_token_seconds},
+                                             {"refresh_token", refresh},
+                                             {"token_type", "Bearer"},
+                                             {"scope", "openid offline_access"},
+                                             {"id_token", RandomToken(48)},
+                                             {"not-before-policy", 0},
+                                             {"session_state", session}});
     };
     if (path == "/token") {
         const std::string grant = field("grant_type");
@@ -170,8 +169,7 @@ HttpResponse SimCore::HandleAuth(const HttpRequest& r) {
             if (!row || !*row || q->Int64(4) != 0 || q->Int64(3) <= now) {
                 return OAuthError(400, "invalid_grant", "unknown, used or expired code");
             }
-            const std::string challenge = q->Text(0), redirect = q->Text(1),
-                              session = q->Text(2);
+            const std::string challenge = q->Text(0), redirect = q->Text(1), session = q->Text(2);
             if (field("redirect_uri") != redirect) {
                 return OAuthError(400, "invalid_grant", "redirect_uri differs from /auth");
             }
@@ -181,8 +179,7 @@ HttpResponse SimCore::HandleAuth(const HttpRequest& r) {
                    digest);
             const std::string expected =
                 Base64Url(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
-            if (verifier.size() < 43 || verifier.size() > 128 ||
-                !SameSecret(expected, challenge)) {
+            if (verifier.size() < 43 || verifier.size() > 128 || !SameSecret(expected, challenge)) {
                 return OAuthError(400, "invalid_grant", "PKCE verification failed");
             }
             auto used = db_.Prepare("UPDATE codes SET used = 1 WHERE code = ?1");
@@ -201,7 +198,8 @@ HttpResponse SimCore::HandleAuth(const HttpRequest& r) {
             q->Bind(1, field("refresh_token")).Bind(2, now);
             auto row = q->Step();
             if (!row || !*row) {
-                return OAuthError(400, "invalid_grant", "refresh token unknown, rotated or expired");
+                return OAuthError(400, "invalid_grant",
+                                  "refresh token unknown, rotated or expired");
             }
             const std::string session = q->Text(0);
             // Rotation: the used refresh token and the session's older access tokens end.

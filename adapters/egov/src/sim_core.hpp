@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -26,10 +27,10 @@ struct SimCase {
     std::string proc_id, proc_name, apply_type, first_arrive_id, send_number = "-";
     std::int64_t arrive_at = 0;  // virtual unix seconds
     std::string corporation_name, applicant_name, destination;
-    std::int64_t withdrawn_at = 0;     // 取下げ依頼 received (0: none)
-    std::int64_t doc_taken_at = 0;     // 公文書取得完了 (0: not yet)
-    std::int64_t amended_at = 0;       // 補正 received (0: none)
-    bool amendment = false;            // the script gives this case a 補正 notice
+    std::int64_t withdrawn_at = 0;  // 取下げ依頼 received (0: none)
+    std::int64_t doc_taken_at = 0;  // 公文書取得完了 (0: not yet)
+    std::int64_t amended_at = 0;    // 補正 received (0: none)
+    bool amendment = false;         // the script gives this case a 補正 notice
 };
 
 class SimCore {
@@ -49,10 +50,10 @@ class SimCore {
 
   private:
     // sim_state.cpp
-    std::int64_t VirtualNow();             // unix seconds on the virtual clock
+    std::int64_t VirtualNow();  // unix seconds on the virtual clock
     std::int64_t RealNow() const;
     void AdvanceClock(std::int64_t seconds);
-    double Draw();                          // uniform [0, 1) from the seeded generator
+    double Draw();  // uniform [0, 1) from the seeded generator
     std::string RandomToken(std::size_t bytes);
     Result<std::string> NextArriveId(std::string_view proc_id, std::int64_t now);
     Result<void> InsertCase(const SimCase& c, std::string_view package);
@@ -77,6 +78,30 @@ class SimCore {
     HttpResponse CaseDetail(const HttpRequest& r, std::string_view arrive_id);
     HttpResponse CaseList(const HttpRequest& r);
     HttpResponse Clock(const HttpRequest& r);
+    HttpResponse Amend(const HttpRequest& r);
+    HttpResponse Withdraw(const HttpRequest& r);
+
+    // sim_documents.cpp
+    Result<std::string> OfficialDocumentZip(const SimCase& c, std::int64_t issued_at);
+    HttpResponse GetOfficialDocument(std::string_view arrive_id, std::string_view sub_id);
+    HttpResponse CompleteOfficialDocument(const HttpRequest& r);
+    HttpResponse VerifyOfficialDocument(const HttpRequest& r);
+    HttpResponse NoticeList(const HttpRequest& r);
+    HttpResponse NoticeDetail(std::string_view arrive_id, std::string_view sub_id);
+    std::int64_t DecideAt(const SimCase& c) const {
+        return c.arrive_at + config_.review_after_s + config_.decide_after_s;
+    }
+    // When the case's 公文書 is issued: at the decision, or for a case that got a 補正 notice,
+    // review_after_s after the amendment arrived; never for a withdrawn or unamended one.
+    // 通知通番 of the 公文書: after a 補正 notice (通番 1) it is 2.
+    static int DocSubId(const SimCase& c) { return c.amendment ? 2 : 1; }
+    std::int64_t IssueAt(const SimCase& c) const {
+        if (c.withdrawn_at != 0 || (c.amendment && c.amended_at == 0)) {
+            return std::numeric_limits<std::int64_t>::max() / 2;
+        }
+        return c.amendment ? std::max(c.amended_at, DecideAt(c)) + config_.review_after_s
+                           : DecideAt(c);
+    }
 
     SimulatorConfig config_;
     std::mutex mutex_;  // guards db_, rng_ and the clock

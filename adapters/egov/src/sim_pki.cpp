@@ -38,23 +38,49 @@ Result<SimPki> LoadOrCreateSimPki(const fs::path& data_dir, TimePoint now) {
     if (!fs::exists(dir / "official.key")) {
         const auto years = [&](int n) { return now + std::chrono::hours(24 * 366 * n); };
         const TimePoint start = now - std::chrono::hours(24);
-        CertificateRequest ca{"todoke e-Gov simulator TLS CA", "", "todoke simulator",
-                              CertificateUsage::kCa, false, {}, start, years(10), ""};
+        CertificateRequest ca{"todoke e-Gov simulator TLS CA",
+                              "",
+                              "todoke simulator",
+                              CertificateUsage::kCa,
+                              false,
+                              {},
+                              start,
+                              years(10),
+                              ""};
         TODOKE_ASSIGN_OR_RETURN(IssuedCertificate tls_ca, signing::IssueCertificate(ca, nullptr));
-        CertificateRequest server{"localhost", "", "todoke simulator", CertificateUsage::kServer,
-                                  false, {"DNS:localhost", "IP:127.0.0.1", "IP:::1"}, start,
-                                  years(5), ""};
+        CertificateRequest server{"localhost",
+                                  "",
+                                  "todoke simulator",
+                                  CertificateUsage::kServer,
+                                  false,
+                                  {"DNS:localhost", "IP:127.0.0.1", "IP:::1"},
+                                  start,
+                                  years(5),
+                                  ""};
         TODOKE_ASSIGN_OR_RETURN(IssuedCertificate server_cert,
                                 signing::IssueCertificate(server, &tls_ca));
         // The GPKI shape: a self-signed OfficialStatusCA and a 官職 certificate with critical
         // key usage and critical certificatePolicies (egov-api.md §14.3).
-        CertificateRequest official_ca{"", "DemoOfficialStatusCA", "Japanese Government",
-                                       CertificateUsage::kCa, false, {}, start, years(10), ""};
+        CertificateRequest official_ca{"",
+                                       "DemoOfficialStatusCA",
+                                       "Japanese Government",
+                                       CertificateUsage::kCa,
+                                       false,
+                                       {},
+                                       start,
+                                       years(10),
+                                       ""};
         TODOKE_ASSIGN_OR_RETURN(IssuedCertificate oca,
                                 signing::IssueCertificate(official_ca, nullptr));
-        CertificateRequest official{"厚生労働大臣（シミュレータ）", "Ministry of Health, Labour and Welfare",
-                                    "Japanese Government", CertificateUsage::kSigning, true, {},
-                                    start, years(5), ""};
+        CertificateRequest official{"厚生労働大臣（シミュレータ）",
+                                    "Ministry of Health, Labour and Welfare",
+                                    "Japanese Government",
+                                    CertificateUsage::kSigning,
+                                    true,
+                                    {},
+                                    start,
+                                    years(5),
+                                    ""};
         TODOKE_ASSIGN_OR_RETURN(IssuedCertificate official_cert,
                                 signing::IssueCertificate(official, &oca));
         TODOKE_RETURN_IF_ERROR(Save(dir, "tls-ca", tls_ca));

@@ -51,6 +51,9 @@ Result<void> SimCore::Migrate() {
             withdrawn_at INTEGER NOT NULL DEFAULT 0, doc_taken_at INTEGER NOT NULL DEFAULT 0,
             amended_at INTEGER NOT NULL DEFAULT 0, package BLOB NOT NULL);
         CREATE INDEX IF NOT EXISTS cases_by_arrival ON cases (arrive_at);
+        CREATE TABLE IF NOT EXISTS documents (
+            arrive_id TEXT NOT NULL, notice_sub_id INTEGER NOT NULL, zip BLOB NOT NULL,
+            PRIMARY KEY (arrive_id, notice_sub_id));
     )SQL"));
     // The client secret is made once and kept, so a restarted simulator keeps its clients.
     TODOKE_ASSIGN_OR_RETURN(auto get, db_.Prepare("SELECT value FROM meta WHERE key = ?1"));
@@ -121,7 +124,8 @@ Result<std::string> SimCore::NextArriveId(std::string_view proc_id, std::int64_t
     TODOKE_ASSIGN_OR_RETURN(auto count, db_.Prepare("SELECT COUNT(*) FROM cases"));
     TODOKE_ASSIGN_OR_RETURN(bool row, count.Step());
     const std::int64_t next = (row ? count.Int64(0) : 0) + 1;
-    const std::string year = FormatJstDate(std::chrono::system_clock::from_time_t(now)).substr(0, 4);
+    const std::string year =
+        FormatJstDate(std::chrono::system_clock::from_time_t(now)).substr(0, 4);
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%09lld", static_cast<long long>(next));
     return std::string(proc_id.substr(0, 3)) + year + buffer;
@@ -182,10 +186,10 @@ Result<std::optional<SimCase>> SimCore::FindCase(std::string_view arrive_id) {
 }
 
 Result<std::vector<SimCase>> SimCore::ListCases(std::int64_t from, std::int64_t to) {
-    TODOKE_ASSIGN_OR_RETURN(
-        auto q, db_.Prepare("SELECT " + std::string(kCaseColumns) +
-                            " FROM cases WHERE arrive_at >= ?1 AND arrive_at < ?2 "
-                            "ORDER BY arrive_at DESC, seq DESC"));
+    TODOKE_ASSIGN_OR_RETURN(auto q,
+                            db_.Prepare("SELECT " + std::string(kCaseColumns) +
+                                        " FROM cases WHERE arrive_at >= ?1 AND arrive_at < ?2 "
+                                        "ORDER BY arrive_at DESC, seq DESC"));
     q.Bind(1, from).Bind(2, to);
     std::vector<SimCase> out;
     for (;;) {
@@ -220,7 +224,11 @@ std::string SimCore::StatusOf(const SimCase& c, std::int64_t now) const {
     if (c.amendment && c.amended_at == 0) {
         return "審査中（補正待ち）";
     }
-    if (c.doc_taken_at != 0 || now >= decide + config_.doc_deadline_s) {
+    const std::int64_t issued = IssueAt(c);
+    if (now < issued) {
+        return "審査中";
+    }
+    if (c.doc_taken_at != 0 || now >= issued + config_.doc_deadline_s) {
         return "手続終了";
     }
     return "審査終了";
@@ -232,14 +240,14 @@ boost::json::object SimCore::CaseJson(const SimCase& c, std::int64_t now) const 
         return FormatJstDateTime(std::chrono::system_clock::from_time_t(t));
     };
     boost::json::array official_list;
-    const std::int64_t decide = c.arrive_at + config_.review_after_s + config_.decide_after_s;
-    const bool has_document = !c.amendment && c.withdrawn_at == 0 && now >= decide;
-    if (has_document) {
+    const std::int64_t decide = DecideAt(c);
+    const std::int64_t issued = IssueAt(c);
+    if (now >= issued) {
         official_list.push_back(boost::json::object{
-            {"notice_sub_id", 1},
-            {"allowed_date", when(decide)},
+            {"notice_sub_id", DocSubId(c)},
+            {"allowed_date", when(issued)},
             {"doc_title", c.proc_name + " 公文書"},
-            {"doc_download_expired_date", when(decide + config_.doc_deadline_s)},
+            {"doc_download_expired_date", when(issued + config_.doc_deadline_s)},
             {"doc_download_date", c.doc_taken_at != 0 ? when(c.doc_taken_at) : std::string()},
             {"sign", "あり"}});
     }
@@ -255,23 +263,22 @@ boost::json::object SimCore::CaseJson(const SimCase& c, std::int64_t now) const 
             {"correct_expired_date", when(decide + 14 * 86400)},
             {"correct_completed_date", c.amended_at != 0 ? when(c.amended_at) : std::string()}});
     }
-    return boost::json::object{
-        {"status", status},
-        {"arrive_id", c.arrive_id},
-        {"arrive_date", when(c.arrive_at)},
-        {"corporation_name", c.corporation_name},
-        {"applicant_name", c.applicant_name},
-        {"proc_name", c.proc_name},
-        {"submission_destination", c.destination},
-        {"withdraw_flag", status == "到達" || status == "審査中"},
-        {"pay_status", "-"},
-        {"notice_count", notice_list.size()},
-        {"doc_count", official_list.size()},
-        {"apply_pay_count", 0},
-        {"notice_list", std::move(notice_list)},
-        {"official_list", std::move(official_list)},
-        {"apply_pay_list", boost::json::array{}},
-        {"applied_account", "todoke-sim@example.jp"}};
+    return boost::json::object{{"status", status},
+                               {"arrive_id", c.arrive_id},
+                               {"arrive_date", when(c.arrive_at)},
+                               {"corporation_name", c.corporation_name},
+                               {"applicant_name", c.applicant_name},
+                               {"proc_name", c.proc_name},
+                               {"submission_destination", c.destination},
+                               {"withdraw_flag", status == "到達" || status == "審査中"},
+                               {"pay_status", "-"},
+                               {"notice_count", notice_list.size()},
+                               {"doc_count", official_list.size()},
+                               {"apply_pay_count", 0},
+                               {"notice_list", std::move(notice_list)},
+                               {"official_list", std::move(official_list)},
+                               {"apply_pay_list", boost::json::array{}},
+                               {"applied_account", "todoke-sim@example.jp"}};
 }
 
 }  // namespace todoke::egov::detail

@@ -28,7 +28,8 @@ Result<void> ReadSimulatorConfig(const std::filesystem::path& path, SimulatorCon
     TODOKE_RETURN_IF_ERROR(root.Read("clock_speed", speed));
     TODOKE_RETURN_IF_ERROR(root.Read("client_id", c.client_id));
     TODOKE_RETURN_IF_ERROR(root.Read("redirect_uri", c.redirect_uri));
-    TODOKE_RETURN_IF_ERROR(root.Read("access_token_seconds", c.access_token_seconds, 1, 86400 * 30));
+    TODOKE_RETURN_IF_ERROR(
+        root.Read("access_token_seconds", c.access_token_seconds, 1, 86400 * 30));
     TODOKE_RETURN_IF_ERROR(
         root.Read("refresh_token_seconds", c.refresh_token_seconds, 1, 86400 * 400));
     TODOKE_RETURN_IF_ERROR(root.Read("max_upload_bytes", upload, 1024, 1ull << 31));
@@ -97,10 +98,9 @@ Result<std::unique_ptr<Simulator>> Simulator::Start(const SimulatorConfig& confi
     TODOKE_ASSIGN_OR_RETURN(detail::SimPki pki, detail::LoadOrCreateSimPki(config.data_dir, now));
     TODOKE_ASSIGN_OR_RETURN(signing::TrustStore trust,
                             signing::TrustStore::FromPemFiles(config.trust_files));
-    TODOKE_ASSIGN_OR_RETURN(
-        signing::SigningKey official,
-        signing::LoadPem(config.data_dir / "pki" / "official.key",
-                         config.data_dir / "pki" / "official.pem", ""));
+    TODOKE_ASSIGN_OR_RETURN(signing::SigningKey official,
+                            signing::LoadPem(config.data_dir / "pki" / "official.key",
+                                             config.data_dir / "pki" / "official.pem", ""));
     TODOKE_ASSIGN_OR_RETURN(SqliteDb db, SqliteDb::Open(config.data_dir / "sim.db"));
     auto impl = std::make_unique<Impl>();
     impl->core = std::make_unique<detail::SimCore>(config, std::move(db), pki, std::move(trust),
@@ -125,9 +125,8 @@ Result<std::unique_ptr<Simulator>> Simulator::Start(const SimulatorConfig& confi
             }
             return detail::NoBody(404);
         }));
-    const std::string host = config.host.find(':') != std::string::npos
-                                 ? "[" + config.host + "]"
-                                 : config.host;
+    const std::string host =
+        config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
     impl->core->base_url = "https://" + host + ":" + std::to_string(impl->server->port());
     return std::unique_ptr<Simulator>(new Simulator(std::move(impl)));
 }
@@ -137,14 +136,14 @@ std::string Simulator::auth_base() const { return impl_->core->base_url + "/auth
 
 std::string Simulator::ReadyLine() const {
     const auto& c = impl_->core->config();
-    return boost::json::serialize(boost::json::object{
-        {"api_base", api_base()},
-        {"auth_base", auth_base()},
-        {"client_id", c.client_id},
-        {"client_secret", impl_->core->client_secret()},
-        {"redirect_uri", c.redirect_uri},
-        {"ca_file", impl_->core->pki().tls_ca_file.string()},
-        {"official_ca_file", impl_->core->pki().official_ca_file.string()}});
+    return boost::json::serialize(
+        boost::json::object{{"api_base", api_base()},
+                            {"auth_base", auth_base()},
+                            {"client_id", c.client_id},
+                            {"client_secret", impl_->core->client_secret()},
+                            {"redirect_uri", c.redirect_uri},
+                            {"ca_file", impl_->core->pki().tls_ca_file.string()},
+                            {"official_ca_file", impl_->core->pki().official_ca_file.string()}});
 }
 
 void Simulator::Stop() {

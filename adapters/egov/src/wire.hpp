@@ -30,8 +30,8 @@ boost::json::array ReportList(const std::vector<ReportRow>& rows);
 std::vector<ReportRow> ParseReportList(const boost::json::value& body);
 
 // Shapes of identifiers (§4).
-bool IsProcId(std::string_view s);     // 16 half-width alphanumerics
-bool IsArriveId(std::string_view s);   // 16–18 digits
+bool IsProcId(std::string_view s);      // 16 half-width alphanumerics
+bool IsArriveId(std::string_view s);    // 16–18 digits
 bool IsSendNumber(std::string_view s);  // 18 digits
 
 }  // namespace todoke::egov::detail

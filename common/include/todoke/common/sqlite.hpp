@@ -39,7 +39,7 @@ class SqliteStatement {
     void Reset();  // ready to bind and step again
 
     std::int64_t Int64(int column) const;  // 0-based
-    std::string Text(int column) const;     // text or blob bytes
+    std::string Text(int column) const;    // text or blob bytes
     bool IsNull(int column) const;
 
   private:

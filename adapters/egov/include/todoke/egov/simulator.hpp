@@ -22,10 +22,10 @@
 namespace todoke::egov {
 
 struct SimulatorFaults {
-    double error_500 = 0;           // share of API calls answered 500
-    double error_503 = 0;           // share answered 503
-    double drop_after_record = 0;   // share of /apply calls whose case is recorded, then dropped
-    double slow = 0;                // share of calls answered after slow_ms
+    double error_500 = 0;          // share of API calls answered 500
+    double error_503 = 0;          // share answered 503
+    double drop_after_record = 0;  // share of /apply calls whose case is recorded, then dropped
+    double slow = 0;               // share of calls answered after slow_ms
     std::int64_t slow_ms = 0;
     std::uint64_t seed = 1;
     // Maintenance: every API call is 503 while the virtual clock is in [start, end) (unix s).
@@ -38,7 +38,7 @@ struct SimulatorConfig {
     std::uint16_t port = 0;  // 0: a free port
     std::filesystem::path data_dir;
     std::vector<std::filesystem::path> trust_files;  // applicant trust anchors (PEM)
-    double clock_speed = 1.0;  // virtual seconds per real second
+    double clock_speed = 1.0;                        // virtual seconds per real second
     std::string client_id = "todoke-sim";
     std::string redirect_uri = "http://127.0.0.1/callback";
     std::int64_t access_token_seconds = 3600;
