@@ -212,4 +212,26 @@ Result<std::string> Cp932ToUtf8(std::string_view bytes) {
     return out;
 }
 
+Result<std::string> HexDecode(std::string_view hex) {
+    auto digit = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    if (hex.size() % 2 != 0) {
+        return Fail(ErrorCode::kInvalidArgument, "hex text has an odd length", "hex");
+    }
+    std::string out;
+    out.reserve(hex.size() / 2);
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        const int hi = digit(hex[i]), lo = digit(hex[i + 1]);
+        if (hi < 0 || lo < 0) {
+            return Fail(ErrorCode::kInvalidArgument, "not a hex digit", "hex");
+        }
+        out += static_cast<char>(hi * 16 + lo);
+    }
+    return out;
+}
+
 }  // namespace todoke

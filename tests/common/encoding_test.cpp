@@ -53,3 +53,33 @@ TEST(Cp932, DecodesEgovZipNames) {
 
 }  // namespace
 }  // namespace todoke
+
+#include "todoke/common/seal.hpp"
+
+namespace todoke {
+namespace {
+
+TEST(SealTest, RoundTripsAndRefusesWrongKeyPlaceOrBytes) {
+    const std::string key(32, 'k');
+    auto sealed = Seal(key, "refresh-token-value", "egov.tokens");
+    ASSERT_TRUE(sealed);
+    EXPECT_EQ(sealed->find("refresh-token-value"), std::string::npos);
+    EXPECT_EQ(*Unseal(key, *sealed, "egov.tokens"), "refresh-token-value");
+    EXPECT_NE(*Seal(key, "refresh-token-value", "egov.tokens"), *sealed);  // fresh nonce
+    EXPECT_EQ(Unseal(std::string(32, 'x'), *sealed, "egov.tokens").error().field, "seal.open");
+    EXPECT_EQ(Unseal(key, *sealed, "other.place").error().field, "seal.open");
+    std::string changed = *sealed;
+    changed[14] ^= 1;
+    EXPECT_EQ(Unseal(key, changed, "egov.tokens").error().field, "seal.open");
+    EXPECT_EQ(Seal("short", "x", "").error().field, "seal.key");
+}
+
+TEST(SealTest, KeysAreHexOrBase64Of32Bytes) {
+    EXPECT_EQ(ParseSealKey(std::string(64, 'a'))->size(), 32u);
+    EXPECT_EQ(ParseSealKey(Base64Encode(std::string(32, '\x01')) + "\n")->size(), 32u);
+    EXPECT_FALSE(ParseSealKey("abcd"));
+    EXPECT_FALSE(ParseSealKey(std::string(64, 'g')));
+}
+
+}  // namespace
+}  // namespace todoke

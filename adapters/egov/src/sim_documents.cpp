@@ -19,10 +19,17 @@ std::string Escape(std::string_view text) {
     std::string out;
     for (char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -63,9 +70,10 @@ std::vector<Attachment> Attachments(const SimCase& c, const std::string& date) {
             const std::string xml =
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?xml-stylesheet href=\"" + code +
                 ".xsl\" type=\"text/xsl\"?>\n<" + std::string(n.root) + ">\n<通知書名>" +
-                std::string(n.title) + "</通知書名>\n<通知年月日>" + date + "</通知年月日>\n<事業所名称>" +
-                Escape(c.corporation_name) + "</事業所名称>\n<到達番号>" + c.arrive_id +
-                "</到達番号>\n</" + std::string(n.root) + ">\n";
+                std::string(n.title) + "</通知書名>\n<通知年月日>" + date +
+                "</通知年月日>\n<事業所名称>" + Escape(c.corporation_name) +
+                "</事業所名称>\n<到達番号>" + c.arrive_id + "</到達番号>\n</" +
+                std::string(n.root) + ">\n";
             return {{code + ".xml", xml},
                     {code + ".xsl",
                      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xsl:stylesheet version=\"1.0\" "
@@ -75,16 +83,17 @@ std::vector<Attachment> Attachments(const SimCase& c, const std::string& date) {
     const std::string title = c.proc_name.find("喪失") != std::string::npos
                                   ? "雇用保険被保険者資格喪失確認通知書(被保険者通知用)"
                                   : "雇用保険被保険者証、資格取得等確認通知書(被保険者用)";
-    const std::string pdf = "%PDF-1.4\n% todoke simulator: " + title + " " + c.arrive_id +
-                            "\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    const std::string pdf =
+        "%PDF-1.4\n% todoke simulator: " + title + " " + c.arrive_id +
+        "\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
     return {{title + ".pdf", pdf}};
 }
 
 }  // namespace
 
 Result<std::string> SimCore::OfficialDocumentZip(const SimCase& c, std::int64_t issued_at) {
-    TODOKE_ASSIGN_OR_RETURN(auto stored, db_.Prepare(
-                                             "SELECT zip FROM documents WHERE arrive_id = ?1"));
+    TODOKE_ASSIGN_OR_RETURN(auto stored,
+                            db_.Prepare("SELECT zip FROM documents WHERE arrive_id = ?1"));
     stored.Bind(1, c.arrive_id);
     TODOKE_ASSIGN_OR_RETURN(bool found, stored.Step());
     if (found) {
@@ -131,9 +140,10 @@ Result<std::string> SimCore::OfficialDocumentZip(const SimCase& c, std::int64_t 
 }
 
 HttpResponse SimCore::GetOfficialDocument(std::string_view arrive_id, std::string_view sub_id) {
-    const std::string instance =
-        std::string(kApi) + "/official_document/" + std::string(arrive_id) + "/" + std::string(sub_id);
-    auto found = IsArriveId(arrive_id) ? FindCase(arrive_id) : Result<std::optional<SimCase>>(std::nullopt);
+    const std::string instance = std::string(kApi) + "/official_document/" +
+                                 std::string(arrive_id) + "/" + std::string(sub_id);
+    auto found =
+        IsArriveId(arrive_id) ? FindCase(arrive_id) : Result<std::optional<SimCase>>(std::nullopt);
     const std::int64_t now = VirtualNow();
     if (!found || !*found || sub_id != std::to_string(DocSubId(**found))) {
         return NoBody(404);
@@ -163,8 +173,8 @@ HttpResponse SimCore::GetOfficialDocument(std::string_view arrive_id, std::strin
                              {{"file_data", Base64Encode(*zip)}, {"file_name_list", names}});
     envelope["_links"] = boost::json::object{
         {"self", boost::json::object{{"href", base_url + instance}}},
-        {"complete", boost::json::object{{"href", base_url + std::string(kApi) +
-                                                      "/official_document"}}}};
+        {"complete",
+         boost::json::object{{"href", base_url + std::string(kApi) + "/official_document"}}}};
     return Json(200, envelope);
 }
 
@@ -187,13 +197,15 @@ HttpResponse SimCore::CompleteOfficialDocument(const HttpRequest& r) {
     if ((*found)->doc_taken_at == 0) {
         (void)MarkCase((*found)->arrive_id, "doc_taken_at", now);
     }
-    return Json(200, Envelope("公文書取得完了", instance,
-                              {{"arrive_id", (*found)->arrive_id},
-                               {"notice_sub_id", DocSubId(**found)},
-                               {"proc_name", (*found)->proc_name},
-                               {"doc_title", (*found)->proc_name + " 公文書"},
-                               {"download_date", FormatJstDateTime(std::chrono::system_clock::from_time_t(now))},
-                               {"file_name_list", boost::json::array{}}}));
+    return Json(
+        200,
+        Envelope("公文書取得完了", instance,
+                 {{"arrive_id", (*found)->arrive_id},
+                  {"notice_sub_id", DocSubId(**found)},
+                  {"proc_name", (*found)->proc_name},
+                  {"doc_title", (*found)->proc_name + " 公文書"},
+                  {"download_date", FormatJstDateTime(std::chrono::system_clock::from_time_t(now))},
+                  {"file_name_list", boost::json::array{}}}));
 }
 
 HttpResponse SimCore::VerifyOfficialDocument(const HttpRequest& r) {
@@ -236,7 +248,8 @@ HttpResponse SimCore::VerifyOfficialDocument(const HttpRequest& r) {
 }
 
 HttpResponse SimCore::NoticeDetail(std::string_view arrive_id, std::string_view sub_id) {
-    auto found = IsArriveId(arrive_id) ? FindCase(arrive_id) : Result<std::optional<SimCase>>(std::nullopt);
+    auto found =
+        IsArriveId(arrive_id) ? FindCase(arrive_id) : Result<std::optional<SimCase>>(std::nullopt);
     const std::int64_t now = VirtualNow();
     if (!found || !*found || sub_id != "1" || !(*found)->amendment || now < DecideAt(**found)) {
         return NoBody(404);
@@ -247,24 +260,26 @@ HttpResponse SimCore::NoticeDetail(std::string_view arrive_id, std::string_view 
     };
     const std::string instance =
         std::string(kApi) + "/notice/" + std::string(arrive_id) + "/" + std::string(sub_id);
-    return Json(200, Envelope("申請案件に関する通知取得", instance,
-                              {{"notice", boost::json::object{
-                                   {"issuer_organization", c.destination},
-                                   {"notice_issue_date", when(DecideAt(c))},
-                                   {"notice_title", "補正のお願い"},
-                                   {"proc_name", c.proc_name},
-                                   {"notice_type", "補正"},
-                                   {"correct_type", "部分補正"},
-                                   {"correct_expired_date", when(DecideAt(c) + 14 * 86400)},
-                                   {"correct_completed_date",
-                                    c.amended_at != 0 ? when(c.amended_at) : std::string()},
-                                   {"notice_sentence",
-                                    "提出された届書の記載内容に補正を要する箇所があります。"
-                                    "該当箇所を訂正のうえ部分補正してください。"},
-                                   {"attached_file_list", boost::json::array{}},
-                                   {"corporation_name_list", boost::json::array{c.corporation_name}},
-                                   {"applicant_name_list", boost::json::array{c.applicant_name}},
-                                   {"notified_account", "todoke-sim@example.jp"}}}}));
+    return Json(
+        200,
+        Envelope("申請案件に関する通知取得", instance,
+                 {{"notice", boost::json::object{
+                                 {"issuer_organization", c.destination},
+                                 {"notice_issue_date", when(DecideAt(c))},
+                                 {"notice_title", "補正のお願い"},
+                                 {"proc_name", c.proc_name},
+                                 {"notice_type", "補正"},
+                                 {"correct_type", "部分補正"},
+                                 {"correct_expired_date", when(DecideAt(c) + 14 * 86400)},
+                                 {"correct_completed_date",
+                                  c.amended_at != 0 ? when(c.amended_at) : std::string()},
+                                 {"notice_sentence",
+                                  "提出された届書の記載内容に補正を要する箇所があります。"
+                                  "該当箇所を訂正のうえ部分補正してください。"},
+                                 {"attached_file_list", boost::json::array{}},
+                                 {"corporation_name_list", boost::json::array{c.corporation_name}},
+                                 {"applicant_name_list", boost::json::array{c.applicant_name}},
+                                 {"notified_account", "todoke-sim@example.jp"}}}}));
 }
 
 HttpResponse SimCore::NoticeList(const HttpRequest& r) {
@@ -281,7 +296,8 @@ HttpResponse SimCore::NoticeList(const HttpRequest& r) {
     const std::int64_t now = VirtualNow();
     auto cases = ListCases(0, now + 1);
     if (!cases) {
-        return Json(500, Problem("申請案件に関する通知一覧取得", "サーバ内部でエラーが発生", instance));
+        return Json(500,
+                    Problem("申請案件に関する通知一覧取得", "サーバ内部でエラーが発生", instance));
     }
     const std::string from = q("date_from"), to = q("date_to");
     boost::json::array list;
@@ -289,26 +305,30 @@ HttpResponse SimCore::NoticeList(const HttpRequest& r) {
         if (!c.amendment || now < DecideAt(c)) {
             continue;
         }
-        const std::string issued = FormatJstDateTime(std::chrono::system_clock::from_time_t(DecideAt(c)));
+        const std::string issued =
+            FormatJstDateTime(std::chrono::system_clock::from_time_t(DecideAt(c)));
         if (issued.substr(0, 10) < from || issued.substr(0, 10) > to) {
             continue;
         }
-        list.push_back(boost::json::object{{"issuer_organization", c.destination},
-                                           {"arrive_id", c.arrive_id},
-                                           {"notice_sub_id", 1},
-                                           {"notice_issue_date", issued},
-                                           {"type", "補正"},
-                                           {"title", "補正のお願い"},
-                                           {"corporation_name_list", boost::json::array{c.corporation_name}},
-                                           {"applicant_name_list", boost::json::array{c.applicant_name}},
-                                           {"proc_name", c.proc_name},
-                                           {"notified_account", "todoke-sim@example.jp"}});
+        list.push_back(
+            boost::json::object{{"issuer_organization", c.destination},
+                                {"arrive_id", c.arrive_id},
+                                {"notice_sub_id", 1},
+                                {"notice_issue_date", issued},
+                                {"type", "補正"},
+                                {"title", "補正のお願い"},
+                                {"corporation_name_list", boost::json::array{c.corporation_name}},
+                                {"applicant_name_list", boost::json::array{c.applicant_name}},
+                                {"proc_name", c.proc_name},
+                                {"notified_account", "todoke-sim@example.jp"}});
     }
     const std::size_t count = list.size();
-    auto envelope = Envelope("申請案件に関する通知一覧取得", instance, {{"notice_list", std::move(list)}});
-    envelope["resultset"] = boost::json::object{
-        {"all_count", count}, {"limit", std::stoi(q("limit").substr(0, 3))}, {"offset", 0},
-        {"count", count}};
+    auto envelope =
+        Envelope("申請案件に関する通知一覧取得", instance, {{"notice_list", std::move(list)}});
+    envelope["resultset"] = boost::json::object{{"all_count", count},
+                                                {"limit", std::stoi(q("limit").substr(0, 3))},
+                                                {"offset", 0},
+                                                {"count", count}};
     return Json(200, envelope);
 }
 

@@ -22,6 +22,8 @@ std::string PercentEncode(std::string_view bytes);
 Result<std::string> PercentDecode(std::string_view text);
 
 std::string HexEncode(std::string_view bytes, bool upper = false);
+// Upper- or lower-case hex digits, two per byte.
+Result<std::string> HexDecode(std::string_view hex);
 
 bool IsValidUtf8(std::string_view bytes);
 

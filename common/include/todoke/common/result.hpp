@@ -8,6 +8,7 @@
 // "persons[3].birth_date") so that callers and tests can tell failures apart.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -35,6 +36,8 @@ struct Error {
     ErrorCode code = ErrorCode::kInternal;
     std::string message;
     std::string field;  // the field or check concerned; empty when none applies
+    // For kUnavailable from a server that said when to come back (Retry-After); 0: not said.
+    std::int64_t retry_after_seconds = 0;
 
     // "invalid_argument: message" or "invalid_argument [field]: message".
     std::string ToString() const;
