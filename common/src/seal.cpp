@@ -33,7 +33,8 @@ Result<std::string> Seal(std::string_view key, std::string_view plaintext, std::
     Ctx ctx(EVP_CIPHER_CTX_new());
     int len = 0, total = 0;
     bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key), o) == 1;
-    ok = ok && EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) == 1;
+    ok = ok &&
+         EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) == 1;
     ok = ok && EVP_EncryptUpdate(ctx.get(), o + kNonce, &len, Bytes(plaintext),
                                  static_cast<int>(plaintext.size())) == 1;
     total = len;
@@ -60,7 +61,8 @@ Result<std::string> Unseal(std::string_view key, std::string_view sealed, std::s
     std::string tag(sealed.substr(kNonce + n));
     bool ok = ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key),
                                         Bytes(sealed)) == 1;
-    ok = ok && EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) == 1;
+    ok = ok &&
+         EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) == 1;
     ok = ok && EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
                                  Bytes(sealed.substr(kNonce)), static_cast<int>(n)) == 1;
     ok = ok && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, tag.data()) == 1;

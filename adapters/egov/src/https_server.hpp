@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "todoke/common/result.hpp"
+#include "wire.hpp"
 
 namespace todoke::egov::detail {
 
@@ -70,10 +71,5 @@ class HttpsServer {
     explicit HttpsServer(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
-
-// "a%20b+c" -> "a b c" when `plus_is_space`; invalid escapes stay as they are.
-std::string PercentDecode(std::string_view text, bool plus_is_space);
-// "a=1&b=x%20y" -> {a: 1, b: "x y"}.
-std::map<std::string, std::string> ParseFormOrQuery(std::string_view text);
 
 }  // namespace todoke::egov::detail

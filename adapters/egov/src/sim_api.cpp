@@ -491,7 +491,19 @@ HttpResponse SimCore::HandleApi(const HttpRequest& r) {
     std::lock_guard lock(mutex_);
     const std::string path = r.path.substr(kApi.size());
     if (path == "/_sim/clock" && r.method == "POST") {
-        return Clock(r);  // operator endpoint: no token, loopback only
+        return Clock(r);  // operator endpoints: no token, loopback only
+    }
+    if (path == "/_sim/revoke_tokens" && r.method == "POST") {
+        // Fault: tokens invalidated early, as after e-Gov outages. {"kind": "access"} ends
+        // the access tokens only (a refresh recovers); anything else ends every token.
+        const bool access_only = r.body.find("\"access\"") != std::string::npos;
+        auto revoke =
+            db_.Prepare(access_only ? "UPDATE tokens SET revoked = 1 WHERE kind = 'access'"
+                                    : "UPDATE tokens SET revoked = 1");
+        if (!revoke || !revoke->Run()) {
+            return NoBody(500);
+        }
+        return Json(200, boost::json::object{{"revoked", access_only ? "access" : "all"}});
     }
     const std::int64_t now = VirtualNow();
     const auto& f = config_.faults;

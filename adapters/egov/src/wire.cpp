@@ -76,4 +76,43 @@ bool IsProcId(std::string_view s) { return s.size() == 16 && AllOf(s, Alnum); }
 bool IsArriveId(std::string_view s) { return s.size() >= 16 && s.size() <= 18 && AllOf(s, Digit); }
 bool IsSendNumber(std::string_view s) { return s.size() == 18 && AllOf(s, Digit); }
 
+std::string PercentDecode(std::string_view text, bool plus_is_space) {
+    std::string out;
+    out.reserve(text.size());
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+            out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+            i += 2;
+        } else if (c == '+' && plus_is_space) {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::map<std::string, std::string> ParseFormOrQuery(std::string_view text) {
+    std::map<std::string, std::string> out;
+    while (!text.empty()) {
+        const auto amp = text.find('&');
+        const std::string_view pair = text.substr(0, amp);
+        text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
+        if (pair.empty()) {
+            continue;
+        }
+        const auto eq = pair.find('=');
+        out[PercentDecode(pair.substr(0, eq), true)] =
+            eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1), true);
+    }
+    return out;
+}
+
 }  // namespace todoke::egov::detail

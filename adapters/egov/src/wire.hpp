@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,5 +34,10 @@ std::vector<ReportRow> ParseReportList(const boost::json::value& body);
 bool IsProcId(std::string_view s);      // 16 half-width alphanumerics
 bool IsArriveId(std::string_view s);    // 16–18 digits
 bool IsSendNumber(std::string_view s);  // 18 digits
+
+// "a%20b+c" -> "a b c" when `plus_is_space`; invalid escapes stay as they are.
+std::string PercentDecode(std::string_view text, bool plus_is_space);
+// "a=1&b=x%20y" -> {a: 1, b: "x y"}.
+std::map<std::string, std::string> ParseFormOrQuery(std::string_view text);
 
 }  // namespace todoke::egov::detail

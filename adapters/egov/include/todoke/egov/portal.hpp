@@ -1,0 +1,102 @@
+// The e-Gov API v2 as the gateway uses it (egov-api.md §2–§7, §15): typed calls that return
+// Result. Errors:
+//   kUnavailable     transport failure, timeout, 5xx, 503 (retryable; retry_after_seconds when
+//                    the server said); also when the answer cannot be read
+//   kNotFound        404 (no such case, notice or document)
+//   kPermissionDenied the tokens are gone and a person must consent again (`todoke egov login`)
+//   kInvalidArgument a request the client itself refuses to send
+// A 400 from a submitting endpoint is not an error of the call: it comes back as a Submission
+// whose `rejection` rows name the file and item, a final answer the caller must not retry.
+// Nothing here retries a submission by itself: after a kUnavailable from Apply the case may or
+// may not exist, and only FindArrivedCase (reconciliation) can tell.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "todoke/common/clock.hpp"
+#include "todoke/common/result.hpp"
+
+namespace todoke::egov {
+
+struct ReportRow {
+    std::string form_name, attached_file_name, file_name, item, content;
+};
+
+struct Submission {
+    std::string arrive_id;    // empty when rejected
+    std::string arrive_date;  // "YYYY-MM-DD HH:MM:SS" (JST)
+    std::string apply_type, proc_name, corporation_name, applicant_name;
+    std::vector<ReportRow> rejection;  // the 400's report_list
+    bool rejected() const { return !rejection.empty() || arrive_id.empty(); }
+};
+
+struct FormatCheck {
+    std::int64_t error_count = 0;
+    std::vector<ReportRow> rows;
+};
+
+struct OfficialDocumentRef {
+    int notice_sub_id = 0;
+    std::string title, issued, deadline, downloaded;  // downloaded: empty until 取得完了
+};
+
+struct NoticeRef {
+    int notice_sub_id = 0;
+    std::string type, title, issued, correct_deadline;
+};
+
+struct Case {
+    std::string arrive_id, arrive_date, status, proc_name, corporation_name, applicant_name,
+        send_number;
+    bool withdraw_possible = false;
+    std::vector<NoticeRef> notices;
+    std::vector<OfficialDocumentRef> documents;
+};
+
+struct Notice {
+    std::string arrive_id, type, correct_type, title, sentence, issued, correct_deadline;
+    int notice_sub_id = 0;
+};
+
+struct DownloadedDocument {
+    std::string zip;
+    std::vector<std::string> file_names;
+};
+
+class Portal {
+  public:
+    virtual ~Portal() = default;
+    virtual Result<Submission> Apply(const std::string& proc_id, const std::string& zip,
+                                     bool trial = false) = 0;
+    virtual Result<FormatCheck> Check(const std::string& proc_id, const std::string& zip) = 0;
+    virtual Result<Submission> Amend(const std::string& arrive_id, const std::string& zip) = 0;
+    virtual Result<Submission> Withdraw(const std::string& arrive_id, const std::string& zip) = 0;
+    virtual Result<Case> GetCase(const std::string& arrive_id) = 0;
+    // Every case that arrived in [from, to] (JST dates "YYYY-MM-DD"), newest first, all pages.
+    virtual Result<std::vector<Case>> ListCases(const std::string& from, const std::string& to) = 0;
+    virtual Result<std::vector<Notice>> ListNotices(const std::string& from,
+                                                    const std::string& to) = 0;
+    virtual Result<Notice> GetNotice(const std::string& arrive_id, int notice_sub_id) = 0;
+    virtual Result<DownloadedDocument> DownloadOfficialDocument(const std::string& arrive_id,
+                                                                int notice_sub_id) = 0;
+    virtual Result<void> CompleteOfficialDocument(const std::string& arrive_id,
+                                                  int notice_sub_id) = 0;
+};
+
+// Reconciliation after an ambiguous Apply (egov-api.md §15): the cases of procedure
+// `proc_name` whose applicant or corporation matches and that arrived from `sent_at` - 5 minutes
+// (clock skew) on, oldest first. Empty when the portal provably has none (the caller may send
+// again); the caller excludes cases it already knows. An error when the portal could not be
+// asked: then nothing may be sent.
+Result<std::vector<Case>> FindArrivedCases(Portal& portal, const std::string& proc_name,
+                                           const std::string& applicant_name,
+                                           const std::string& corporation_name,
+                                           TimePoint sent_at, TimePoint now);
+
+}  // namespace todoke::egov

@@ -1,0 +1,615 @@
+#include "todoke/egov/client.hpp"
+
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <boost/json.hpp>
+#include <mutex>
+
+#include "http_client.hpp"
+#include "todoke/common/config.hpp"
+#include "todoke/common/encoding.hpp"
+#include "todoke/common/file.hpp"
+#include "todoke/common/seal.hpp"
+#include "wire.hpp"
+
+namespace todoke::egov {
+namespace {
+
+namespace json = boost::json;
+constexpr std::string_view kTokenAad = "todoke.egov.tokens";
+
+std::string Base64Url(std::string_view bytes) {
+    std::string b64 = Base64Encode(bytes);
+    for (char& c : b64) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    while (!b64.empty() && b64.back() == '=') b64.pop_back();
+    return b64;
+}
+
+std::string RandomUrlSafe(std::size_t bytes) {
+    std::string raw(bytes, '\0');
+    RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
+    return Base64Url(raw);
+}
+
+std::string Str(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr) return {};
+    if (v->is_string()) return std::string(v->as_string());
+    if (v->is_int64()) return std::to_string(v->as_int64());
+    return {};
+}
+
+int Int(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v != nullptr && v->is_int64() ? static_cast<int>(v->as_int64()) : 0;
+}
+
+std::vector<ReportRow> Rows(const json::value& body) {
+    std::vector<ReportRow> out;
+    for (auto& r : detail::ParseReportList(body)) {
+        out.push_back({r.form_name, r.attached_file_name, r.file_name, r.item, r.content});
+    }
+    return out;
+}
+
+Case ParseCase(const json::object& o) {
+    Case c;
+    c.arrive_id = Str(o, "arrive_id");
+    c.arrive_date = Str(o, "arrive_date");
+    c.status = Str(o, "status");
+    c.proc_name = Str(o, "proc_name");
+    c.corporation_name = Str(o, "corporation_name");
+    c.applicant_name = Str(o, "applicant_name");
+    c.send_number = Str(o, "send_number");
+    const auto* w = o.if_contains("withdraw_flag");
+    c.withdraw_possible = w != nullptr && w->is_bool() && w->as_bool();
+    if (const auto* list = o.if_contains("notice_list"); list && list->is_array()) {
+        for (const auto& n : list->as_array()) {
+            if (!n.is_object()) continue;
+            const auto& no = n.as_object();
+            c.notices.push_back({Int(no, "notice_sub_id"), Str(no, "notice_data_type"),
+                                 Str(no, "notice_title"), Str(no, "issue_date"),
+                                 Str(no, "correct_expired_date")});
+        }
+    }
+    if (const auto* list = o.if_contains("official_list"); list && list->is_array()) {
+        for (const auto& d : list->as_array()) {
+            if (!d.is_object()) continue;
+            const auto& dobj = d.as_object();
+            c.documents.push_back({Int(dobj, "notice_sub_id"), Str(dobj, "doc_title"),
+                                   Str(dobj, "allowed_date"),
+                                   Str(dobj, "doc_download_expired_date"),
+                                   Str(dobj, "doc_download_date")});
+        }
+    }
+    return c;
+}
+
+struct Tokens {
+    std::string access, refresh;
+    std::int64_t issued_at = 0, access_expires_at = 0, refresh_expires_at = 0;
+};
+
+}  // namespace
+
+Result<ClientConfig> ReadClientConfig(const std::filesystem::path& path) {
+    TODOKE_ASSIGN_OR_RETURN(ConfigNode root, ConfigNode::LoadFile(path));
+    ClientConfig c;
+    std::string secret_env, key_env, key_file, token_file;
+    std::int64_t timeout_ms = c.timeout.count();
+    TODOKE_RETURN_IF_ERROR(root.Read("api_base", c.api_base));
+    TODOKE_RETURN_IF_ERROR(root.Read("auth_base", c.auth_base));
+    TODOKE_RETURN_IF_ERROR(root.Read("client_id", c.client_id));
+    TODOKE_RETURN_IF_ERROR(root.Read("client_secret", c.client_secret));
+    TODOKE_RETURN_IF_ERROR(root.Read("client_secret_env", secret_env));
+    TODOKE_RETURN_IF_ERROR(root.Read("redirect_uri", c.redirect_uri));
+    TODOKE_RETURN_IF_ERROR(root.Read("ca_file", c.ca_file));
+    std::string official_ca;  // part of the simulator's ready line; used by `egov fetch`
+    TODOKE_RETURN_IF_ERROR(root.Read("official_ca_file", official_ca));
+    TODOKE_RETURN_IF_ERROR(root.Read("token_file", token_file));
+    TODOKE_RETURN_IF_ERROR(root.Read("token_key_env", key_env));
+    TODOKE_RETURN_IF_ERROR(root.Read("token_key_file", key_file));
+    TODOKE_RETURN_IF_ERROR(root.Read("timeout_ms", timeout_ms, 100, 600000));
+    TODOKE_RETURN_IF_ERROR(root.CheckAllKeysUsed());
+    if (!secret_env.empty()) {
+        const char* v = std::getenv(secret_env.c_str());
+        if (v == nullptr) {
+            return Fail(ErrorCode::kInvalidArgument, secret_env + " is not set",
+                        "client_secret_env");
+        }
+        c.client_secret = v;
+    }
+    if (!key_env.empty()) {
+        TODOKE_ASSIGN_OR_RETURN(c.token_key, SealKeyFromEnv(key_env));
+    } else if (!key_file.empty()) {
+        TODOKE_ASSIGN_OR_RETURN(c.token_key, SealKeyFromFile(key_file));
+    }
+    c.token_file = token_file;
+    c.timeout = std::chrono::milliseconds(timeout_ms);
+    for (const auto& [value, key] :
+         {std::pair{&c.api_base, "api_base"}, std::pair{&c.auth_base, "auth_base"},
+          std::pair{&c.client_id, "client_id"}, std::pair{&c.client_secret, "client_secret"},
+          std::pair{&c.redirect_uri, "redirect_uri"}}) {
+        if (value->empty()) {
+            return Fail(ErrorCode::kInvalidArgument, "is required", key);
+        }
+    }
+    if (c.token_file.empty() || c.token_key.empty()) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "token_file and token_key_env (or token_key_file) are required: tokens are "
+                    "kept sealed",
+                    "token_file");
+    }
+    return c;
+}
+
+struct EgovClient::Impl {
+    ClientConfig config;
+    const Clock& clock;
+    detail::HttpClientOptions http;
+    std::mutex mutex;  // one refresh at a time; guards tokens
+    std::optional<Tokens> tokens;
+    bool loaded = false;
+
+    Impl(ClientConfig c, const Clock& k) : config(std::move(c)), clock(k) {
+        http.ca_file = config.ca_file;
+        http.total_timeout = config.timeout;
+        http.connect_timeout = std::min(config.timeout, std::chrono::milliseconds(10000));
+        http.max_response_bytes = config.max_response_bytes;
+    }
+
+    std::int64_t Now() const {
+        return std::chrono::duration_cast<std::chrono::seconds>(
+                   clock.Now().time_since_epoch())
+            .count();
+    }
+
+    Result<void> Load() {
+        if (loaded) return Ok();
+        loaded = true;
+        std::error_code ec;
+        if (!std::filesystem::exists(config.token_file, ec)) return Ok();
+        TODOKE_ASSIGN_OR_RETURN(std::string sealed, ReadFileBytes(config.token_file, "token file"));
+        TODOKE_ASSIGN_OR_RETURN(std::string text, Unseal(config.token_key, sealed, kTokenAad));
+        boost::system::error_code jec;
+        const auto v = json::parse(text, jec);
+        if (jec || !v.is_object()) {
+            return Fail(ErrorCode::kInternal, "the token file is damaged", "egov.tokens");
+        }
+        const auto& o = v.as_object();
+        tokens = Tokens{Str(o, "access"), Str(o, "refresh"), o.at("issued_at").as_int64(),
+                        o.at("access_expires_at").as_int64(),
+                        o.at("refresh_expires_at").as_int64()};
+        return Ok();
+    }
+
+    Result<void> Save() {
+        if (!tokens) {
+            std::error_code ec;
+            std::filesystem::remove(config.token_file, ec);
+            return Ok();
+        }
+        const json::object o{{"access", tokens->access},
+                             {"refresh", tokens->refresh},
+                             {"issued_at", tokens->issued_at},
+                             {"access_expires_at", tokens->access_expires_at},
+                             {"refresh_expires_at", tokens->refresh_expires_at}};
+        TODOKE_ASSIGN_OR_RETURN(std::string sealed,
+                                Seal(config.token_key, json::serialize(o), kTokenAad));
+        return WriteFileAtomically(config.token_file, sealed);
+    }
+
+    std::string Basic() const {
+        return "Basic " + Base64Encode(config.client_id + ":" + config.client_secret);
+    }
+
+    // POST {auth}/token; the new pair is stored (sealed, fsync'd) before it is used.
+    Result<void> TokenCall(const std::string& form) {
+        TODOKE_ASSIGN_OR_RETURN(
+            detail::HttpReply reply,
+            detail::Perform(http, {"POST",
+                                   config.auth_base + "/token",
+                                   {{"Authorization", Basic()},
+                                    {"Content-Type", "application/x-www-form-urlencoded"}},
+                                   form}));
+        boost::system::error_code ec;
+        const auto body = json::parse(reply.body, ec);
+        if (reply.status == 400 || reply.status == 401) {
+            const std::string error = !ec && body.is_object() ? Str(body.as_object(), "error") : "";
+            tokens.reset();
+            (void)Save();
+            return Fail(ErrorCode::kPermissionDenied,
+                        "the authorisation server refused the tokens (" + error +
+                            "): a person must consent again with `todoke egov login`",
+                        "egov.consent");
+        }
+        if (reply.status != 200 || ec || !body.is_object()) {
+            return Fail(ErrorCode::kUnavailable,
+                        "the token endpoint answered " + std::to_string(reply.status),
+                        "egov.token");
+        }
+        const auto& o = body.as_object();
+        const std::int64_t now = Now();
+        Tokens t{Str(o, "access_token"), Str(o, "refresh_token"), now,
+                 now + std::stoll(Str(o, "expires_in").empty() ? "0" : Str(o, "expires_in")),
+                 now + std::stoll(Str(o, "refresh_expires_in").empty()
+                                      ? "0"
+                                      : Str(o, "refresh_expires_in"))};
+        if (t.access.empty() || t.refresh.empty()) {
+            return Fail(ErrorCode::kUnavailable, "the token answer lacks tokens", "egov.token");
+        }
+        tokens = std::move(t);
+        return Save();
+    }
+
+    Result<void> RefreshLocked() {
+        if (!tokens) {
+            return Fail(ErrorCode::kPermissionDenied,
+                        "no e-Gov tokens: run `todoke egov login` first", "egov.consent");
+        }
+        return TokenCall("grant_type=refresh_token&refresh_token=" +
+                         detail::UrlEncode(tokens->refresh));
+    }
+
+    // A valid access token, refreshed at 80 % of its life.
+    Result<std::string> AccessToken() {
+        std::lock_guard lock(mutex);
+        TODOKE_RETURN_IF_ERROR(Load());
+        if (!tokens) {
+            return Fail(ErrorCode::kPermissionDenied,
+                        "no e-Gov tokens: run `todoke egov login` first", "egov.consent");
+        }
+        const std::int64_t life = tokens->access_expires_at - tokens->issued_at;
+        if (Now() >= tokens->issued_at + life * 4 / 5) {
+            TODOKE_RETURN_IF_ERROR(RefreshLocked());
+        }
+        return tokens->access;
+    }
+
+    // After a 401 with `used`: refresh unless another caller already did.
+    Result<void> RefreshAfter401(const std::string& used) {
+        std::lock_guard lock(mutex);
+        if (tokens && tokens->access != used) return Ok();
+        return RefreshLocked();
+    }
+
+    // One API call with the bearer token; a 401 refreshes once and repeats the call (a 401
+    // means the call was not processed, so repeating it cannot make a second case).
+    Result<detail::HttpReply> Call(const std::string& method, const std::string& path,
+                                   const std::string& body = {},
+                                   std::vector<std::pair<std::string, std::string>> extra = {}) {
+        for (int attempt = 0;; ++attempt) {
+            TODOKE_ASSIGN_OR_RETURN(std::string token, AccessToken());
+            auto headers = extra;
+            headers.emplace_back("Authorization", "Bearer " + token);
+            if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+            TODOKE_ASSIGN_OR_RETURN(
+                detail::HttpReply reply,
+                detail::Perform(http, {method, config.api_base + path, std::move(headers), body}));
+            if (reply.status != 401) {
+                if (reply.status >= 500) {
+                    Error e{ErrorCode::kUnavailable,
+                            method + " " + path + " answered " + std::to_string(reply.status),
+                            "egov.server"};
+                    const std::string retry = reply.Header("retry-after");
+                    if (!retry.empty() &&
+                        retry.find_first_not_of("0123456789") == std::string::npos) {
+                        e.retry_after_seconds = std::stoll(retry.substr(0, 9));
+                    }
+                    return Fail(std::move(e));
+                }
+                if (reply.status == 404) {
+                    return Fail(ErrorCode::kNotFound, method + " " + path + ": not found",
+                                "egov.not_found");
+                }
+                return reply;
+            }
+            if (attempt > 0) {
+                return Fail(ErrorCode::kPermissionDenied,
+                            "the API refused a fresh token: consent again with `todoke egov "
+                            "login`",
+                            "egov.consent");
+            }
+            TODOKE_RETURN_IF_ERROR(RefreshAfter401(token));
+        }
+    }
+
+    static Result<json::object> Results(const detail::HttpReply& reply, std::string_view what) {
+        boost::system::error_code ec;
+        auto v = json::parse(reply.body, ec);
+        if (ec || !v.is_object() || !v.as_object().contains("results")) {
+            return Fail(ErrorCode::kUnavailable,
+                        std::string(what) + ": unreadable answer (HTTP " +
+                            std::to_string(reply.status) + ")",
+                        "egov.answer");
+        }
+        return v.as_object().at("results").as_object();
+    }
+
+    static std::string SendBody(std::string_view key, const std::string& value,
+                                const std::string& zip) {
+        return json::serialize(json::object{
+            {key, value},
+            {"send_file", json::object{{"file_name", "application.zip"},
+                                       {"file_data", Base64Encode(zip)}}}});
+    }
+
+    // /apply, /apply/amend, /apply/withdraw: 200 arrives, 400/413 rejects with its rows.
+    Result<Submission> Submit(const std::string& path, const std::string& body, bool trial) {
+        std::vector<std::pair<std::string, std::string>> extra;
+        if (trial) extra.emplace_back("X-eGovAPI-Trial", "true");
+        TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply, Call("POST", path, body, extra));
+        Submission s;
+        if (reply.status == 400 || reply.status == 413) {
+            boost::system::error_code ec;
+            const auto v = json::parse(reply.body, ec);
+            s.rejection = ec ? std::vector<ReportRow>{} : Rows(v);
+            if (s.rejection.empty()) {
+                s.rejection.push_back({"-", "-", "-", "-",
+                                       reply.status == 413 ? "アップロードサイズファイル上限オーバー"
+                                                           : "申請データに誤りがあります"});
+            }
+            return s;
+        }
+        TODOKE_ASSIGN_OR_RETURN(json::object r, Results(reply, path));
+        s.arrive_id = Str(r, "arrive_id");
+        s.arrive_date = Str(r, "arrive_date");
+        if (s.arrive_date.empty()) s.arrive_date = Str(r, "amend_date");
+        if (s.arrive_date.empty()) s.arrive_date = Str(r, "withdraw_date");
+        s.apply_type = Str(r, "apply_type");
+        s.proc_name = Str(r, "proc_name");
+        s.corporation_name = Str(r, "corporation_name");
+        s.applicant_name = Str(r, "applicant_name");
+        if (s.arrive_id.empty()) {
+            return Fail(ErrorCode::kUnavailable, path + ": the answer has no 到達番号",
+                        "egov.answer");
+        }
+        return s;
+    }
+};
+
+EgovClient::EgovClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EgovClient::~EgovClient() = default;
+
+Result<std::unique_ptr<EgovClient>> EgovClient::Create(ClientConfig config, const Clock& clock) {
+    if (config.token_key.size() != 32) {
+        return Fail(ErrorCode::kInvalidArgument, "the token key must be 32 bytes", "token_key");
+    }
+    return std::unique_ptr<EgovClient>(
+        new EgovClient(std::make_unique<Impl>(std::move(config), clock)));
+}
+
+bool EgovClient::HasTokens() {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->Load() && impl_->tokens.has_value();
+}
+
+EgovClient::Consent EgovClient::ConsentByRedirect() {
+    Impl* impl = impl_.get();
+    return [impl](const std::string& url) -> Result<std::string> {
+        TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply, detail::Perform(impl->http, {"GET", url, {}, ""}));
+        if (reply.status != 302 || reply.Header("location").empty()) {
+            return Fail(ErrorCode::kPermissionDenied,
+                        "the authorisation server wants a person to log in: open the URL in a "
+                        "browser and pass the address it returns to",
+                        "egov.consent");
+        }
+        return reply.Header("location");
+    };
+}
+
+Result<void> EgovClient::Login(const Consent& consent) {
+    const std::string verifier = RandomUrlSafe(48);  // 64 characters
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
+    const std::string challenge =
+        Base64Url(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
+    const std::string state = RandomUrlSafe(16);
+    const auto& c = impl_->config;
+    const std::string url = c.auth_base + "/auth?client_id=" + detail::UrlEncode(c.client_id) +
+                            "&response_type=code&scope=" +
+                            detail::UrlEncode("openid offline_access") +
+                            "&redirect_uri=" + detail::UrlEncode(c.redirect_uri) +
+                            "&state=" + state + "&code_challenge=" + challenge +
+                            "&code_challenge_method=S256";
+    TODOKE_ASSIGN_OR_RETURN(std::string back, consent(url));
+    const auto query = back.find('?');
+    const auto params = detail::ParseFormOrQuery(
+        query == std::string::npos ? std::string_view() : std::string_view(back).substr(query + 1));
+    const auto code = params.find("code");
+    const auto returned_state = params.find("state");
+    if (code == params.end() || returned_state == params.end() ||
+        returned_state->second != state) {
+        return Fail(ErrorCode::kPermissionDenied,
+                    "the consent did not return a code with our state", "egov.consent");
+    }
+    std::lock_guard lock(impl_->mutex);
+    impl_->loaded = true;
+    return impl_->TokenCall("grant_type=authorization_code&code=" +
+                            detail::UrlEncode(code->second) +
+                            "&redirect_uri=" + detail::UrlEncode(c.redirect_uri) +
+                            "&code_verifier=" + verifier);
+}
+
+Result<void> EgovClient::Logout() {
+    std::lock_guard lock(impl_->mutex);
+    TODOKE_RETURN_IF_ERROR(impl_->Load());
+    if (!impl_->tokens) return Ok();
+    TODOKE_ASSIGN_OR_RETURN(
+        detail::HttpReply reply,
+        detail::Perform(impl_->http,
+                        {"POST",
+                         impl_->config.auth_base + "/logout",
+                         {{"Authorization", impl_->Basic()},
+                          {"Content-Type", "application/x-www-form-urlencoded"}},
+                         "refresh_token=" + detail::UrlEncode(impl_->tokens->refresh)}));
+    impl_->tokens.reset();
+    TODOKE_RETURN_IF_ERROR(impl_->Save());
+    if (reply.status != 204) {
+        return Fail(ErrorCode::kUnavailable,
+                    "logout answered " + std::to_string(reply.status) + " (tokens dropped here)",
+                    "egov.logout");
+    }
+    return Ok();
+}
+
+Result<Submission> EgovClient::Apply(const std::string& proc_id, const std::string& zip,
+                                     bool trial) {
+    if (!detail::IsProcId(proc_id)) {
+        return Fail(ErrorCode::kInvalidArgument, "proc_id must be 16 alphanumerics", "proc_id");
+    }
+    return impl_->Submit("/apply", Impl::SendBody("proc_id", proc_id, zip), trial);
+}
+
+Result<FormatCheck> EgovClient::Check(const std::string& proc_id, const std::string& zip) {
+    TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply,
+                            impl_->Call("POST", "/apply/check",
+                                        Impl::SendBody("proc_id", proc_id, zip)));
+    if (reply.status != 200) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "/apply/check answered " + std::to_string(reply.status), "egov.check");
+    }
+    TODOKE_ASSIGN_OR_RETURN(json::object r, Impl::Results(reply, "/apply/check"));
+    FormatCheck out;
+    const auto* count = r.if_contains("error_count");
+    out.error_count = count != nullptr && count->is_int64() ? count->as_int64() : 0;
+    out.rows = Rows(json::value(r));
+    return out;
+}
+
+Result<Submission> EgovClient::Amend(const std::string& arrive_id, const std::string& zip) {
+    return impl_->Submit("/apply/amend", Impl::SendBody("arrive_id", arrive_id, zip), false);
+}
+
+Result<Submission> EgovClient::Withdraw(const std::string& arrive_id, const std::string& zip) {
+    return impl_->Submit("/apply/withdraw", Impl::SendBody("arrive_id", arrive_id, zip), false);
+}
+
+Result<Case> EgovClient::GetCase(const std::string& arrive_id) {
+    if (!detail::IsArriveId(arrive_id)) {
+        return Fail(ErrorCode::kInvalidArgument, "an 到達番号 is 16–18 digits", "arrive_id");
+    }
+    TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply, impl_->Call("GET", "/apply/" + arrive_id));
+    TODOKE_ASSIGN_OR_RETURN(json::object r, Impl::Results(reply, "/apply/{arrive_id}"));
+    return ParseCase(r);
+}
+
+Result<std::vector<Case>> EgovClient::ListCases(const std::string& from, const std::string& to) {
+    std::vector<Case> out;
+    for (int page = 1; page <= 9999; ++page) {
+        TODOKE_ASSIGN_OR_RETURN(
+            detail::HttpReply reply,
+            impl_->Call("GET", "/apply/lists?date_from=" + from + "&date_to=" + to +
+                                   "&limit=50&offset=" + std::to_string(page)));
+        boost::system::error_code ec;
+        const auto v = json::parse(reply.body, ec);
+        if (reply.status != 200 || ec || !v.is_object()) {
+            return Fail(ErrorCode::kUnavailable,
+                        "/apply/lists answered " + std::to_string(reply.status), "egov.answer");
+        }
+        const auto& o = v.as_object();
+        for (const auto& item : o.at("results").at("apply_list").as_array()) {
+            out.push_back(ParseCase(item.as_object()));
+        }
+        const auto* links = o.if_contains("_links");
+        if (links == nullptr || !links->is_object() || !links->as_object().contains("next")) {
+            return out;
+        }
+    }
+    return out;
+}
+
+Result<std::vector<Notice>> EgovClient::ListNotices(const std::string& from,
+                                                    const std::string& to) {
+    TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply,
+                            impl_->Call("GET", "/notice/lists?date_from=" + from + "&date_to=" +
+                                                   to + "&limit=50&offset=1"));
+    TODOKE_ASSIGN_OR_RETURN(json::object r, Impl::Results(reply, "/notice/lists"));
+    std::vector<Notice> out;
+    if (const auto* list = r.if_contains("notice_list"); list && list->is_array()) {
+        for (const auto& n : list->as_array()) {
+            const auto& o = n.as_object();
+            Notice notice;
+            notice.arrive_id = Str(o, "arrive_id");
+            notice.notice_sub_id = Int(o, "notice_sub_id");
+            notice.type = Str(o, "type");
+            notice.title = Str(o, "title");
+            notice.issued = Str(o, "notice_issue_date");
+            out.push_back(std::move(notice));
+        }
+    }
+    return out;
+}
+
+Result<Notice> EgovClient::GetNotice(const std::string& arrive_id, int notice_sub_id) {
+    TODOKE_ASSIGN_OR_RETURN(
+        detail::HttpReply reply,
+        impl_->Call("GET", "/notice/" + arrive_id + "/" + std::to_string(notice_sub_id)));
+    TODOKE_ASSIGN_OR_RETURN(json::object r, Impl::Results(reply, "/notice"));
+    const auto& o = r.at("notice").as_object();
+    Notice n;
+    n.arrive_id = arrive_id;
+    n.notice_sub_id = notice_sub_id;
+    n.type = Str(o, "notice_type");
+    n.correct_type = Str(o, "correct_type");
+    n.title = Str(o, "notice_title");
+    n.sentence = Str(o, "notice_sentence");
+    n.issued = Str(o, "notice_issue_date");
+    n.correct_deadline = Str(o, "correct_expired_date");
+    return n;
+}
+
+Result<DownloadedDocument> EgovClient::DownloadOfficialDocument(const std::string& arrive_id,
+                                                                int notice_sub_id) {
+    TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply,
+                            impl_->Call("GET", "/official_document/" + arrive_id + "/" +
+                                                   std::to_string(notice_sub_id)));
+    if (reply.status == 400) {
+        return Fail(ErrorCode::kRejected, "the 公文書 can no longer be taken: " + reply.body,
+                    "egov.document_expired");
+    }
+    TODOKE_ASSIGN_OR_RETURN(json::object r, Impl::Results(reply, "/official_document"));
+    DownloadedDocument d;
+    TODOKE_ASSIGN_OR_RETURN(d.zip, Base64Decode(Str(r, "file_data")));
+    if (const auto* list = r.if_contains("file_name_list"); list && list->is_array()) {
+        for (const auto& f : list->as_array()) d.file_names.push_back(Str(f.as_object(), "file_name"));
+    }
+    return d;
+}
+
+Result<void> EgovClient::CompleteOfficialDocument(const std::string& arrive_id,
+                                                  int notice_sub_id) {
+    TODOKE_ASSIGN_OR_RETURN(
+        detail::HttpReply reply,
+        impl_->Call("POST", "/official_document",
+                    json::serialize(json::object{{"arrive_id", arrive_id},
+                                                 {"notice_sub_id", notice_sub_id}})));
+    if (reply.status != 200) {
+        return Fail(ErrorCode::kUnavailable,
+                    "取得完了 answered " + std::to_string(reply.status), "egov.answer");
+    }
+    return Ok();
+}
+
+Result<std::vector<Case>> FindArrivedCases(Portal& portal, const std::string& proc_name,
+                                           const std::string& applicant_name,
+                                           const std::string& corporation_name,
+                                           TimePoint sent_at, TimePoint now) {
+    const TimePoint from_time = sent_at - std::chrono::minutes(5);
+    TODOKE_ASSIGN_OR_RETURN(
+        auto cases, portal.ListCases(FormatJstDate(from_time - std::chrono::hours(24)),
+                                     FormatJstDate(now + std::chrono::hours(24))));
+    const std::string earliest = FormatJstDateTime(from_time);
+    std::vector<Case> out;
+    for (auto it = cases.rbegin(); it != cases.rend(); ++it) {  // oldest first
+        const bool who = (!applicant_name.empty() && it->applicant_name == applicant_name) ||
+                         (!corporation_name.empty() && it->corporation_name == corporation_name);
+        if (it->proc_name == proc_name && who && it->arrive_date >= earliest) {
+            out.push_back(*it);
+        }
+    }
+    return out;
+}
+
+}  // namespace todoke::egov

@@ -1,0 +1,174 @@
+// The e-Gov client (EgovClient) against the simulator: login, every call, every error shape,
+// the token manager (sealed storage, refresh at 80 %, once on a 401, re-consent), faults,
+// reconciliation after a dropped answer, and collecting 公文書.
+#include "sim_fixture.hpp"
+#include "todoke/common/file.hpp"
+#include "todoke/egov/client.hpp"
+#include "todoke/egov/collector.hpp"
+
+namespace todoke::egov::testing {
+namespace {
+
+class ClientTest : public SimTest {
+  protected:
+    void SetUp() override {
+        SimTest::SetUp();
+        clock_.Set(SystemClock().Now());
+        client_ = MakeClient();
+        ASSERT_TRUE(client_->Login(client_->ConsentByRedirect()));
+    }
+    std::unique_ptr<EgovClient> MakeClient() {
+        const auto ready = Ready();
+        ClientConfig c;
+        c.api_base = std::string(ready.at("api_base").as_string());
+        c.auth_base = std::string(ready.at("auth_base").as_string());
+        c.client_id = std::string(ready.at("client_id").as_string());
+        c.client_secret = std::string(ready.at("client_secret").as_string());
+        c.redirect_uri = std::string(ready.at("redirect_uri").as_string());
+        c.ca_file = std::string(ready.at("ca_file").as_string());
+        c.token_file = dir_.path() / "tokens.sealed";
+        c.token_key = std::string(32, 'K');
+        c.timeout = std::chrono::seconds(20);
+        auto client = EgovClient::Create(c, clock_);
+        EXPECT_TRUE(client);
+        return std::move(*client);
+    }
+    void Advance(int seconds) {
+        Call("POST", sim_->api_base() + "/_sim/clock",
+             R"({"advance_seconds": )" + std::to_string(seconds) + "}");
+    }
+    FakeClock clock_{SystemClock().Now()};
+    std::unique_ptr<EgovClient> client_;
+};
+
+TEST_F(ClientTest, AppliesFollowsTheCaseAndCollectsTheSignedDocument) {
+    auto sent = client_->Apply("4950000020325000", SamplePackage("koyo_shutoku.json"));
+    ASSERT_TRUE(sent) << sent.error().ToString();
+    ASSERT_FALSE(sent->rejected());
+    EXPECT_EQ(sent->apply_type, "新規申請");
+    auto c = client_->GetCase(sent->arrive_id);
+    ASSERT_TRUE(c) << c.error().ToString();
+    EXPECT_EQ(c->status, "到達");
+    EXPECT_TRUE(c->withdraw_possible);
+    Advance(173401);
+    c = client_->GetCase(sent->arrive_id);
+    EXPECT_EQ(c->status, "審査終了");
+    ASSERT_EQ(c->documents.size(), 1u);
+    auto trust = signing::TrustStore::FromPemFiles(
+        {std::string(Ready().at("official_ca_file").as_string())});
+    ASSERT_TRUE(trust);
+    auto collected = CollectOfficialDocument(*client_, sent->arrive_id,
+                                             c->documents[0].notice_sub_id, *trust,
+                                             dir_.path() / "docs", SystemClock().Now());
+    ASSERT_TRUE(collected) << collected.error().ToString();
+    EXPECT_TRUE(std::filesystem::exists(collected->path));
+    EXPECT_NE(collected->signer.find("OU=Ministry of Health"), std::string::npos)
+        << collected->signer;
+    EXPECT_EQ(client_->GetCase(sent->arrive_id)->status, "手続終了");
+    auto listed = client_->ListCases("2020-11-24", "2099-12-31");
+    ASSERT_TRUE(listed);
+    EXPECT_EQ(listed->size(), 1u);
+    EXPECT_EQ(client_->GetCase("4952026999999999").error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(ClientTest, ADocumentFromAnotherCaIsQuarantinedAndNotAcknowledged) {
+    auto sent = client_->Apply("4950000020325000", SamplePackage("koyo_shutoku.json"));
+    ASSERT_TRUE(sent);
+    Advance(173401);
+    // The client pins a CA that did not sign it (here: the 社労士 CA).
+    auto wrong = signing::TrustStore::FromPemFiles({ca_.cert_path});
+    auto collected = CollectOfficialDocument(*client_, sent->arrive_id, 1, *wrong,
+                                             dir_.path() / "docs", SystemClock().Now());
+    ASSERT_FALSE(collected);
+    EXPECT_EQ(collected.error().code, ErrorCode::kRejected);
+    EXPECT_TRUE(std::filesystem::exists(dir_.path() / "docs" / "quarantine" /
+                                        (sent->arrive_id + "_1.zip")));
+    EXPECT_EQ(client_->GetCase(sent->arrive_id)->status, "審査終了");  // not 取得完了
+}
+
+TEST_F(ClientTest, ARejectionKeepsItsRowsAndIsNotAnError) {
+    auto r = client_->Apply("4950000020325000", SamplePackage("koyo_soshitsu.json"));
+    ASSERT_TRUE(r) << r.error().ToString();
+    EXPECT_TRUE(r->rejected());
+    bool named = false;
+    for (const auto& row : r->rejection) named = named || row.item == "手続ID";
+    EXPECT_TRUE(named);
+    auto check = client_->Check("4950000020326000", SamplePackage("koyo_soshitsu.json"));
+    ASSERT_TRUE(check);
+    EXPECT_EQ(check->error_count, 0);
+    EXPECT_EQ(client_->Apply("bad", "zip").error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_F(ClientTest, TokensAreSealedRefreshedAt80PercentAndAfterA401) {
+    const std::string sealed = *ReadFileBytes(dir_.path() / "tokens.sealed", "t");
+    EXPECT_EQ(sealed.find("Bearer"), std::string::npos);
+    EXPECT_EQ(sealed.find("access"), std::string::npos);
+    ASSERT_TRUE(client_->ListCases("2026-01-01", "2026-01-02"));
+    // 80 % of 3600 s later the client refreshes before calling: the stored tokens change.
+    clock_.Advance(std::chrono::seconds(2900));
+    ASSERT_TRUE(client_->ListCases("2026-01-01", "2026-01-02"));
+    EXPECT_NE(*ReadFileBytes(dir_.path() / "tokens.sealed", "t"), sealed);
+    // Access tokens revoked early: one 401, one refresh, the call succeeds.
+    Call("POST", sim_->api_base() + "/_sim/revoke_tokens", R"({"kind": "access"})");
+    EXPECT_TRUE(client_->ListCases("2026-01-01", "2026-01-02"));
+    // A second client on the same token file continues with the newest tokens.
+    auto other = MakeClient();
+    EXPECT_TRUE(other->ListCases("2026-01-01", "2026-01-02"));
+    // Everything revoked: a clear answer that a person must consent again.
+    Call("POST", sim_->api_base() + "/_sim/revoke_tokens", R"({"kind": "all"})");
+    auto denied = other->ListCases("2026-01-01", "2026-01-02");
+    ASSERT_FALSE(denied);
+    EXPECT_EQ(denied.error().code, ErrorCode::kPermissionDenied);
+    EXPECT_NE(denied.error().message.find("todoke egov login"), std::string::npos);
+    ASSERT_TRUE(other->Login(other->ConsentByRedirect()));
+    EXPECT_TRUE(other->ListCases("2026-01-01", "2026-01-02"));
+    EXPECT_TRUE(other->Logout());
+    EXPECT_EQ(other->ListCases("2026-01-01", "2026-01-02").error().code,
+              ErrorCode::kPermissionDenied);
+}
+
+TEST_F(ClientTest, ADroppedAnswerIsReconciledFromTheCaseList) {
+    config_.faults.drop_after_record = 1.0;
+    StartSim();
+    client_ = MakeClient();  // tokens survive the restart
+    const TimePoint sent_at = SystemClock().Now();
+    auto sent = client_->Apply("4950000020415000", SamplePackage("kenpo_santei.json"));
+    ASSERT_FALSE(sent);
+    EXPECT_EQ(sent.error().code, ErrorCode::kUnavailable);
+    auto found = FindArrivedCases(*client_, "健康保険・厚生年金保険 被保険者報酬月額算定基礎届",
+                                  "山田　一郎", "株式会社サンプル商事", sent_at,
+                                  SystemClock().Now());
+    ASSERT_TRUE(found) << found.error().ToString();
+    ASSERT_EQ(found->size(), 1u);  // it arrived: no second send
+    EXPECT_EQ(found->front().status, "到達");
+    auto none = FindArrivedCases(*client_, "健康保険・厚生年金保険 被保険者賞与支払届",
+                                 "山田　一郎", "", sent_at, SystemClock().Now());
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());  // provably absent: may be sent
+}
+
+TEST_F(ClientTest, ServerFaultsAreRetryableWithRetryAfter) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         SystemClock().Now().time_since_epoch())
+                         .count();
+    config_.faults.maintenance_start = now - 10;
+    config_.faults.maintenance_end = now + 3600;
+    StartSim();
+    client_ = MakeClient();
+    auto r = client_->GetCase("4952026000000001");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
+    EXPECT_GT(r.error().retry_after_seconds, 0);
+    config_.faults = {};
+    config_.faults.error_500 = 1.0;
+    StartSim();
+    client_ = MakeClient();
+    EXPECT_EQ(client_->ListCases("2026-01-01", "2026-01-02").error().code,
+              ErrorCode::kUnavailable);
+    sim_->Stop();  // nobody listening: a transport error, also retryable
+    EXPECT_EQ(client_->ListCases("2026-01-01", "2026-01-02").error().code,
+              ErrorCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace todoke::egov::testing
