@@ -20,6 +20,7 @@ int Main(int argc, char** argv) {
     commands["forms"] = todoke::gateway::AddFormsCommand(app);
     commands["package"] = todoke::gateway::AddPackageCommand(app);
     commands["sim"] = todoke::gateway::AddSimCommand(app);
+    commands["egov"] = todoke::gateway::AddEgovCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

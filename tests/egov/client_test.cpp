@@ -1,9 +1,10 @@
 // The e-Gov client (EgovClient) against the simulator: login, every call, every error shape,
 // the token manager (sealed storage, refresh at 80 %, once on a 401, re-consent), faults,
 // reconciliation after a dropped answer, and collecting 公文書.
+#include "todoke/egov/client.hpp"
+
 #include "sim_fixture.hpp"
 #include "todoke/common/file.hpp"
-#include "todoke/egov/client.hpp"
 #include "todoke/egov/collector.hpp"
 
 namespace todoke::egov::testing {
@@ -57,9 +58,9 @@ TEST_F(ClientTest, AppliesFollowsTheCaseAndCollectsTheSignedDocument) {
     auto trust = signing::TrustStore::FromPemFiles(
         {std::string(Ready().at("official_ca_file").as_string())});
     ASSERT_TRUE(trust);
-    auto collected = CollectOfficialDocument(*client_, sent->arrive_id,
-                                             c->documents[0].notice_sub_id, *trust,
-                                             dir_.path() / "docs", SystemClock().Now());
+    auto collected =
+        CollectOfficialDocument(*client_, sent->arrive_id, c->documents[0].notice_sub_id, *trust,
+                                dir_.path() / "docs", SystemClock().Now());
     ASSERT_TRUE(collected) << collected.error().ToString();
     EXPECT_TRUE(std::filesystem::exists(collected->path));
     EXPECT_NE(collected->signer.find("OU=Ministry of Health"), std::string::npos)
@@ -135,9 +136,9 @@ TEST_F(ClientTest, ADroppedAnswerIsReconciledFromTheCaseList) {
     auto sent = client_->Apply("4950000020415000", SamplePackage("kenpo_santei.json"));
     ASSERT_FALSE(sent);
     EXPECT_EQ(sent.error().code, ErrorCode::kUnavailable);
-    auto found = FindArrivedCases(*client_, "健康保険・厚生年金保険 被保険者報酬月額算定基礎届",
-                                  "山田　一郎", "株式会社サンプル商事", sent_at,
-                                  SystemClock().Now());
+    auto found =
+        FindArrivedCases(*client_, "健康保険・厚生年金保険 被保険者報酬月額算定基礎届",
+                         "山田　一郎", "株式会社サンプル商事", sent_at, SystemClock().Now());
     ASSERT_TRUE(found) << found.error().ToString();
     ASSERT_EQ(found->size(), 1u);  // it arrived: no second send
     EXPECT_EQ(found->front().status, "到達");
@@ -148,9 +149,9 @@ TEST_F(ClientTest, ADroppedAnswerIsReconciledFromTheCaseList) {
 }
 
 TEST_F(ClientTest, ServerFaultsAreRetryableWithRetryAfter) {
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         SystemClock().Now().time_since_epoch())
-                         .count();
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(SystemClock().Now().time_since_epoch())
+            .count();
     config_.faults.maintenance_start = now - 10;
     config_.faults.maintenance_end = now + 3600;
     StartSim();
@@ -163,11 +164,9 @@ TEST_F(ClientTest, ServerFaultsAreRetryableWithRetryAfter) {
     config_.faults.error_500 = 1.0;
     StartSim();
     client_ = MakeClient();
-    EXPECT_EQ(client_->ListCases("2026-01-01", "2026-01-02").error().code,
-              ErrorCode::kUnavailable);
+    EXPECT_EQ(client_->ListCases("2026-01-01", "2026-01-02").error().code, ErrorCode::kUnavailable);
     sim_->Stop();  // nobody listening: a transport error, also retryable
-    EXPECT_EQ(client_->ListCases("2026-01-01", "2026-01-02").error().code,
-              ErrorCode::kUnavailable);
+    EXPECT_EQ(client_->ListCases("2026-01-01", "2026-01-02").error().code, ErrorCode::kUnavailable);
 }
 
 }  // namespace

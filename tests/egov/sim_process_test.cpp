@@ -41,6 +41,22 @@ Process Spawn(const std::vector<std::string>& args) {
     return p;
 }
 
+// Runs the binary to completion; returns (exit status, stdout).
+std::pair<int, std::string> RunTodoke(const std::string& args) {
+    const std::string command =
+        "TODOKE_TEST_PW=test-password " + std::string(TODOKE_BINARY) + " " + args + " 2>/dev/null";
+    FILE* pipe = popen(command.c_str(), "r");
+    std::string out;
+    char buffer[4096];
+    while (pipe != nullptr) {
+        const size_t n = fread(buffer, 1, sizeof buffer, pipe);
+        if (n == 0) break;
+        out.append(buffer, n);
+    }
+    const int status = pipe != nullptr ? pclose(pipe) : -1;
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
 int Stop(const Process& p) {
     kill(p.pid, SIGTERM);
     int status = 0;
@@ -91,6 +107,51 @@ TEST(SimProcessTest, PrintsTheReadyLineServesAndStopsOnSigterm) {
     ASSERT_FALSE(ec) << again.first_line;
     EXPECT_EQ(ready2.at("client_secret"), ready.at("client_secret"));
     EXPECT_EQ(Stop(again), 0);
+}
+
+TEST(SimProcessTest, TheEgovCommandsLogInApplyFollowAndFetch) {
+    ::todoke::testing::TempDir dir;
+    ::todoke::testing::TestPki pki(dir.path());
+    auto ca = pki.Issue("ca", {.common_name = "CA", .is_ca = true}, nullptr);
+    auto signer = pki.Issue(
+        "signer", {.common_name = "Signer", .valid_until = std::chrono::hours(24 * 3650)}, &ca);
+    Process sim = Spawn({TODOKE_BINARY, "sim", "egov", "--data", (dir.path() / "data").string(),
+                         "--trust", ca.cert_path.string()});
+    auto ready = boost::json::parse(sim.first_line).as_object();
+    ready["token_file"] = (dir.path() / "tokens.sealed").string();
+    ready["token_key_file"] = (dir.path() / "token.key").string();
+    ::todoke::testing::WriteFile(dir.path() / "token.key", std::string(64, 'a'));
+    ::todoke::testing::WriteFile(dir.path() / "egov.json", boost::json::serialize(ready));
+    const std::string config = "egov --config " + (dir.path() / "egov.json").string() + " ";
+    EXPECT_EQ(RunTodoke(config + "login").first, 0);
+    const std::string zip = (dir.path() / "koyo.zip").string();
+    ASSERT_EQ(RunTodoke("package " + std::string(TODOKE_SOURCE_DIR) +
+                        "/samples/records/koyo_shutoku.json --key " + signer.p12_path.string() +
+                        " --password-env TODOKE_TEST_PW --out " + zip)
+                  .first,
+              0);
+    auto [applied_status, applied] = RunTodoke(config + "apply " + zip);
+    ASSERT_EQ(applied_status, 0) << applied;
+    const std::string id(boost::json::parse(applied).at("arrive_id").as_string());
+    auto [status_code, status] = RunTodoke(config + "status " + id);
+    EXPECT_EQ(status_code, 0);
+    EXPECT_NE(status.find("\"status\":\"到達\""), std::string::npos) << status;
+    detail::HttpClientOptions http;
+    http.ca_file = std::string(ready.at("ca_file").as_string());
+    ASSERT_TRUE(
+        detail::Perform(http, {"POST",
+                               std::string(ready.at("api_base").as_string()) + "/_sim/clock",
+                               {},
+                               R"({"advance_seconds": 200000})"}));
+    auto [fetch_code, fetched] =
+        RunTodoke(config + "fetch " + id + " --out " + (dir.path() / "docs").string() +
+                  " --official-ca " + std::string(ready.at("official_ca_file").as_string()));
+    EXPECT_EQ(fetch_code, 0) << fetched;
+    EXPECT_NE(fetched.find("\"completed\":true"), std::string::npos) << fetched;
+    EXPECT_NE(RunTodoke(config + "status " + id).second.find("手続終了"), std::string::npos);
+    // A package for another procedure's folder is refused with its rows: exit 1.
+    EXPECT_EQ(RunTodoke(config + "apply " + zip + " --proc-id 4950000020415000").first, 1);
+    EXPECT_EQ(Stop(sim), 0);
 }
 
 }  // namespace

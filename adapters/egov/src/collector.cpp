@@ -30,8 +30,8 @@ Result<CollectedDocument> CollectOfficialDocument(Portal& portal, const std::str
         fs::create_directories(dir / "quarantine", ec);
         fs::rename(out.path, dir / "quarantine" / name, ec);
         return Fail(ErrorCode::kRejected,
-                    "公文書 " + name + " failed verification and was quarantined: " +
-                        report.error().message,
+                    "公文書 " + name +
+                        " failed verification and was quarantined: " + report.error().message,
                     report.error().field);
     }
     out.signer = report->signature.signer.subject;

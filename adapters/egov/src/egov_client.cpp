@@ -1,5 +1,3 @@
-#include "todoke/egov/client.hpp"
-
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -11,6 +9,7 @@
 #include "todoke/common/encoding.hpp"
 #include "todoke/common/file.hpp"
 #include "todoke/common/seal.hpp"
+#include "todoke/egov/client.hpp"
 #include "wire.hpp"
 
 namespace todoke::egov {
@@ -77,10 +76,9 @@ Case ParseCase(const json::object& o) {
         for (const auto& d : list->as_array()) {
             if (!d.is_object()) continue;
             const auto& dobj = d.as_object();
-            c.documents.push_back({Int(dobj, "notice_sub_id"), Str(dobj, "doc_title"),
-                                   Str(dobj, "allowed_date"),
-                                   Str(dobj, "doc_download_expired_date"),
-                                   Str(dobj, "doc_download_date")});
+            c.documents.push_back(
+                {Int(dobj, "notice_sub_id"), Str(dobj, "doc_title"), Str(dobj, "allowed_date"),
+                 Str(dobj, "doc_download_expired_date"), Str(dobj, "doc_download_date")});
         }
     }
     return c;
@@ -160,8 +158,7 @@ struct EgovClient::Impl {
     }
 
     std::int64_t Now() const {
-        return std::chrono::duration_cast<std::chrono::seconds>(
-                   clock.Now().time_since_epoch())
+        return std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch())
             .count();
     }
 
@@ -178,9 +175,9 @@ struct EgovClient::Impl {
             return Fail(ErrorCode::kInternal, "the token file is damaged", "egov.tokens");
         }
         const auto& o = v.as_object();
-        tokens = Tokens{Str(o, "access"), Str(o, "refresh"), o.at("issued_at").as_int64(),
-                        o.at("access_expires_at").as_int64(),
-                        o.at("refresh_expires_at").as_int64()};
+        tokens =
+            Tokens{Str(o, "access"), Str(o, "refresh"), o.at("issued_at").as_int64(),
+                   o.at("access_expires_at").as_int64(), o.at("refresh_expires_at").as_int64()};
         return Ok();
     }
 
@@ -231,11 +228,11 @@ struct EgovClient::Impl {
         }
         const auto& o = body.as_object();
         const std::int64_t now = Now();
-        Tokens t{Str(o, "access_token"), Str(o, "refresh_token"), now,
-                 now + std::stoll(Str(o, "expires_in").empty() ? "0" : Str(o, "expires_in")),
-                 now + std::stoll(Str(o, "refresh_expires_in").empty()
-                                      ? "0"
-                                      : Str(o, "refresh_expires_in"))};
+        Tokens t{
+            Str(o, "access_token"), Str(o, "refresh_token"), now,
+            now + std::stoll(Str(o, "expires_in").empty() ? "0" : Str(o, "expires_in")),
+            now + std::stoll(Str(o, "refresh_expires_in").empty() ? "0"
+                                                                  : Str(o, "refresh_expires_in"))};
         if (t.access.empty() || t.refresh.empty()) {
             return Fail(ErrorCode::kUnavailable, "the token answer lacks tokens", "egov.token");
         }
@@ -331,8 +328,8 @@ struct EgovClient::Impl {
                                 const std::string& zip) {
         return json::serialize(json::object{
             {key, value},
-            {"send_file", json::object{{"file_name", "application.zip"},
-                                       {"file_data", Base64Encode(zip)}}}});
+            {"send_file",
+             json::object{{"file_name", "application.zip"}, {"file_data", Base64Encode(zip)}}}});
     }
 
     // /apply, /apply/amend, /apply/withdraw: 200 arrives, 400/413 rejects with its rows.
@@ -347,8 +344,9 @@ struct EgovClient::Impl {
             s.rejection = ec ? std::vector<ReportRow>{} : Rows(v);
             if (s.rejection.empty()) {
                 s.rejection.push_back({"-", "-", "-", "-",
-                                       reply.status == 413 ? "アップロードサイズファイル上限オーバー"
-                                                           : "申請データに誤りがあります"});
+                                       reply.status == 413
+                                           ? "アップロードサイズファイル上限オーバー"
+                                           : "申請データに誤りがあります"});
             }
             return s;
         }
@@ -388,7 +386,8 @@ bool EgovClient::HasTokens() {
 EgovClient::Consent EgovClient::ConsentByRedirect() {
     Impl* impl = impl_.get();
     return [impl](const std::string& url) -> Result<std::string> {
-        TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply, detail::Perform(impl->http, {"GET", url, {}, ""}));
+        TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply,
+                                detail::Perform(impl->http, {"GET", url, {}, ""}));
         if (reply.status != 302 || reply.Header("location").empty()) {
             return Fail(ErrorCode::kPermissionDenied,
                         "the authorisation server wants a person to log in: open the URL in a "
@@ -407,29 +406,26 @@ Result<void> EgovClient::Login(const Consent& consent) {
         Base64Url(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
     const std::string state = RandomUrlSafe(16);
     const auto& c = impl_->config;
-    const std::string url = c.auth_base + "/auth?client_id=" + detail::UrlEncode(c.client_id) +
-                            "&response_type=code&scope=" +
-                            detail::UrlEncode("openid offline_access") +
-                            "&redirect_uri=" + detail::UrlEncode(c.redirect_uri) +
-                            "&state=" + state + "&code_challenge=" + challenge +
-                            "&code_challenge_method=S256";
+    const std::string url =
+        c.auth_base + "/auth?client_id=" + detail::UrlEncode(c.client_id) +
+        "&response_type=code&scope=" + detail::UrlEncode("openid offline_access") +
+        "&redirect_uri=" + detail::UrlEncode(c.redirect_uri) + "&state=" + state +
+        "&code_challenge=" + challenge + "&code_challenge_method=S256";
     TODOKE_ASSIGN_OR_RETURN(std::string back, consent(url));
     const auto query = back.find('?');
     const auto params = detail::ParseFormOrQuery(
         query == std::string::npos ? std::string_view() : std::string_view(back).substr(query + 1));
     const auto code = params.find("code");
     const auto returned_state = params.find("state");
-    if (code == params.end() || returned_state == params.end() ||
-        returned_state->second != state) {
+    if (code == params.end() || returned_state == params.end() || returned_state->second != state) {
         return Fail(ErrorCode::kPermissionDenied,
                     "the consent did not return a code with our state", "egov.consent");
     }
     std::lock_guard lock(impl_->mutex);
     impl_->loaded = true;
-    return impl_->TokenCall("grant_type=authorization_code&code=" +
-                            detail::UrlEncode(code->second) +
-                            "&redirect_uri=" + detail::UrlEncode(c.redirect_uri) +
-                            "&code_verifier=" + verifier);
+    return impl_->TokenCall(
+        "grant_type=authorization_code&code=" + detail::UrlEncode(code->second) +
+        "&redirect_uri=" + detail::UrlEncode(c.redirect_uri) + "&code_verifier=" + verifier);
 }
 
 Result<void> EgovClient::Logout() {
@@ -463,9 +459,9 @@ Result<Submission> EgovClient::Apply(const std::string& proc_id, const std::stri
 }
 
 Result<FormatCheck> EgovClient::Check(const std::string& proc_id, const std::string& zip) {
-    TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply,
-                            impl_->Call("POST", "/apply/check",
-                                        Impl::SendBody("proc_id", proc_id, zip)));
+    TODOKE_ASSIGN_OR_RETURN(
+        detail::HttpReply reply,
+        impl_->Call("POST", "/apply/check", Impl::SendBody("proc_id", proc_id, zip)));
     if (reply.status != 200) {
         return Fail(ErrorCode::kInvalidArgument,
                     "/apply/check answered " + std::to_string(reply.status), "egov.check");
@@ -523,8 +519,8 @@ Result<std::vector<Case>> EgovClient::ListCases(const std::string& from, const s
 Result<std::vector<Notice>> EgovClient::ListNotices(const std::string& from,
                                                     const std::string& to) {
     TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply,
-                            impl_->Call("GET", "/notice/lists?date_from=" + from + "&date_to=" +
-                                                   to + "&limit=50&offset=1"));
+                            impl_->Call("GET", "/notice/lists?date_from=" + from +
+                                                   "&date_to=" + to + "&limit=50&offset=1"));
     TODOKE_ASSIGN_OR_RETURN(json::object r, Impl::Results(reply, "/notice/lists"));
     std::vector<Notice> out;
     if (const auto* list = r.if_contains("notice_list"); list && list->is_array()) {
@@ -573,33 +569,33 @@ Result<DownloadedDocument> EgovClient::DownloadOfficialDocument(const std::strin
     DownloadedDocument d;
     TODOKE_ASSIGN_OR_RETURN(d.zip, Base64Decode(Str(r, "file_data")));
     if (const auto* list = r.if_contains("file_name_list"); list && list->is_array()) {
-        for (const auto& f : list->as_array()) d.file_names.push_back(Str(f.as_object(), "file_name"));
+        for (const auto& f : list->as_array())
+            d.file_names.push_back(Str(f.as_object(), "file_name"));
     }
     return d;
 }
 
-Result<void> EgovClient::CompleteOfficialDocument(const std::string& arrive_id,
-                                                  int notice_sub_id) {
+Result<void> EgovClient::CompleteOfficialDocument(const std::string& arrive_id, int notice_sub_id) {
     TODOKE_ASSIGN_OR_RETURN(
         detail::HttpReply reply,
         impl_->Call("POST", "/official_document",
-                    json::serialize(json::object{{"arrive_id", arrive_id},
-                                                 {"notice_sub_id", notice_sub_id}})));
+                    json::serialize(
+                        json::object{{"arrive_id", arrive_id}, {"notice_sub_id", notice_sub_id}})));
     if (reply.status != 200) {
-        return Fail(ErrorCode::kUnavailable,
-                    "取得完了 answered " + std::to_string(reply.status), "egov.answer");
+        return Fail(ErrorCode::kUnavailable, "取得完了 answered " + std::to_string(reply.status),
+                    "egov.answer");
     }
     return Ok();
 }
 
 Result<std::vector<Case>> FindArrivedCases(Portal& portal, const std::string& proc_name,
                                            const std::string& applicant_name,
-                                           const std::string& corporation_name,
-                                           TimePoint sent_at, TimePoint now) {
+                                           const std::string& corporation_name, TimePoint sent_at,
+                                           TimePoint now) {
     const TimePoint from_time = sent_at - std::chrono::minutes(5);
-    TODOKE_ASSIGN_OR_RETURN(
-        auto cases, portal.ListCases(FormatJstDate(from_time - std::chrono::hours(24)),
-                                     FormatJstDate(now + std::chrono::hours(24))));
+    TODOKE_ASSIGN_OR_RETURN(auto cases,
+                            portal.ListCases(FormatJstDate(from_time - std::chrono::hours(24)),
+                                             FormatJstDate(now + std::chrono::hours(24))));
     const std::string earliest = FormatJstDateTime(from_time);
     std::vector<Case> out;
     for (auto it = cases.rbegin(); it != cases.rend(); ++it) {  // oldest first

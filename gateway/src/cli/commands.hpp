@@ -14,5 +14,6 @@ CommandRun AddVerifyCommand(CLI::App& app);
 CommandRun AddFormsCommand(CLI::App& app);
 CommandRun AddPackageCommand(CLI::App& app);
 CommandRun AddSimCommand(CLI::App& app);
+CommandRun AddEgovCommand(CLI::App& app);
 
 }  // namespace todoke::gateway

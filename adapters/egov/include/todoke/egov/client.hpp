@@ -17,12 +17,12 @@
 namespace todoke::egov {
 
 struct ClientConfig {
-    std::string api_base;   // https://.../shinsei/v2
-    std::string auth_base;  // https://.../auth
-    std::string client_id;  // ソフトウェアID
+    std::string api_base;       // https://.../shinsei/v2
+    std::string auth_base;      // https://.../auth
+    std::string client_id;      // ソフトウェアID
     std::string client_secret;  // APIキー: keep it out of logs
     std::string redirect_uri;
-    std::string ca_file;  // PEM to verify the servers with; empty: the system's store
+    std::string ca_file;               // PEM to verify the servers with; empty: the system's store
     std::filesystem::path token_file;  // sealed tokens
     std::string token_key;             // 32 bytes (seal.hpp)
     std::chrono::milliseconds timeout{60000};
@@ -61,8 +61,7 @@ class EgovClient final : public Portal {
     Result<Notice> GetNotice(const std::string& arrive_id, int notice_sub_id) override;
     Result<DownloadedDocument> DownloadOfficialDocument(const std::string& arrive_id,
                                                         int notice_sub_id) override;
-    Result<void> CompleteOfficialDocument(const std::string& arrive_id,
-                                          int notice_sub_id) override;
+    Result<void> CompleteOfficialDocument(const std::string& arrive_id, int notice_sub_id) override;
 
     struct Impl;
 

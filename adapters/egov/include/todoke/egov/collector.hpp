@@ -27,7 +27,6 @@ struct CollectedDocument {
 Result<CollectedDocument> CollectOfficialDocument(Portal& portal, const std::string& arrive_id,
                                                   int notice_sub_id,
                                                   const signing::TrustStore& government_ca,
-                                                  const std::filesystem::path& dir,
-                                                  TimePoint now);
+                                                  const std::filesystem::path& dir, TimePoint now);
 
 }  // namespace todoke::egov

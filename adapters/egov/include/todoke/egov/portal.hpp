@@ -96,7 +96,7 @@ class Portal {
 // asked: then nothing may be sent.
 Result<std::vector<Case>> FindArrivedCases(Portal& portal, const std::string& proc_name,
                                            const std::string& applicant_name,
-                                           const std::string& corporation_name,
-                                           TimePoint sent_at, TimePoint now);
+                                           const std::string& corporation_name, TimePoint sent_at,
+                                           TimePoint now);
 
 }  // namespace todoke::egov
