@@ -345,6 +345,86 @@ TEST_F(ApiTest, AWithdrawalRequestStopsACaseUnderReview) {
     EXPECT_TRUE(AnyContains(Rows(twice), "取り下げできません")) << twice.body;
 }
 
+TEST_F(ApiTest, MissingFilesAndForbiddenCharactersAreNamed) {
+    // The attachment listed in kousei is left out of the ZIP (the signature does not cover
+    // attachments, so only the file check can see it).
+    const std::vector<signing::SigningKey> keys{::todoke::testing::LoadKey(signer_)};
+    const auto render = [](const char* sample, const char* id, bool with_pdf) {
+        auto records =
+            forms::ParseJsonRecords(::todoke::testing::ReadFile(std::string(TODOKE_SOURCE_DIR) +
+                                                                "/samples/records/" + sample),
+                                    sample);
+        forms::PackageOptions options;
+        options.submitted_on = {2026, 11, 20};
+        if (with_pdf) {
+            options.attachments.push_back(
+                {"提出代行に関する証明書", "teishutsudaiko.pdf", "%PDF-1.4\n%%EOF\n"});
+        }
+        return forms::RenderApplication(*forms::Catalogue::Default().Find(id), records->front(),
+                                        options);
+    };
+    auto with_pdf = render("koyo_shutoku.json", "koyo_shutoku", true);
+    ASSERT_TRUE(with_pdf);
+    auto good = gateway::SignAndZip(std::move(*with_pdf), keys, SystemClock().Now());
+    ASSERT_TRUE(good);
+    auto reader = ZipReader::Open(*good, {});
+    ASSERT_TRUE(reader);
+    std::vector<ZipWriteEntry> kept;
+    for (const auto& e : reader->entries()) {
+        if (e.name.find(".pdf") == std::string::npos) {
+            kept.push_back({e.name, e.name.back() == '/' ? "" : *reader->Read(e.name)});
+        }
+    }
+    auto without = WriteZip(kept);
+    ASSERT_TRUE(without);
+    auto r = Api("POST", "/apply", token_, ApplyBody("4950000020325000", *without));
+    EXPECT_EQ(r.status, 400);
+    EXPECT_TRUE(
+        AnyContains(Rows(r), "添付必須のファイル(提出代行に関する証明書)が添付されていません"))
+        << r.body;
+    // 髙 in kousei, signed properly: the character check names the item.
+    auto files = render("kenpo_shoyo.json", "kenpo_shoyo", false);
+    ASSERT_TRUE(files);
+    std::string& kousei = files->files.front().bytes;
+    kousei.replace(kousei.find("山田　一郎"), std::string("山田　一郎").size(), "髙田　一郎");
+    auto zip = gateway::SignAndZip(std::move(*files), keys, SystemClock().Now());
+    ASSERT_TRUE(zip);
+    r = Api("POST", "/apply", token_, ApplyBody("4950000020417000", *zip));
+    EXPECT_EQ(r.status, 400);
+    EXPECT_TRUE(AnyContains(Rows(r), "kousei.xml|氏名|指定可能な文字以外が指定されています"))
+        << r.body;
+}
+
+TEST_F(ApiTest, FaultsAtRunTimeAreReproducibleFromTheSeed) {
+    const std::string faults = sim_->api_base() + "/_sim/faults";
+    const auto pattern = [&] {
+        std::string out;
+        for (int i = 0; i < 12; ++i) {
+            out += std::to_string(
+                       Api("GET",
+                           "/apply/lists?date_from=2026-01-01&date_to=2026-01-02&limit=1&offset=0",
+                           token_)
+                           .status) +
+                   " ";
+        }
+        return out;
+    };
+    ASSERT_EQ(Call("POST", faults, R"({"error_500": 0.5, "seed": 42})").status, 200);
+    const std::string first = pattern();
+    EXPECT_NE(first.find("500"), std::string::npos);
+    EXPECT_NE(first.find("200"), std::string::npos);
+    Call("POST", faults, R"({"seed": 42})");
+    EXPECT_EQ(pattern(), first);  // the same seed, the same answers
+    Call("POST", faults, R"({"error_500": 0, "slow": 1, "slow_ms": 300})");
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(
+        Api("GET", "/apply/lists?date_from=2026-01-01&date_to=2026-01-02&limit=1&offset=0", token_)
+            .status,
+        200);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+    EXPECT_EQ(Call("POST", faults, R"({"bogus": 1})").status, 400);
+}
+
 TEST_F(ApiTest, FaultsFromTheConfiguration) {
     config_.faults.drop_after_record = 1.0;
     StartSim();

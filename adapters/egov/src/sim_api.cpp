@@ -493,6 +493,51 @@ HttpResponse SimCore::HandleApi(const HttpRequest& r) {
     if (path == "/_sim/clock" && r.method == "POST") {
         return Clock(r);  // operator endpoints: no token, loopback only
     }
+    if (path == "/_sim/faults" && r.method == "POST") {
+        // Faults at run time: the members of SimulatorFaults, numbers as JSON numbers; a
+        // member left out keeps its value; "seed" restarts the generator.
+        boost::system::error_code ec;
+        const auto parsed = boost::json::parse(r.body, ec);
+        if (ec || !parsed.is_object()) {
+            return Json(400, Problem("_sim/faults", "a JSON object", "/_sim/faults"));
+        }
+        auto& f = config_.faults;
+        for (const auto& [key, value] : parsed.as_object()) {
+            const double number = value.is_double()   ? value.as_double()
+                                  : value.is_int64()  ? static_cast<double>(value.as_int64())
+                                  : value.is_uint64() ? static_cast<double>(value.as_uint64())
+                                                      : -1;
+            const bool share = number >= 0 && number <= 1;
+            if (key == "error_500" && share) {
+                f.error_500 = number;
+            } else if (key == "error_503" && share) {
+                f.error_503 = number;
+            } else if (key == "drop_after_record" && share) {
+                f.drop_after_record = number;
+            } else if (key == "slow" && share) {
+                f.slow = number;
+            } else if (key == "slow_ms" && number >= 0) {
+                f.slow_ms = static_cast<std::int64_t>(number);
+            } else if (key == "maintenance_start" && number >= 0) {
+                f.maintenance_start = static_cast<std::int64_t>(number);
+            } else if (key == "maintenance_end" && number >= 0) {
+                f.maintenance_end = static_cast<std::int64_t>(number);
+            } else if (key == "seed" && number >= 0) {
+                f.seed = static_cast<std::uint64_t>(number);
+                rng_.seed(f.seed);
+            } else {
+                return Json(400,
+                            Problem("_sim/faults",
+                                    "unknown member or value out of range: " + std::string(key),
+                                    "/_sim/faults"));
+            }
+        }
+        return Json(200, boost::json::object{{"error_500", f.error_500},
+                                             {"error_503", f.error_503},
+                                             {"drop_after_record", f.drop_after_record},
+                                             {"slow", f.slow},
+                                             {"slow_ms", f.slow_ms}});
+    }
     if (path == "/_sim/revoke_tokens" && r.method == "POST") {
         // Fault: tokens invalidated early, as after e-Gov outages. {"kind": "access"} ends
         // the access tokens only (a refresh recovers); anything else ends every token.

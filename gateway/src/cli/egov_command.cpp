@@ -57,11 +57,14 @@ json::object CaseJson(const egov::Case& c) {
                                        {"title", n.title},
                                        {"issued", n.issued}});
     }
-    return json::object{{"arrive_id", c.arrive_id}, {"arrive_date", c.arrive_date},
-                        {"status", c.status},       {"proc_name", c.proc_name},
+    return json::object{{"arrive_id", c.arrive_id},
+                        {"arrive_date", c.arrive_date},
+                        {"status", c.status},
+                        {"proc_name", c.proc_name},
                         {"applicant_name", c.applicant_name},
                         {"withdraw_possible", c.withdraw_possible},
-                        {"notices", notices},       {"documents", docs}};
+                        {"notices", notices},
+                        {"documents", docs}};
 }
 
 int Failed(const Error& e) {
@@ -82,8 +85,8 @@ Result<std::string> ProcIdOf(const std::string& zip) {
 int PrintSubmission(const Result<egov::Submission>& s) {
     if (!s) return Failed(s.error());
     if (s->rejected()) {
-        std::cout << json::serialize(json::object{{"rejected", true},
-                                                  {"report_list", RowsJson(s->rejection)}})
+        std::cout << json::serialize(
+                         json::object{{"rejected", true}, {"report_list", RowsJson(s->rejection)}})
                   << "\n";
         return kExitInvalid;
     }
@@ -219,7 +222,7 @@ CommandRun AddEgovCommand(CLI::App& app) {
     sub("logout", "End the session at the portal and drop the tokens");
     for (const char* name : {"apply", "check"}) {
         CLI::App* s = sub(name, name == std::string("apply") ? "POST /apply a signed package"
-                                                            : "POST /apply/check (dry run)");
+                                                             : "POST /apply/check (dry run)");
         s->add_option("package", args->package, "signed application ZIP")->required();
         s->add_option("--proc-id", args->proc_id, "手続ID (default: the package's folder)");
         if (name == std::string("apply")) {
@@ -228,14 +231,14 @@ CommandRun AddEgovCommand(CLI::App& app) {
     }
     for (const char* name : {"amend", "withdraw"}) {
         CLI::App* s = sub(name, name == std::string("amend") ? "POST /apply/amend (部分補正)"
-                                                            : "POST /apply/withdraw (取下げ依頼)");
+                                                             : "POST /apply/withdraw (取下げ依頼)");
         s->add_option("arrive_id", args->arrive_id, "到達番号")->required();
         s->add_option("package", args->package, "signed package")->required();
     }
     sub("status", "GET /apply/{arrive_id}")->add_option("arrive_id", args->arrive_id)->required();
     for (const char* name : {"list", "notices"}) {
         CLI::App* s = sub(name, name == std::string("list") ? "Cases arrived in a date range"
-                                                           : "Notices issued in a date range");
+                                                            : "Notices issued in a date range");
         s->add_option("--from", args->from, "YYYY-MM-DD")->required();
         s->add_option("--to", args->to, "YYYY-MM-DD")->required();
     }
@@ -243,8 +246,7 @@ CommandRun AddEgovCommand(CLI::App& app) {
     fetch->add_option("arrive_id", args->arrive_id)->required();
     fetch->add_option("--sub", args->sub_id, "通知通番 (default: every one not yet taken)");
     fetch->add_option("--out", args->out_dir, "folder for the ZIPs");
-    fetch->add_option("--official-ca", args->official_ca, "pinned government CA (PEM)")
-        ->required();
+    fetch->add_option("--official-ca", args->official_ca, "pinned government CA (PEM)")->required();
     return [args, chosen] { return Run(*chosen, *args); };
 }
 
