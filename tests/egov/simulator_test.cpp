@@ -425,6 +425,59 @@ TEST_F(ApiTest, FaultsAtRunTimeAreReproducibleFromTheSeed) {
     EXPECT_EQ(Call("POST", faults, R"({"bogus": 1})").status, 400);
 }
 
+TEST_F(ApiTest, ABulkSendArrivesLaterFolderByFolder) {
+    // Three folders: two good applications and one whose folder names another procedure.
+    std::vector<ZipWriteEntry> entries;
+    const auto add = [&](const std::string& zip, const std::string& folder) {
+        auto reader = ZipReader::Open(zip, {});
+        ASSERT_TRUE(reader);
+        for (const auto& e : reader->entries()) {
+            const std::string rest = e.name.substr(e.name.find('/'));
+            entries.push_back({folder + rest, e.is_directory ? "" : *reader->Read(e.name)});
+        }
+    };
+    add(SamplePackage("kenpo_santei.json"), "4950000020415000(1)");
+    add(SamplePackage("kenpo_shoyo.json"), "4950000020417000(2)");
+    add(SamplePackage("kenpo_shoyo.json"), "4950000020415000(3)");
+    auto bulk = WriteZip(entries);
+    ASSERT_TRUE(bulk);
+    auto sent = Api("POST", "/bulk-apply", token_,
+                    boost::json::serialize(boost::json::object{
+                        {"send_file", boost::json::object{{"file_name", "bulk.zip"},
+                                                          {"file_data", Base64Encode(*bulk)}}}}));
+    ASSERT_EQ(sent.status, 202) << sent.body;
+    const auto results = JsonOf(sent).at("results").as_object();
+    const std::string number(results.at("send_number").as_string());
+    EXPECT_EQ(number.size(), 18u);
+    EXPECT_EQ(results.at("apply_count").as_int64(), 3);
+    EXPECT_TRUE(JsonOf(sent).at("_links").as_object().contains("report"));
+    const auto listed = [&] {
+        return JsonOf(Api("GET", "/apply/lists?send_number=" + number, token_))
+            .at("results")
+            .at("apply_list")
+            .as_array()
+            .size();
+    };
+    EXPECT_EQ(listed(), 0u);  // the batch has not taken it yet
+    Call("POST", sim_->api_base() + "/_sim/clock", R"({"advance_seconds": 301})");
+    EXPECT_EQ(listed(), 2u);
+    auto report = JsonOf(Api("GET", "/apply/report?send_number=" + number, token_));
+    const auto& info = report.at("results").at("error_report_info").at(0).as_object();
+    EXPECT_EQ(info.at("arrive_count").as_int64(), 2);
+    EXPECT_EQ(info.at("error_count").as_int64(), 1);
+    // Sorted by folder name: (1), (3), then 4950000020417000(2).
+    const auto& failed = info.at("result").at(1).as_object();
+    EXPECT_EQ(failed.at("folder_name").as_string(), "4950000020415000(3)");
+    EXPECT_EQ(failed.at("arrive_id").as_string(), "-");
+    EXPECT_FALSE(failed.at("report_list").as_array().empty());
+    // Not a ZIP: the BadRequest_error shape, camelCase members.
+    auto bad = Api("POST", "/bulk-apply", token_,
+                   R"({"send_file": {"file_name": "x.zip", "file_data": "AAAA"}})");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(JsonOf(bad).at("error_count").as_int64(), 1);
+    EXPECT_TRUE(JsonOf(bad).at("error").at(0).as_object().contains("errorFolder"));
+}
+
 TEST_F(ApiTest, FaultsFromTheConfiguration) {
     config_.faults.drop_after_record = 1.0;
     StartSim();

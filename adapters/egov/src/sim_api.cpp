@@ -404,7 +404,17 @@ HttpResponse SimCore::CaseList(const HttpRequest& r) {
         if (!IsSendNumber(send_number)) {
             return Json(400, Problem("申請案件一覧取得", "送信番号は半角数字18桁です", instance));
         }
-        // Only bulk sends have send numbers; single /apply cases show "-" (§6.4).
+        // Only bulk sends have send numbers; single /apply cases show "-" (§6.4). Before the
+        // batch has taken the send, the list is empty.
+        auto listed = ListCases(0, std::numeric_limits<std::int64_t>::max() / 2);
+        if (!listed) {
+            return Json(500, Problem("申請案件一覧取得", "サーバ内部でエラーが発生", instance));
+        }
+        for (auto& c : *listed) {
+            if (c.send_number == send_number) {
+                cases.push_back(std::move(c));
+            }
+        }
     } else {
         const auto parse_date = [](const std::string& d) -> std::optional<std::int64_t> {
             int y = 0, m = 0, day = 0;
@@ -579,8 +589,13 @@ HttpResponse SimCore::HandleApi(const HttpRequest& r) {
                                  "Bearer realm=\"e-Gov\", error=\"invalid_token\"");
         return res;
     }
+    (void)RunBulkBatch();  // the batch of 一括申請 whose time has come
     HttpResponse res = NoBody(404);
-    if (path == "/apply" && r.method == "POST") {
+    if (path == "/bulk-apply" && r.method == "POST") {
+        res = BulkApply(r);
+    } else if (path == "/apply/report" && r.method == "GET") {
+        res = BulkReport(r);
+    } else if (path == "/apply" && r.method == "POST") {
         res = Apply(r, false);
     } else if (path == "/apply/check" && r.method == "POST") {
         res = Apply(r, true);

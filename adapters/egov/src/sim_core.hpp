@@ -4,9 +4,11 @@
 
 #include <boost/json.hpp>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -79,6 +81,10 @@ class SimCore {
     HttpResponse CaseList(const HttpRequest& r);
     HttpResponse Clock(const HttpRequest& r);
     HttpResponse Amend(const HttpRequest& r);
+    // sim_bulk.cpp
+    HttpResponse BulkApply(const HttpRequest& r);
+    HttpResponse BulkReport(const HttpRequest& r);
+    Result<void> RunBulkBatch();
     HttpResponse Withdraw(const HttpRequest& r);
 
     // sim_documents.cpp

@@ -51,6 +51,13 @@ Result<void> SimCore::Migrate() {
             withdrawn_at INTEGER NOT NULL DEFAULT 0, doc_taken_at INTEGER NOT NULL DEFAULT 0,
             amended_at INTEGER NOT NULL DEFAULT 0, package BLOB NOT NULL);
         CREATE INDEX IF NOT EXISTS cases_by_arrival ON cases (arrive_at);
+        CREATE TABLE IF NOT EXISTS sends (
+            send_number TEXT PRIMARY KEY, send_at INTEGER NOT NULL, file_name TEXT NOT NULL,
+            apply_count INTEGER NOT NULL, zip BLOB NOT NULL, processed INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS send_results (
+            send_number TEXT NOT NULL, folder_name TEXT NOT NULL, arrive_id TEXT NOT NULL,
+            proc_name TEXT NOT NULL, report TEXT NOT NULL,
+            PRIMARY KEY (send_number, folder_name));
         CREATE TABLE IF NOT EXISTS documents (
             arrive_id TEXT NOT NULL, notice_sub_id INTEGER NOT NULL, zip BLOB NOT NULL,
             PRIMARY KEY (arrive_id, notice_sub_id));

@@ -37,6 +37,7 @@ Result<void> ReadSimulatorConfig(const std::filesystem::path& path, SimulatorCon
     TODOKE_RETURN_IF_ERROR(root.Read("decide_after_s", c.decide_after_s, 0, 86400 * 365));
     TODOKE_RETURN_IF_ERROR(root.Read("amendment_every", amendment_every, 0, 1000000));
     TODOKE_RETURN_IF_ERROR(root.Read("doc_deadline_s", c.doc_deadline_s, 0, 86400 * 3650));
+    TODOKE_RETURN_IF_ERROR(root.Read("bulk_after_s", c.bulk_after_s, 0, 86400 * 30));
     TODOKE_ASSIGN_OR_RETURN(ConfigNode faults, root.Section("faults"));
     std::string e500 = "0", e503 = "0", drop = "0", slow = "0";
     TODOKE_RETURN_IF_ERROR(faults.Read("error_500", e500));

@@ -51,6 +51,7 @@ struct SimulatorConfig {
     std::int64_t decide_after_s = 2 * 86400;
     int amendment_every = 0;
     std::int64_t doc_deadline_s = 90 * 86400;
+    std::int64_t bulk_after_s = 300;  // /bulk-apply folders arrive this long after the send
     SimulatorFaults faults;
     int threads = 8;
 };
