@@ -5,6 +5,7 @@
 
 #include "sim_fixture.hpp"
 #include "todoke/common/file.hpp"
+#include "todoke/common/zip.hpp"
 #include "todoke/egov/collector.hpp"
 
 namespace todoke::egov::testing {
@@ -66,6 +67,9 @@ TEST_F(ClientTest, AppliesFollowsTheCaseAndCollectsTheSignedDocument) {
     EXPECT_NE(collected->signer.find("OU=Ministry of Health"), std::string::npos)
         << collected->signer;
     EXPECT_EQ(client_->GetCase(sent->arrive_id)->status, "手続終了");
+    auto stored = ReadFileBytes(collected->path, "doc");
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(*client_->VerifyAtPortal(*stored, "kagami.xml"), "正常です。");
     auto listed = client_->ListCases("2020-11-24", "2099-12-31");
     ASSERT_TRUE(listed);
     EXPECT_EQ(listed->size(), 1u);
@@ -85,6 +89,34 @@ TEST_F(ClientTest, ADocumentFromAnotherCaIsQuarantinedAndNotAcknowledged) {
     EXPECT_TRUE(std::filesystem::exists(dir_.path() / "docs" / "quarantine" /
                                         (sent->arrive_id + "_1.zip")));
     EXPECT_EQ(client_->GetCase(sent->arrive_id)->status, "審査終了");  // not 取得完了
+}
+
+TEST_F(ClientTest, BulkSendsArePolledUntilEveryFolderIsTaken) {
+    auto reader = ZipReader::Open(SamplePackage("kenpo_shoyo.json"), {});
+    ASSERT_TRUE(reader);
+    std::vector<ZipWriteEntry> entries;
+    for (const char* folder : {"4950000020417000(1)", "4950000020417000(2)"}) {
+        for (const auto& e : reader->entries()) {
+            entries.push_back({folder + e.name.substr(e.name.find('/')),
+                               e.is_directory ? "" : *reader->Read(e.name)});
+        }
+    }
+    auto sent = client_->BulkApply(*WriteZip(entries));
+    ASSERT_TRUE(sent) << sent.error().ToString();
+    ASSERT_TRUE(sent->rejection.empty());
+    EXPECT_EQ(sent->apply_count, 2);
+    auto report = client_->GetBulkReport(sent->send_number);
+    ASSERT_TRUE(report);
+    EXPECT_FALSE(report->complete());  // the batch has not run
+    Advance(301);
+    report = client_->GetBulkReport(sent->send_number);
+    ASSERT_TRUE(report);
+    EXPECT_TRUE(report->complete());
+    EXPECT_EQ(report->arrive_count, 2);
+    EXPECT_NE(report->results.at(0).arrive_id, "-");
+    auto refused = client_->BulkApply("not a zip");
+    ASSERT_TRUE(refused);
+    EXPECT_FALSE(refused->rejection.empty());
 }
 
 TEST_F(ClientTest, ARejectionKeepsItsRowsAndIsNotAnError) {

@@ -588,6 +588,91 @@ Result<void> EgovClient::CompleteOfficialDocument(const std::string& arrive_id, 
     return Ok();
 }
 
+Result<BulkSend> EgovClient::BulkApply(const std::string& zip) {
+    TODOKE_ASSIGN_OR_RETURN(
+        detail::HttpReply reply,
+        impl_->Call("POST", "/bulk-apply",
+                    json::serialize(json::object{
+                        {"send_file", json::object{{"file_name", "bulk.zip"},
+                                                   {"file_data", Base64Encode(zip)}}}})));
+    BulkSend out;
+    if (reply.status == 400 || reply.status == 413) {
+        boost::system::error_code ec;
+        const auto v = json::parse(reply.body, ec);
+        if (!ec && v.is_object()) {
+            if (const auto* errors = v.as_object().if_contains("error");
+                errors && errors->is_array()) {
+                for (const auto& e : errors->as_array()) {
+                    const auto& o = e.as_object();
+                    out.rejection.push_back(
+                        {"-", "-", Str(o, "errorFile"), Str(o, "errorFolder"), Str(o, "content")});
+                }
+            }
+        }
+        if (out.rejection.empty()) {
+            out.rejection.push_back({"-", "-", "-", "-", "HTTP " + std::to_string(reply.status)});
+        }
+        return out;
+    }
+    if (reply.status != 202) {
+        return Fail(ErrorCode::kUnavailable, "/bulk-apply answered " + std::to_string(reply.status),
+                    "egov.answer");
+    }
+    TODOKE_ASSIGN_OR_RETURN(json::object r, Impl::Results(reply, "/bulk-apply"));
+    out.send_number = Str(r, "send_number");
+    out.send_date = Str(r, "send_date");
+    const auto* count = r.if_contains("apply_count");
+    out.apply_count = count != nullptr && count->is_int64() ? count->as_int64() : 0;
+    return out;
+}
+
+Result<BulkReport> EgovClient::GetBulkReport(const std::string& send_number) {
+    if (!detail::IsSendNumber(send_number)) {
+        return Fail(ErrorCode::kInvalidArgument, "a 送信番号 is 18 digits", "send_number");
+    }
+    TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply,
+                            impl_->Call("GET", "/apply/report?send_number=" + send_number));
+    TODOKE_ASSIGN_OR_RETURN(json::object r, Impl::Results(reply, "/apply/report"));
+    const auto* infos = r.if_contains("error_report_info");
+    if (infos == nullptr || !infos->is_array() || infos->as_array().empty()) {
+        return Fail(ErrorCode::kNotFound, "no report for " + send_number, "egov.not_found");
+    }
+    const auto& info = infos->as_array().front().as_object();
+    BulkReport out;
+    out.send_number = send_number;
+    const auto number = [&](const char* key) {
+        const auto* v = info.if_contains(key);
+        return v != nullptr && v->is_int64() ? v->as_int64() : 0;
+    };
+    out.apply_count = number("apply_count");
+    out.arrive_count = number("arrive_count");
+    out.error_count = number("error_count");
+    if (const auto* list = info.if_contains("result"); list && list->is_array()) {
+        for (const auto& item : list->as_array()) {
+            const auto& o = item.as_object();
+            out.results.push_back(
+                {Str(o, "folder_name"), Str(o, "arrive_id"), Str(o, "proc_name"), Rows(item)});
+        }
+    }
+    return out;
+}
+
+Result<std::string> EgovClient::VerifyAtPortal(const std::string& zip,
+                                               const std::string& xml_name) {
+    TODOKE_ASSIGN_OR_RETURN(
+        detail::HttpReply reply,
+        impl_->Call("POST", "/official_document/verify",
+                    json::serialize(json::object{{"file_name", "official.zip"},
+                                                 {"file_data", Base64Encode(zip)},
+                                                 {"sig_verification_xml_file_name", xml_name}})));
+    TODOKE_ASSIGN_OR_RETURN(json::object r, Impl::Results(reply, "/official_document/verify"));
+    const auto* list = r.if_contains("verify_result");
+    if (list == nullptr || !list->is_array() || list->as_array().empty()) {
+        return Fail(ErrorCode::kUnavailable, "no verify_result", "egov.answer");
+    }
+    return Str(list->as_array().front().at("official").as_object(), "validation_result");
+}
+
 Result<std::vector<Case>> FindArrivedCases(Portal& portal, const std::string& proc_name,
                                            const std::string& applicant_name,
                                            const std::string& corporation_name, TimePoint sent_at,

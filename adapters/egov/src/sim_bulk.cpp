@@ -14,8 +14,8 @@ constexpr std::string_view kApi = "/shinsei/v2";
 HttpResponse BulkError(int status, const std::string& content, const std::string& instance) {
     auto body = Problem("申請データbulk送信", "申請データにエラーがあります", instance);
     body["error_count"] = 1;
-    body["error"] = boost::json::array{boost::json::object{
-        {"errorFolder", "-"}, {"errorFile", "-"}, {"content", content}}};
+    body["error"] = boost::json::array{
+        boost::json::object{{"errorFolder", "-"}, {"errorFile", "-"}, {"content", content}}};
     return Json(status, body);
 }
 
@@ -31,8 +31,9 @@ HttpResponse SimCore::BulkApply(const HttpRequest& r) {
         return BulkError(400, "送信ファイルが指定されていません", instance);
     }
     const auto& f = file->as_object();
-    const std::string file_name =
-        f.contains("file_name") && f.at("file_name").is_string() ? std::string(f.at("file_name").as_string()) : "";
+    const std::string file_name = f.contains("file_name") && f.at("file_name").is_string()
+                                      ? std::string(f.at("file_name").as_string())
+                                      : "";
     auto zip = f.contains("file_data") && f.at("file_data").is_string()
                    ? Base64Decode(f.at("file_data").as_string())
                    : Result<std::string>(Fail(ErrorCode::kInvalidArgument, "none"));
@@ -47,7 +48,8 @@ HttpResponse SimCore::BulkApply(const HttpRequest& r) {
     for (const auto& e : reader->entries()) {
         const auto slash = e.name.find('/');
         if (slash == std::string::npos) {
-            return BulkError(400, "申請フォルダの外にファイルがあります（" + e.name + "）", instance);
+            return BulkError(400, "申請フォルダの外にファイルがあります（" + e.name + "）",
+                             instance);
         }
         folders.insert(e.name.substr(0, slash));
     }
@@ -76,12 +78,12 @@ HttpResponse SimCore::BulkApply(const HttpRequest& r) {
             return BulkError(500, "サーバ内部でエラーが発生", instance);
         }
     }
-    auto envelope = Envelope(
-        "申請データbulk送信", instance,
-        {{"send_number", send_number},
-         {"send_date", FormatJstDateTime(std::chrono::system_clock::from_time_t(now))},
-         {"file_name", file_name},
-         {"apply_count", folders.size()}});
+    auto envelope =
+        Envelope("申請データbulk送信", instance,
+                 {{"send_number", send_number},
+                  {"send_date", FormatJstDateTime(std::chrono::system_clock::from_time_t(now))},
+                  {"file_name", file_name},
+                  {"apply_count", folders.size()}});
     const std::string base = base_url + std::string(kApi);
     envelope["_links"] = boost::json::object{
         {"self", boost::json::object{{"href", base + "/bulk-apply"}}},
@@ -95,9 +97,9 @@ HttpResponse SimCore::BulkApply(const HttpRequest& r) {
 // recorded as a case (with the send_number) or as a report row set.
 Result<void> SimCore::RunBulkBatch() {
     const std::int64_t now = VirtualNow();
-    TODOKE_ASSIGN_OR_RETURN(auto due, db_.Prepare(
-                                          "SELECT send_number, zip FROM sends WHERE processed = 0 "
-                                          "AND send_at <= ?1 ORDER BY send_at"));
+    TODOKE_ASSIGN_OR_RETURN(auto due,
+                            db_.Prepare("SELECT send_number, zip FROM sends WHERE processed = 0 "
+                                        "AND send_at <= ?1 ORDER BY send_at"));
     due.Bind(1, now - config_.bulk_after_s);
     std::vector<std::pair<std::string, std::string>> sends;
     for (;;) {
@@ -137,8 +139,8 @@ Result<void> SimCore::RunBulkBatch() {
                 TODOKE_RETURN_IF_ERROR(InsertCase(c, single));
                 arrive_id = c.arrive_id;
             }
-            TODOKE_ASSIGN_OR_RETURN(auto result,
-                                    db_.Prepare("INSERT INTO send_results VALUES (?1, ?2, ?3, ?4, ?5)"));
+            TODOKE_ASSIGN_OR_RETURN(
+                auto result, db_.Prepare("INSERT INTO send_results VALUES (?1, ?2, ?3, ?4, ?5)"));
             TODOKE_RETURN_IF_ERROR(result.Bind(1, send_number)
                                        .Bind(2, folder)
                                        .Bind(3, arrive_id)
@@ -146,8 +148,8 @@ Result<void> SimCore::RunBulkBatch() {
                                        .Bind(5, boost::json::serialize(ReportList(check.rows)))
                                        .Run());
         }
-        TODOKE_ASSIGN_OR_RETURN(auto done,
-                                db_.Prepare("UPDATE sends SET processed = 1 WHERE send_number = ?1"));
+        TODOKE_ASSIGN_OR_RETURN(
+            auto done, db_.Prepare("UPDATE sends SET processed = 1 WHERE send_number = ?1"));
         TODOKE_RETURN_IF_ERROR(done.Bind(1, send_number).Run());
     }
     return Ok();
@@ -192,8 +194,8 @@ HttpResponse SimCore::BulkReport(const HttpRequest& r) {
                     auto r2 = q2->Step();
                     if (!r2 || !*r2) break;
                     const std::string id = q2->Text(1);
-                    auto found = id == "-" ? Result<std::optional<SimCase>>(std::nullopt)
-                                           : FindCase(id);
+                    auto found =
+                        id == "-" ? Result<std::optional<SimCase>>(std::nullopt) : FindCase(id);
                     (id == "-" ? errors : arrived) += 1;
                     boost::json::value rows = boost::json::parse(q2->Text(3));
                     for (auto& item : rows.as_array()) {
@@ -221,8 +223,8 @@ HttpResponse SimCore::BulkReport(const HttpRequest& r) {
             {"error_count", errors},
             {"result", std::move(results)}});
     }
-    return Json(200, Envelope("エラーレポート取得", instance,
-                              {{"error_report_info", std::move(infos)}}));
+    return Json(
+        200, Envelope("エラーレポート取得", instance, {{"error_report_info", std::move(infos)}}));
 }
 
 }  // namespace todoke::egov::detail

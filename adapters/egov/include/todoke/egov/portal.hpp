@@ -69,6 +69,26 @@ struct DownloadedDocument {
     std::vector<std::string> file_names;
 };
 
+struct BulkSend {
+    std::string send_number;  // 18 digits
+    std::string send_date;
+    std::int64_t apply_count = 0;
+    std::vector<ReportRow> rejection;  // the send itself was refused (400)
+};
+
+struct BulkFolderResult {
+    std::string folder_name, arrive_id, proc_name;  // arrive_id "-" when it did not arrive
+    std::vector<ReportRow> rows;
+};
+
+struct BulkReport {
+    std::string send_number;
+    std::int64_t apply_count = 0, arrive_count = 0, error_count = 0;
+    std::vector<BulkFolderResult> results;
+    // Every folder has been taken by the portal's batch (egov-api.md §15).
+    bool complete() const { return arrive_count + error_count == apply_count; }
+};
+
 class Portal {
   public:
     virtual ~Portal() = default;
@@ -87,6 +107,12 @@ class Portal {
                                                                 int notice_sub_id) = 0;
     virtual Result<void> CompleteOfficialDocument(const std::string& arrive_id,
                                                   int notice_sub_id) = 0;
+    // 一括申請: a ZIP of application folders; they arrive later (poll GetBulkReport).
+    virtual Result<BulkSend> BulkApply(const std::string& zip) = 0;
+    virtual Result<BulkReport> GetBulkReport(const std::string& send_number) = 0;
+    // e-Gov's own check of a 公文書 (POST /official_document/verify): its validation_result.
+    virtual Result<std::string> VerifyAtPortal(const std::string& zip,
+                                               const std::string& xml_name) = 0;
 };
 
 // Reconciliation after an ambiguous Apply (egov-api.md §15): the cases of procedure
