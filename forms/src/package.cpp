@@ -372,6 +372,36 @@ Result<ApplicationFiles> RenderWithdrawal(const WithdrawalRequest& request) {
     return out;
 }
 
+Result<ApplicationFiles> RenderSkeleton(const Procedure& procedure) {
+    KouseiSpec k;
+    k.kousei_form_id = "999000000000000001";
+    k.agency_id = "100" + std::string(procedure.proc_id.substr(0, 3));
+    k.proc_id = procedure.proc_id;
+    k.proc_name = std::string(procedure.name);
+    k.type = "新規申請";
+    const std::string form_file = std::string(procedure.form_id) + "_01.xml";
+    k.forms.push_back(
+        {procedure.form_id, procedure.form_version, std::string(procedure.form_name), form_file});
+    ApplicationFiles out;
+    out.folder = std::string(procedure.proc_id) + "/";
+    out.files.push_back({"kousei.xml", WriteKousei(k)});
+    XmlWriter f("\r\n");
+    f.Declaration();
+    f.Stylesheet(std::string(procedure.form_id) + ".xsl");
+    f.Open("DataRoot");
+    f.Leaf("様式ID", procedure.form_id);
+    f.Leaf("様式バージョン", procedure.form_version);
+    f.Leaf("STYLESHEET", std::string(procedure.form_id) + ".xsl");
+    f.Leaf("様式コピー情報", "0");
+    out.files.push_back({form_file, f.Finish()});
+    const detail::Schema schema = procedure.id == "koyo_shutoku"    ? detail::Schema::kKoyoShutoku
+                                  : procedure.id == "koyo_soshitsu" ? detail::Schema::kKoyoSoshitsu
+                                                                    : detail::Schema::kSoukatsuhyo;
+    out.files.push_back(
+        {std::string(procedure.form_id) + ".xsd", std::string(detail::SchemaText(schema))});
+    return out;
+}
+
 Result<std::string> ZipApplication(const ApplicationFiles& files) {
     std::vector<ZipWriteEntry> entries;
     entries.push_back({files.folder, ""});

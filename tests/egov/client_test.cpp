@@ -119,6 +119,20 @@ TEST_F(ClientTest, BulkSendsArePolledUntilEveryFolderIsTaken) {
     EXPECT_FALSE(refused->rejection.empty());
 }
 
+TEST_F(ClientTest, TheSkeletonOfAProcedure) {
+    auto skeleton = client_->GetProcedure("4950000020415000");
+    ASSERT_TRUE(skeleton) << skeleton.error().ToString();
+    EXPECT_EQ(skeleton->configuration_files, std::vector<std::string>{"kousei.xml"});
+    ASSERT_EQ(skeleton->form_files, std::vector<std::string>{"495000020415029955_01.xml"});
+    auto reader = ZipReader::Open(skeleton->zip, {});
+    ASSERT_TRUE(reader);
+    auto kousei = reader->Read("4950000020415000/kousei.xml");
+    ASSERT_TRUE(kousei);
+    EXPECT_NE(kousei->find("<手続ID>4950000020415000</手続ID>"), std::string::npos);
+    EXPECT_TRUE(reader->Contains("4950000020415000/495000020415029955.xsd"));
+    EXPECT_EQ(client_->GetProcedure("9999999999999999").error().code, ErrorCode::kNotFound);
+}
+
 TEST_F(ClientTest, ARejectionKeepsItsRowsAndIsNotAnError) {
     auto r = client_->Apply("4950000020325000", SamplePackage("koyo_soshitsu.json"));
     ASSERT_TRUE(r) << r.error().ToString();

@@ -588,6 +588,27 @@ Result<void> EgovClient::CompleteOfficialDocument(const std::string& arrive_id, 
     return Ok();
 }
 
+Result<ProcedureSkeleton> EgovClient::GetProcedure(const std::string& proc_id) {
+    if (!detail::IsProcId(proc_id)) {
+        return Fail(ErrorCode::kInvalidArgument, "proc_id must be 16 alphanumerics", "proc_id");
+    }
+    TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply, impl_->Call("GET", "/procedure/" + proc_id));
+    TODOKE_ASSIGN_OR_RETURN(json::object r, Impl::Results(reply, "/procedure"));
+    ProcedureSkeleton out;
+    TODOKE_ASSIGN_OR_RETURN(out.zip, Base64Decode(Str(r, "file_data")));
+    if (const auto* names = r.if_contains("configuration_file_name"); names && names->is_array()) {
+        for (const auto& n : names->as_array()) {
+            if (n.is_string()) out.configuration_files.emplace_back(n.as_string());
+        }
+    }
+    if (const auto* info = r.if_contains("file_info"); info && info->is_array()) {
+        for (const auto& f : info->as_array()) {
+            out.form_files.push_back(Str(f.as_object(), "apply_file_name"));
+        }
+    }
+    return out;
+}
+
 Result<BulkSend> EgovClient::BulkApply(const std::string& zip) {
     TODOKE_ASSIGN_OR_RETURN(
         detail::HttpReply reply,

@@ -8,6 +8,7 @@
 #include "todoke/common/encoding.hpp"
 #include "todoke/forms/catalogue.hpp"
 #include "todoke/forms/chars.hpp"
+#include "todoke/forms/package.hpp"
 #include "todoke/signing/verifier.hpp"
 
 namespace todoke::egov::detail {
@@ -297,6 +298,39 @@ HttpResponse SimCore::Apply(const HttpRequest& r, bool check_only) {
         {"status",
          boost::json::object{{"href", base_url + std::string(kApi) + "/apply/" + c.arrive_id}}}};
     return Json(200, envelope);
+}
+
+// 手続選択 (egov-api.md §6.1): the skeleton ZIP of a procedure of the catalogue.
+HttpResponse SimCore::Skeleton(std::string_view proc_id) {
+    const forms::Procedure* procedure = nullptr;
+    for (const auto& p : forms::Catalogue::Default().procedures()) {
+        if (p.proc_id == proc_id) {
+            procedure = &p;
+        }
+    }
+    if (procedure == nullptr) {
+        return NoBody(404);
+    }
+    const std::string instance = std::string(kApi) + "/procedure/" + std::string(proc_id);
+    auto files = forms::RenderSkeleton(*procedure);
+    auto zip = files ? forms::ZipApplication(*files) : Result<std::string>(Fail(files.error()));
+    if (!zip) {
+        return Json(500, Problem("手続選択", "サーバ内部でエラーが発生", instance));
+    }
+    const std::string form_id(procedure->form_id);
+    boost::json::array info{
+        boost::json::object{{"form_id", form_id},
+                            {"form_version", std::stoi(std::string(procedure->form_version))},
+                            {"form_name", procedure->form_name},
+                            {"apply_file_name", form_id + "_01.xml"},
+                            {"xsl_file_name", form_id + ".xsl"},
+                            {"server_check_file_name", form_id + "check.xml"},
+                            {"schema_file_name", form_id + ".xsd"},
+                            {"style_indication_file", ""}}};
+    return Json(200, Envelope("手続選択", instance,
+                              {{"file_data", Base64Encode(*zip)},
+                               {"configuration_file_name", boost::json::array{"kousei.xml"}},
+                               {"file_info", std::move(info)}}));
 }
 
 // 部分補正 (egov-api.md §6.5): only for a case waiting for it, with 初回受付番号 = that case.
@@ -601,6 +635,8 @@ HttpResponse SimCore::HandleApi(const HttpRequest& r) {
         res = Apply(r, true);
     } else if (path == "/apply/lists" && r.method == "GET") {
         res = CaseList(r);
+    } else if (path.rfind("/procedure/", 0) == 0 && r.method == "GET") {
+        res = Skeleton(std::string_view(path).substr(11));
     } else if (path == "/apply/amend" && r.method == "POST") {
         res = Amend(r);
     } else if (path == "/apply/withdraw" && r.method == "POST") {

@@ -81,6 +81,7 @@ class SimCore {
     HttpResponse CaseList(const HttpRequest& r);
     HttpResponse Clock(const HttpRequest& r);
     HttpResponse Amend(const HttpRequest& r);
+    HttpResponse Skeleton(std::string_view proc_id);
     // sim_bulk.cpp
     HttpResponse BulkApply(const HttpRequest& r);
     HttpResponse BulkReport(const HttpRequest& r);

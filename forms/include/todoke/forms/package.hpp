@@ -70,6 +70,11 @@ struct WithdrawalRequest {
 // name or reason, or characters outside JIS X 0208 ("withdrawal.reason", ...).
 Result<ApplicationFiles> RenderWithdrawal(const WithdrawalRequest& request);
 
+// The skeleton of a procedure as e-Gov's GET /procedure/{proc_id} hands it out (egov-api.md
+// §6.1): kousei.xml with its 手続ID, 手続名称 and 申請書属性情報 filled and everything else empty,
+// the 申請書XML with its DataRoot head only, and todoke's schema of that form ({form_id}.xsd).
+Result<ApplicationFiles> RenderSkeleton(const Procedure& procedure);
+
 // The unsigned ZIP of the files, every entry inside the folder.
 Result<std::string> ZipApplication(const ApplicationFiles& files);
 

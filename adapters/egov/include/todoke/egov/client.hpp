@@ -62,6 +62,7 @@ class EgovClient final : public Portal {
     Result<DownloadedDocument> DownloadOfficialDocument(const std::string& arrive_id,
                                                         int notice_sub_id) override;
     Result<void> CompleteOfficialDocument(const std::string& arrive_id, int notice_sub_id) override;
+    Result<ProcedureSkeleton> GetProcedure(const std::string& proc_id) override;
     Result<BulkSend> BulkApply(const std::string& zip) override;
     Result<BulkReport> GetBulkReport(const std::string& send_number) override;
     Result<std::string> VerifyAtPortal(const std::string& zip,

@@ -89,6 +89,12 @@ struct BulkReport {
     bool complete() const { return arrive_count + error_count == apply_count; }
 };
 
+struct ProcedureSkeleton {
+    std::string zip;  // {proc_id}/kousei.xml, the forms, their schemas
+    std::vector<std::string> configuration_files;
+    std::vector<std::string> form_files;  // apply_file_name of each form
+};
+
 class Portal {
   public:
     virtual ~Portal() = default;
@@ -107,6 +113,7 @@ class Portal {
                                                                 int notice_sub_id) = 0;
     virtual Result<void> CompleteOfficialDocument(const std::string& arrive_id,
                                                   int notice_sub_id) = 0;
+    virtual Result<ProcedureSkeleton> GetProcedure(const std::string& proc_id) = 0;
     // 一括申請: a ZIP of application folders; they arrive later (poll GetBulkReport).
     virtual Result<BulkSend> BulkApply(const std::string& zip) = 0;
     virtual Result<BulkReport> GetBulkReport(const std::string& send_number) = 0;
