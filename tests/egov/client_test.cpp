@@ -7,6 +7,8 @@
 #include "todoke/common/file.hpp"
 #include "todoke/common/zip.hpp"
 #include "todoke/egov/collector.hpp"
+#include "todoke/forms/package.hpp"
+#include "todoke/gateway/package_builder.hpp"
 
 namespace todoke::egov::testing {
 namespace {
@@ -131,6 +133,57 @@ TEST_F(ClientTest, TheSkeletonOfAProcedure) {
     EXPECT_NE(kousei->find("<手続ID>4950000020415000</手続ID>"), std::string::npos);
     EXPECT_TRUE(reader->Contains("4950000020415000/495000020415029955.xsd"));
     EXPECT_EQ(client_->GetProcedure("9999999999999999").error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(ClientTest, AmendmentsResubmissionsAndWithdrawalsThroughTheClient) {
+    // 賞与支払届: every case gets a 部分補正; 算定基礎届: every case a 再提出.
+    config_.scripts = {{"4950000020417000", 1, "部分補正"}, {"4950000020415000", 1, "再提出"}};
+    StartSim();
+    client_ = MakeClient();
+    EXPECT_TRUE(*client_->IntrospectAccessToken());
+    auto shoyo = client_->Apply("4950000020417000", SamplePackage("kenpo_shoyo.json"));
+    auto santei = client_->Apply("4950000020415000", SamplePackage("kenpo_santei.json"));
+    ASSERT_TRUE(shoyo && santei);
+    Advance(173401);
+    auto notices = client_->ListNotices("2020-11-24", "2099-12-31");
+    ASSERT_TRUE(notices) << notices.error().ToString();
+    ASSERT_EQ(notices->size(), 2u);
+    auto partial = client_->GetNotice(shoyo->arrive_id, 1);
+    ASSERT_TRUE(partial);
+    EXPECT_EQ(partial->correct_type, "部分補正");
+    EXPECT_EQ(client_->GetNotice(santei->arrive_id, 1)->correct_type, "再提出");
+    // 部分補正 of the 賞与 case; a 部分補正 for the 再提出 case is refused.
+    auto amended = client_->Amend(shoyo->arrive_id,
+                                  SamplePackage("kenpo_shoyo.json", "部分補正", shoyo->arrive_id));
+    ASSERT_TRUE(amended) << amended.error().ToString();
+    EXPECT_FALSE(amended->rejected());
+    auto wrong = client_->Amend(santei->arrive_id,
+                                SamplePackage("kenpo_santei.json", "部分補正", santei->arrive_id));
+    ASSERT_TRUE(wrong);
+    EXPECT_TRUE(wrong->rejected());
+    // 再提出: a new case through /apply; the original ends.
+    auto again = client_->Apply("4950000020415000",
+                                SamplePackage("kenpo_santei.json", "再提出", santei->arrive_id));
+    ASSERT_TRUE(again) << again.error().ToString();
+    ASSERT_FALSE(again->rejected());
+    EXPECT_EQ(again->apply_type, "再提出");
+    EXPECT_NE(again->arrive_id, santei->arrive_id);
+    EXPECT_EQ(client_->GetCase(santei->arrive_id)->status, "手続終了");
+    EXPECT_EQ(client_->GetCase(again->arrive_id)->status, "到達");
+    // 取下げ of the resubmitted case while it is 到達.
+    auto files = forms::RenderWithdrawal({again->arrive_id,
+                                          "健康保険・厚生年金保険 被保険者報酬月額算定基礎届",
+                                          "山田　一郎",
+                                          "誤って提出したため",
+                                          {2026, 11, 23}});
+    ASSERT_TRUE(files);
+    const std::vector<signing::SigningKey> keys{::todoke::testing::LoadKey(signer_)};
+    auto withdrawn = client_->Withdraw(
+        again->arrive_id, *gateway::SignAndZip(std::move(*files), keys, SystemClock().Now()));
+    ASSERT_TRUE(withdrawn) << withdrawn.error().ToString();
+    EXPECT_FALSE(withdrawn->rejected());
+    EXPECT_EQ(client_->GetCase(again->arrive_id)->status, "到達（取下げ処理中）");
+    ASSERT_TRUE(client_->Logout());
 }
 
 TEST_F(ClientTest, ARejectionKeepsItsRowsAndIsNotAnError) {

@@ -450,6 +450,32 @@ Result<void> EgovClient::Logout() {
     return Ok();
 }
 
+Result<bool> EgovClient::IntrospectAccessToken() {
+    std::string token;
+    {
+        std::lock_guard lock(impl_->mutex);
+        TODOKE_RETURN_IF_ERROR(impl_->Load());
+        if (!impl_->tokens) return false;
+        token = impl_->tokens->access;
+    }
+    TODOKE_ASSIGN_OR_RETURN(
+        detail::HttpReply reply,
+        detail::Perform(impl_->http,
+                        {"POST",
+                         impl_->config.auth_base + "/token/introspect",
+                         {{"Authorization", impl_->Basic()},
+                          {"Content-Type", "application/x-www-form-urlencoded"}},
+                         "token=" + detail::UrlEncode(token) + "&token_type_hint=access_token"}));
+    boost::system::error_code ec;
+    const auto v = json::parse(reply.body, ec);
+    if (reply.status != 200 || ec || !v.is_object() || !v.as_object().contains("active")) {
+        return Fail(ErrorCode::kUnavailable,
+                    "introspection answered " + std::to_string(reply.status), "egov.token");
+    }
+    const auto& active = v.as_object().at("active");
+    return active.is_bool() && active.as_bool();
+}
+
 Result<Submission> EgovClient::Apply(const std::string& proc_id, const std::string& zip,
                                      bool trial) {
     if (!detail::IsProcId(proc_id)) {

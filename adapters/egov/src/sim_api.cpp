@@ -161,7 +161,9 @@ SimCore::PackageCheck SimCore::CheckPackage(const boost::json::object& body,
         if (!original || !*original) {
             rows.push_back({"-", "-", "kousei.xml", "初回受付番号",
                             "構成管理XML.初回受付番号に誤りがあります"});
-        } else if (type == "部分補正" && StatusOf(**original, now) != "審査中（補正待ち）") {
+        } else if ((type == "部分補正" || type == "再提出") &&
+                   (StatusOf(**original, now) != "審査中（補正待ち）" ||
+                    (*original)->correct_type != type)) {
             rows.push_back(
                 {"-", "-", "kousei.xml", "初回受付番号", "補正待ちの申請案件ではありません"});
         }
@@ -262,8 +264,14 @@ HttpResponse SimCore::Apply(const HttpRequest& r, bool check_only) {
         const auto has_row = count->Step();
         c.seq = (has_row && *has_row ? count->Int64(0) : 0) + 1;
         c.arrive_id = *id;
-        c.amendment = config_.amendment_every > 0 && c.seq % config_.amendment_every == 0 &&
-                      c.apply_type == "新規申請";
+        int every = config_.amendment_every;
+        for (const auto& script : config_.scripts) {
+            if (script.proc_id == c.proc_id) {
+                every = script.amendment_every;
+                c.correct_type = script.correct_type;
+            }
+        }
+        c.amendment = every > 0 && c.seq % every == 0 && c.apply_type == "新規申請";
         const auto body_zip = Base64Decode(
             parsed.as_object().at("send_file").as_object().at("file_data").as_string());
         if (auto stored = InsertCase(c, body_zip ? *body_zip : std::string()); !stored) {

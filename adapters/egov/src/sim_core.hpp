@@ -29,10 +29,11 @@ struct SimCase {
     std::string proc_id, proc_name, apply_type, first_arrive_id, send_number = "-";
     std::int64_t arrive_at = 0;  // virtual unix seconds
     std::string corporation_name, applicant_name, destination;
-    std::int64_t withdrawn_at = 0;  // 取下げ依頼 received (0: none)
-    std::int64_t doc_taken_at = 0;  // 公文書取得完了 (0: not yet)
-    std::int64_t amended_at = 0;    // 補正 received (0: none)
-    bool amendment = false;         // the script gives this case a 補正 notice
+    std::int64_t withdrawn_at = 0;          // 取下げ依頼 received (0: none)
+    std::int64_t doc_taken_at = 0;          // 公文書取得完了 (0: not yet)
+    std::int64_t amended_at = 0;            // 補正 received (0: none)
+    bool amendment = false;                 // the script gives this case a 補正 notice
+    std::string correct_type = "部分補正";  // of that notice: 部分補正 or 再提出
 };
 
 class SimCore {
@@ -103,7 +104,8 @@ class SimCore {
     // 通知通番 of the 公文書: after a 補正 notice (通番 1) it is 2.
     static int DocSubId(const SimCase& c) { return c.amendment ? 2 : 1; }
     std::int64_t IssueAt(const SimCase& c) const {
-        if (c.withdrawn_at != 0 || (c.amendment && c.amended_at == 0)) {
+        if (c.withdrawn_at != 0 || (c.amendment && c.amended_at == 0) ||
+            (c.amendment && c.correct_type == "再提出")) {
             return std::numeric_limits<std::int64_t>::max() / 2;
         }
         return c.amendment ? std::max(c.amended_at, DecideAt(c)) + config_.review_after_s

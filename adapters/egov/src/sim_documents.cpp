@@ -269,13 +269,14 @@ HttpResponse SimCore::NoticeDetail(std::string_view arrive_id, std::string_view 
                                  {"notice_title", "補正のお願い"},
                                  {"proc_name", c.proc_name},
                                  {"notice_type", "補正"},
-                                 {"correct_type", "部分補正"},
+                                 {"correct_type", c.correct_type},
                                  {"correct_expired_date", when(DecideAt(c) + 14 * 86400)},
                                  {"correct_completed_date",
                                   c.amended_at != 0 ? when(c.amended_at) : std::string()},
                                  {"notice_sentence",
                                   "提出された届書の記載内容に補正を要する箇所があります。"
-                                  "該当箇所を訂正のうえ部分補正してください。"},
+                                  "該当箇所を訂正のうえ" +
+                                      c.correct_type + "してください。"},
                                  {"attached_file_list", boost::json::array{}},
                                  {"corporation_name_list", boost::json::array{c.corporation_name}},
                                  {"applicant_name_list", boost::json::array{c.applicant_name}},

@@ -48,6 +48,7 @@ Result<void> SimCore::Migrate() {
             send_number TEXT NOT NULL, arrive_at INTEGER NOT NULL,
             corporation_name TEXT NOT NULL, applicant_name TEXT NOT NULL,
             destination TEXT NOT NULL, amendment INTEGER NOT NULL,
+            correct_type TEXT NOT NULL DEFAULT '部分補正',
             withdrawn_at INTEGER NOT NULL DEFAULT 0, doc_taken_at INTEGER NOT NULL DEFAULT 0,
             amended_at INTEGER NOT NULL DEFAULT 0, package BLOB NOT NULL);
         CREATE INDEX IF NOT EXISTS cases_by_arrival ON cases (arrive_at);
@@ -142,13 +143,14 @@ Result<void> SimCore::InsertCase(const SimCase& c, std::string_view package) {
     TODOKE_ASSIGN_OR_RETURN(auto insert, db_.Prepare(R"SQL(
         INSERT INTO cases (arrive_id, seq, proc_id, proc_name, apply_type, first_arrive_id,
                            send_number, arrive_at, corporation_name, applicant_name, destination,
-                           amendment, package)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13))SQL"));
+                           amendment, package, correct_type)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14))SQL"));
     insert.Bind(1, c.arrive_id).Bind(2, c.seq).Bind(3, c.proc_id).Bind(4, c.proc_name);
     insert.Bind(5, c.apply_type).Bind(6, c.first_arrive_id).Bind(7, c.send_number);
     insert.Bind(8, c.arrive_at).Bind(9, c.corporation_name).Bind(10, c.applicant_name);
     insert.Bind(11, c.destination).Bind(12, std::int64_t{c.amendment ? 1 : 0});
     insert.BindBlob(13, package);
+    insert.Bind(14, c.correct_type);
     return insert.Run();
 }
 
@@ -157,7 +159,7 @@ namespace {
 constexpr std::string_view kCaseColumns =
     "arrive_id, seq, proc_id, proc_name, apply_type, first_arrive_id, send_number, arrive_at, "
     "corporation_name, applicant_name, destination, amendment, withdrawn_at, doc_taken_at, "
-    "amended_at";
+    "amended_at, correct_type";
 
 SimCase ReadCase(const SqliteStatement& s) {
     SimCase c;
@@ -176,6 +178,7 @@ SimCase ReadCase(const SqliteStatement& s) {
     c.withdrawn_at = s.Int64(12);
     c.doc_taken_at = s.Int64(13);
     c.amended_at = s.Int64(14);
+    c.correct_type = s.Text(15);
     return c;
 }
 
@@ -230,6 +233,9 @@ std::string SimCore::StatusOf(const SimCase& c, std::int64_t now) const {
     }
     if (c.amendment && c.amended_at == 0) {
         return "審査中（補正待ち）";
+    }
+    if (c.amendment && c.correct_type == "再提出") {
+        return "手続終了";  // the resubmission is a new case
     }
     const std::int64_t issued = IssueAt(c);
     if (now < issued) {

@@ -4,6 +4,7 @@
 
 #include "sim_core.hpp"
 #include "todoke/common/config.hpp"
+#include "todoke/forms/catalogue.hpp"
 
 namespace todoke::egov {
 
@@ -38,6 +39,24 @@ Result<void> ReadSimulatorConfig(const std::filesystem::path& path, SimulatorCon
     TODOKE_RETURN_IF_ERROR(root.Read("amendment_every", amendment_every, 0, 1000000));
     TODOKE_RETURN_IF_ERROR(root.Read("doc_deadline_s", c.doc_deadline_s, 0, 86400 * 3650));
     TODOKE_RETURN_IF_ERROR(root.Read("bulk_after_s", c.bulk_after_s, 0, 86400 * 30));
+    TODOKE_ASSIGN_OR_RETURN(ConfigNode procedures, root.Section("procedures"));
+    for (const auto& p : forms::Catalogue::Default().procedures()) {
+        if (!procedures.Has(p.proc_id)) {
+            continue;
+        }
+        TODOKE_ASSIGN_OR_RETURN(ConfigNode node, procedures.Section(p.proc_id));
+        ProcedureScript script;
+        script.proc_id = std::string(p.proc_id);
+        std::int64_t every = 0;
+        TODOKE_RETURN_IF_ERROR(node.Read("amendment_every", every, 0, 1000000));
+        TODOKE_RETURN_IF_ERROR(node.Read("correct_type", script.correct_type));
+        if (script.correct_type != "部分補正" && script.correct_type != "再提出") {
+            return Fail(ErrorCode::kInvalidArgument, "部分補正 or 再提出",
+                        "procedures." + script.proc_id + ".correct_type");
+        }
+        script.amendment_every = static_cast<int>(every);
+        c.scripts.push_back(std::move(script));
+    }
     TODOKE_ASSIGN_OR_RETURN(ConfigNode faults, root.Section("faults"));
     std::string e500 = "0", e503 = "0", drop = "0", slow = "0";
     TODOKE_RETURN_IF_ERROR(faults.Read("error_500", e500));

@@ -46,6 +46,9 @@ class EgovClient final : public Portal {
     Result<void> Login(const Consent& consent);
     Consent ConsentByRedirect();
     Result<void> Logout();
+    // POST {auth}/token/introspect for the stored access token: whether the portal still
+    // takes it (false too when nothing is stored).
+    Result<bool> IntrospectAccessToken();
     // Whether tokens are stored (a refresh may still fail).
     bool HasTokens();
 

@@ -33,6 +33,15 @@ struct SimulatorFaults {
     std::int64_t maintenance_end = 0;
 };
 
+// What the ministry does with the cases of one procedure: every amendment_every-th case (0:
+// none) gets a 補正 notice of correct_type 部分補正 (answered with /apply/amend) or 再提出
+// (answered with a new /apply naming the case as 初回受付番号, which ends the original).
+struct ProcedureScript {
+    std::string proc_id;
+    int amendment_every = 0;
+    std::string correct_type = "部分補正";
+};
+
 struct SimulatorConfig {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;  // 0: a free port
@@ -50,6 +59,7 @@ struct SimulatorConfig {
     std::int64_t review_after_s = 600;
     std::int64_t decide_after_s = 2 * 86400;
     int amendment_every = 0;
+    std::vector<ProcedureScript> scripts;  // per procedure; others follow amendment_every
     std::int64_t doc_deadline_s = 90 * 86400;
     std::int64_t bulk_after_s = 300;  // /bulk-apply folders arrive this long after the send
     SimulatorFaults faults;
