@@ -324,6 +324,36 @@ struct EgovClient::Impl {
         return v.as_object().at("results").as_object();
     }
 
+    // Every item of `list_key` over all pages of a list endpoint (limit 50, following `next`).
+    Result<std::vector<json::object>> AllPages(const std::string& path_and_query,
+                                               std::string_view list_key) {
+        std::vector<json::object> out;
+        for (int page = 1; page <= 9999; ++page) {
+            TODOKE_ASSIGN_OR_RETURN(
+                detail::HttpReply reply,
+                Call("GET", path_and_query + "&limit=50&offset=" + std::to_string(page)));
+            boost::system::error_code ec;
+            const auto v = json::parse(reply.body, ec);
+            if (reply.status != 200 || ec || !v.is_object() || !v.as_object().contains("results")) {
+                return Fail(ErrorCode::kUnavailable,
+                            path_and_query + " answered " + std::to_string(reply.status),
+                            "egov.answer");
+            }
+            const auto& o = v.as_object();
+            if (const auto* list = o.at("results").as_object().if_contains(list_key);
+                list && list->is_array()) {
+                for (const auto& item : list->as_array()) {
+                    if (item.is_object()) out.push_back(item.as_object());
+                }
+            }
+            const auto* links = o.if_contains("_links");
+            if (links == nullptr || !links->is_object() || !links->as_object().contains("next")) {
+                break;
+            }
+        }
+        return out;
+    }
+
     static std::string SendBody(std::string_view key, const std::string& value,
                                 const std::string& zip) {
         return json::serialize(json::object{
@@ -518,48 +548,30 @@ Result<Case> EgovClient::GetCase(const std::string& arrive_id) {
 }
 
 Result<std::vector<Case>> EgovClient::ListCases(const std::string& from, const std::string& to) {
+    TODOKE_ASSIGN_OR_RETURN(
+        auto items,
+        impl_->AllPages("/apply/lists?date_from=" + from + "&date_to=" + to, "apply_list"));
     std::vector<Case> out;
-    for (int page = 1; page <= 9999; ++page) {
-        TODOKE_ASSIGN_OR_RETURN(
-            detail::HttpReply reply,
-            impl_->Call("GET", "/apply/lists?date_from=" + from + "&date_to=" + to +
-                                   "&limit=50&offset=" + std::to_string(page)));
-        boost::system::error_code ec;
-        const auto v = json::parse(reply.body, ec);
-        if (reply.status != 200 || ec || !v.is_object()) {
-            return Fail(ErrorCode::kUnavailable,
-                        "/apply/lists answered " + std::to_string(reply.status), "egov.answer");
-        }
-        const auto& o = v.as_object();
-        for (const auto& item : o.at("results").at("apply_list").as_array()) {
-            out.push_back(ParseCase(item.as_object()));
-        }
-        const auto* links = o.if_contains("_links");
-        if (links == nullptr || !links->is_object() || !links->as_object().contains("next")) {
-            return out;
-        }
-    }
+    for (const auto& item : items) out.push_back(ParseCase(item));
     return out;
 }
 
 Result<std::vector<Notice>> EgovClient::ListNotices(const std::string& from,
                                                     const std::string& to) {
-    TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply,
-                            impl_->Call("GET", "/notice/lists?date_from=" + from +
-                                                   "&date_to=" + to + "&limit=50&offset=1"));
-    TODOKE_ASSIGN_OR_RETURN(json::object r, Impl::Results(reply, "/notice/lists"));
+    TODOKE_ASSIGN_OR_RETURN(
+        auto items,
+        impl_->AllPages("/notice/lists?date_from=" + from + "&date_to=" + to, "notice_list"));
     std::vector<Notice> out;
-    if (const auto* list = r.if_contains("notice_list"); list && list->is_array()) {
-        for (const auto& n : list->as_array()) {
-            const auto& o = n.as_object();
-            Notice notice;
-            notice.arrive_id = Str(o, "arrive_id");
-            notice.notice_sub_id = Int(o, "notice_sub_id");
-            notice.type = Str(o, "type");
-            notice.title = Str(o, "title");
-            notice.issued = Str(o, "notice_issue_date");
-            out.push_back(std::move(notice));
-        }
+    for (const auto& item : items) {
+        // The list carries no sentence, correct type or deadline: GetNotice has them.
+        out.push_back({Str(item, "arrive_id"),
+                       Str(item, "type"),
+                       {},
+                       Str(item, "title"),
+                       {},
+                       Str(item, "notice_issue_date"),
+                       {},
+                       Int(item, "notice_sub_id")});
     }
     return out;
 }

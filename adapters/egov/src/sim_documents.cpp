@@ -323,13 +323,37 @@ HttpResponse SimCore::NoticeList(const HttpRequest& r) {
                                 {"proc_name", c.proc_name},
                                 {"notified_account", "todoke-sim@example.jp"}});
     }
-    const std::size_t count = list.size();
+    // Pages as /apply/lists: limit 1–50, offset 0 or 1 the first page, previous/next links.
+    const std::string limit_text = q("limit"), offset_text = q("offset");
+    if (limit_text.find_first_not_of("0123456789") != std::string::npos ||
+        offset_text.find_first_not_of("0123456789") != std::string::npos || limit_text.size() > 3 ||
+        offset_text.size() > 4) {
+        return Json(
+            400, Problem("申請案件に関する通知一覧取得", "limit と offset は数字です", instance));
+    }
+    const int limit = std::stoi(limit_text);
+    const int page = std::max(0, std::stoi(offset_text) - 1);
+    if (limit < 1 || limit > 50) {
+        return Json(400, Problem("申請案件に関する通知一覧取得", "limit は1〜50です", instance));
+    }
+    const std::size_t all = list.size();
+    const std::size_t begin = std::min(all, static_cast<std::size_t>(page) * limit);
+    const std::size_t end = std::min(all, begin + static_cast<std::size_t>(limit));
+    boost::json::array shown(list.begin() + static_cast<std::ptrdiff_t>(begin),
+                             list.begin() + static_cast<std::ptrdiff_t>(end));
     auto envelope =
-        Envelope("申請案件に関する通知一覧取得", instance, {{"notice_list", std::move(list)}});
-    envelope["resultset"] = boost::json::object{{"all_count", count},
-                                                {"limit", std::stoi(q("limit").substr(0, 3))},
-                                                {"offset", 0},
-                                                {"count", count}};
+        Envelope("申請案件に関する通知一覧取得", instance, {{"notice_list", std::move(shown)}});
+    envelope["resultset"] = boost::json::object{
+        {"all_count", all}, {"limit", limit}, {"offset", page}, {"count", end - begin}};
+    const auto link = [&](int p) {
+        return boost::json::object{
+            {"href", base_url + instance + "?date_from=" + from + "&date_to=" + to +
+                         "&limit=" + std::to_string(limit) + "&offset=" + std::to_string(p + 1)}};
+    };
+    boost::json::object links{{"self", link(page)}};
+    if (page > 0) links["previous"] = link(page - 1);
+    if (end < all) links["next"] = link(page + 1);
+    envelope["_links"] = std::move(links);
     return Json(200, envelope);
 }
 
