@@ -192,6 +192,15 @@ TEST_F(ApiTest, AnUntrustedSignerIsRefused) {
     EXPECT_TRUE(AnyContains(Rows(r), "certificate")) << r.body;
 }
 
+TEST_F(ApiTest, WithoutTrustAnchorsNoSignatureIsAccepted) {
+    config_.trust_files.clear();
+    StartSim();
+    auto r = Api("POST", "/apply", token_,
+                 ApplyBody("4950000020415000", SamplePackage("kenpo_santei.json")));
+    EXPECT_EQ(r.status, 400);
+    EXPECT_TRUE(AnyContains(Rows(r), "kousei.xml|署名情報|the simulator has no applicant trust"));
+}
+
 TEST_F(ApiTest, ListsAreNewestFirstPagedAndSurviveARestart) {
     std::vector<std::string> ids;
     const std::string zip = SamplePackage("kenpo_shoyo.json");

@@ -95,8 +95,14 @@ SimCore::PackageCheck SimCore::CheckPackage(const boost::json::object& body,
         rows.push_back({"-", "-", "-", "file_data", "Base64形式で指定してください"});
         return out;
     }
+    if (!trust_) {
+        rows.push_back({"-", "-", "kousei.xml", "署名情報",
+                        "the simulator has no applicant trust anchors (start it with --trust "
+                        "CA.pem): no signature can be accepted"});
+        return out;
+    }
     auto report = signing::VerifyApplicationPackage(
-        *zip, trust_, std::chrono::system_clock::from_time_t(RealNow()));
+        *zip, *trust_, std::chrono::system_clock::from_time_t(RealNow()));
     if (!report) {
         const bool signature = report.error().field.rfind("signature", 0) == 0 ||
                                report.error().field.rfind("certificate", 0) == 0;

@@ -38,8 +38,8 @@ struct SimCase {
 
 class SimCore {
   public:
-    SimCore(SimulatorConfig config, SqliteDb db, SimPki pki, signing::TrustStore trust,
-            signing::SigningKey official_key);
+    SimCore(SimulatorConfig config, SqliteDb db, SimPki pki,
+            std::optional<signing::TrustStore> trust, signing::SigningKey official_key);
 
     Result<void> Migrate();
 
@@ -116,7 +116,7 @@ class SimCore {
     std::mutex mutex_;  // guards db_, rng_ and the clock
     SqliteDb db_;
     SimPki pki_;
-    signing::TrustStore trust_;
+    std::optional<signing::TrustStore> trust_;  // none: every signature is refused
     signing::SigningKey official_key_;
     std::mt19937_64 rng_;
     std::string client_secret_;

@@ -22,8 +22,8 @@ HttpResponse NoBody(int status) {
     return r;
 }
 
-SimCore::SimCore(SimulatorConfig config, SqliteDb db, SimPki pki, signing::TrustStore trust,
-                 signing::SigningKey official_key)
+SimCore::SimCore(SimulatorConfig config, SqliteDb db, SimPki pki,
+                 std::optional<signing::TrustStore> trust, signing::SigningKey official_key)
     : config_(std::move(config)),
       db_(std::move(db)),
       pki_(std::move(pki)),

@@ -107,17 +107,14 @@ Result<std::unique_ptr<Simulator>> Simulator::Start(const SimulatorConfig& confi
     if (config.data_dir.empty()) {
         return Fail(ErrorCode::kInvalidArgument, "a data folder is required", "sim.data");
     }
-    if (config.trust_files.empty()) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    "at least one applicant trust anchor (--trust CA.pem) is required",
-                    "sim.trust");
-    }
     std::error_code ec;
     std::filesystem::create_directories(config.data_dir, ec);
     const TimePoint now = SystemClock().Now();
     TODOKE_ASSIGN_OR_RETURN(detail::SimPki pki, detail::LoadOrCreateSimPki(config.data_dir, now));
-    TODOKE_ASSIGN_OR_RETURN(signing::TrustStore trust,
-                            signing::TrustStore::FromPemFiles(config.trust_files));
+    std::optional<signing::TrustStore> trust;  // none: every applicant signature is refused
+    if (!config.trust_files.empty()) {
+        TODOKE_ASSIGN_OR_RETURN(trust, signing::TrustStore::FromPemFiles(config.trust_files));
+    }
     TODOKE_ASSIGN_OR_RETURN(signing::SigningKey official,
                             signing::LoadPem(config.data_dir / "pki" / "official.key",
                                              config.data_dir / "pki" / "official.pem", ""));

@@ -46,8 +46,9 @@ struct SimulatorConfig {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;  // 0: a free port
     std::filesystem::path data_dir;
-    std::vector<std::filesystem::path> trust_files;  // applicant trust anchors (PEM)
-    double clock_speed = 1.0;                        // virtual seconds per real second
+    // Applicant trust anchors (PEM); none: every applicant signature is refused.
+    std::vector<std::filesystem::path> trust_files;
+    double clock_speed = 1.0;  // virtual seconds per real second
     std::string client_id = "todoke-sim";
     std::string redirect_uri = "http://127.0.0.1/callback";
     std::int64_t access_token_seconds = 3600;
