@@ -47,7 +47,7 @@ format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 tidy: build
-	@git ls-files 'common/*.cpp' 'signing/*.cpp' 'forms/*.cpp' 'gateway/*.cpp' | xargs clang-tidy -p $(BUILD) --quiet --extra-arg=-Wno-unknown-warning-option
+	@git ls-files 'common/*.cpp' 'signing/*.cpp' 'forms/*.cpp' 'adapters/*.cpp' 'gateway/*.cpp' | xargs clang-tidy -p $(BUILD) --quiet --extra-arg=-Wno-unknown-warning-option
 
 clean:
 	@rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)

@@ -1,8 +1,10 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <mutex>
+#include <ranges>
 
 #include "http_client.hpp"
 #include "todoke/common/config.hpp"
@@ -20,8 +22,12 @@ constexpr std::string_view kTokenAad = "todoke.egov.tokens";
 
 std::string Base64Url(std::string_view bytes) {
     std::string b64 = Base64Encode(bytes);
-    for (char& c : b64) c = c == '+' ? '-' : c == '/' ? '_' : c;
-    while (!b64.empty() && b64.back() == '=') b64.pop_back();
+    for (char& c : b64) {
+        c = c == '+' ? '-' : c == '/' ? '_' : c;
+    }
+    while (!b64.empty() && b64.back() == '=') {
+        b64.pop_back();
+    }
     return b64;
 }
 
@@ -33,9 +39,15 @@ std::string RandomUrlSafe(std::size_t bytes) {
 
 std::string Str(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
-    if (v == nullptr) return {};
-    if (v->is_string()) return std::string(v->as_string());
-    if (v->is_int64()) return std::to_string(v->as_int64());
+    if (v == nullptr) {
+        return {};
+    }
+    if (v->is_string()) {
+        return std::string(v->as_string());
+    }
+    if (v->is_int64()) {
+        return std::to_string(v->as_int64());
+    }
     return {};
 }
 
@@ -65,7 +77,9 @@ Case ParseCase(const json::object& o) {
     c.withdraw_possible = w != nullptr && w->is_bool() && w->as_bool();
     if (const auto* list = o.if_contains("notice_list"); list && list->is_array()) {
         for (const auto& n : list->as_array()) {
-            if (!n.is_object()) continue;
+            if (!n.is_object()) {
+                continue;
+            }
             const auto& no = n.as_object();
             c.notices.push_back({Int(no, "notice_sub_id"), Str(no, "notice_data_type"),
                                  Str(no, "notice_title"), Str(no, "issue_date"),
@@ -74,7 +88,9 @@ Case ParseCase(const json::object& o) {
     }
     if (const auto* list = o.if_contains("official_list"); list && list->is_array()) {
         for (const auto& d : list->as_array()) {
-            if (!d.is_object()) continue;
+            if (!d.is_object()) {
+                continue;
+            }
             const auto& dobj = d.as_object();
             c.documents.push_back(
                 {Int(dobj, "notice_sub_id"), Str(dobj, "doc_title"), Str(dobj, "allowed_date"),
@@ -163,10 +179,14 @@ struct EgovClient::Impl {
     }
 
     Result<void> Load() {
-        if (loaded) return Ok();
+        if (loaded) {
+            return Ok();
+        }
         loaded = true;
         std::error_code ec;
-        if (!std::filesystem::exists(config.token_file, ec)) return Ok();
+        if (!std::filesystem::exists(config.token_file, ec)) {
+            return Ok();
+        }
         TODOKE_ASSIGN_OR_RETURN(std::string sealed, ReadFileBytes(config.token_file, "token file"));
         TODOKE_ASSIGN_OR_RETURN(std::string text, Unseal(config.token_key, sealed, kTokenAad));
         boost::system::error_code jec;
@@ -267,28 +287,32 @@ struct EgovClient::Impl {
     // After a 401 with `used`: refresh unless another caller already did.
     Result<void> RefreshAfter401(const std::string& used) {
         std::lock_guard lock(mutex);
-        if (tokens && tokens->access != used) return Ok();
+        if (tokens && tokens->access != used) {
+            return Ok();
+        }
         return RefreshLocked();
     }
 
     // One API call with the bearer token; a 401 refreshes once and repeats the call (a 401
     // means the call was not processed, so repeating it cannot make a second case).
-    Result<detail::HttpReply> Call(const std::string& method, const std::string& path,
-                                   const std::string& body = {},
-                                   std::vector<std::pair<std::string, std::string>> extra = {}) {
+    Result<detail::HttpReply> Call(
+        const std::string& method, const std::string& path, const std::string& body = {},
+        const std::vector<std::pair<std::string, std::string>>& extra = {}) {
         for (int attempt = 0;; ++attempt) {
             TODOKE_ASSIGN_OR_RETURN(std::string token, AccessToken());
             auto headers = extra;
             headers.emplace_back("Authorization", "Bearer " + token);
-            if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+            if (!body.empty()) {
+                headers.emplace_back("Content-Type", "application/json");
+            }
             TODOKE_ASSIGN_OR_RETURN(
                 detail::HttpReply reply,
                 detail::Perform(http, {method, config.api_base + path, std::move(headers), body}));
             if (reply.status != 401) {
                 if (reply.status >= 500) {
-                    Error e{ErrorCode::kUnavailable,
-                            method + " " + path + " answered " + std::to_string(reply.status),
-                            "egov.server"};
+                    std::string message = method;
+                    message += " " + path + " answered " + std::to_string(reply.status);
+                    Error e{ErrorCode::kUnavailable, std::move(message), "egov.server"};
                     const std::string retry = reply.Header("retry-after");
                     if (!retry.empty() &&
                         retry.find_first_not_of("0123456789") == std::string::npos) {
@@ -297,8 +321,9 @@ struct EgovClient::Impl {
                     return Fail(std::move(e));
                 }
                 if (reply.status == 404) {
-                    return Fail(ErrorCode::kNotFound, method + " " + path + ": not found",
-                                "egov.not_found");
+                    std::string message = method;
+                    message += " " + path + ": not found";
+                    return Fail(ErrorCode::kNotFound, std::move(message), "egov.not_found");
                 }
                 return reply;
             }
@@ -343,7 +368,9 @@ struct EgovClient::Impl {
             if (const auto* list = o.at("results").as_object().if_contains(list_key);
                 list && list->is_array()) {
                 for (const auto& item : list->as_array()) {
-                    if (item.is_object()) out.push_back(item.as_object());
+                    if (item.is_object()) {
+                        out.push_back(item.as_object());
+                    }
                 }
             }
             const auto* links = o.if_contains("_links");
@@ -365,7 +392,9 @@ struct EgovClient::Impl {
     // /apply, /apply/amend, /apply/withdraw: 200 arrives, 400/413 rejects with its rows.
     Result<Submission> Submit(const std::string& path, const std::string& body, bool trial) {
         std::vector<std::pair<std::string, std::string>> extra;
-        if (trial) extra.emplace_back("X-eGovAPI-Trial", "true");
+        if (trial) {
+            extra.emplace_back("X-eGovAPI-Trial", "true");
+        }
         TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply, Call("POST", path, body, extra));
         Submission s;
         if (reply.status == 400 || reply.status == 413) {
@@ -383,8 +412,12 @@ struct EgovClient::Impl {
         TODOKE_ASSIGN_OR_RETURN(json::object r, Results(reply, path));
         s.arrive_id = Str(r, "arrive_id");
         s.arrive_date = Str(r, "arrive_date");
-        if (s.arrive_date.empty()) s.arrive_date = Str(r, "amend_date");
-        if (s.arrive_date.empty()) s.arrive_date = Str(r, "withdraw_date");
+        if (s.arrive_date.empty()) {
+            s.arrive_date = Str(r, "amend_date");
+        }
+        if (s.arrive_date.empty()) {
+            s.arrive_date = Str(r, "withdraw_date");
+        }
         s.apply_type = Str(r, "apply_type");
         s.proc_name = Str(r, "proc_name");
         s.corporation_name = Str(r, "corporation_name");
@@ -461,7 +494,9 @@ Result<void> EgovClient::Login(const Consent& consent) {
 Result<void> EgovClient::Logout() {
     std::lock_guard lock(impl_->mutex);
     TODOKE_RETURN_IF_ERROR(impl_->Load());
-    if (!impl_->tokens) return Ok();
+    if (!impl_->tokens) {
+        return Ok();
+    }
     TODOKE_ASSIGN_OR_RETURN(
         detail::HttpReply reply,
         detail::Perform(impl_->http,
@@ -485,7 +520,9 @@ Result<bool> EgovClient::IntrospectAccessToken() {
     {
         std::lock_guard lock(impl_->mutex);
         TODOKE_RETURN_IF_ERROR(impl_->Load());
-        if (!impl_->tokens) return false;
+        if (!impl_->tokens) {
+            return false;
+        }
         token = impl_->tokens->access;
     }
     TODOKE_ASSIGN_OR_RETURN(
@@ -552,7 +589,10 @@ Result<std::vector<Case>> EgovClient::ListCases(const std::string& from, const s
         auto items,
         impl_->AllPages("/apply/lists?date_from=" + from + "&date_to=" + to, "apply_list"));
     std::vector<Case> out;
-    for (const auto& item : items) out.push_back(ParseCase(item));
+    out.reserve(items.size());
+    for (const auto& item : items) {
+        out.push_back(ParseCase(item));
+    }
     return out;
 }
 
@@ -562,6 +602,7 @@ Result<std::vector<Notice>> EgovClient::ListNotices(const std::string& from,
         auto items,
         impl_->AllPages("/notice/lists?date_from=" + from + "&date_to=" + to, "notice_list"));
     std::vector<Notice> out;
+    out.reserve(items.size());
     for (const auto& item : items) {
         // The list carries no sentence, correct type or deadline: GetNotice has them.
         out.push_back({Str(item, "arrive_id"),
@@ -607,8 +648,9 @@ Result<DownloadedDocument> EgovClient::DownloadOfficialDocument(const std::strin
     DownloadedDocument d;
     TODOKE_ASSIGN_OR_RETURN(d.zip, Base64Decode(Str(r, "file_data")));
     if (const auto* list = r.if_contains("file_name_list"); list && list->is_array()) {
-        for (const auto& f : list->as_array())
+        for (const auto& f : list->as_array()) {
             d.file_names.push_back(Str(f.as_object(), "file_name"));
+        }
     }
     return d;
 }
@@ -636,7 +678,9 @@ Result<ProcedureSkeleton> EgovClient::GetProcedure(const std::string& proc_id) {
     TODOKE_ASSIGN_OR_RETURN(out.zip, Base64Decode(Str(r, "file_data")));
     if (const auto* names = r.if_contains("configuration_file_name"); names && names->is_array()) {
         for (const auto& n : names->as_array()) {
-            if (n.is_string()) out.configuration_files.emplace_back(n.as_string());
+            if (n.is_string()) {
+                out.configuration_files.emplace_back(n.as_string());
+            }
         }
     }
     if (const auto* info = r.if_contains("file_info"); info && info->is_array()) {
@@ -741,12 +785,13 @@ Result<std::vector<Case>> FindArrivedCases(Portal& portal, const std::string& pr
                             portal.ListCases(FormatJstDate(from_time - std::chrono::hours(24)),
                                              FormatJstDate(now + std::chrono::hours(24))));
     const std::string earliest = FormatJstDateTime(from_time);
+    std::reverse(cases.begin(), cases.end());  // oldest first
     std::vector<Case> out;
-    for (auto it = cases.rbegin(); it != cases.rend(); ++it) {  // oldest first
-        const bool who = (!applicant_name.empty() && it->applicant_name == applicant_name) ||
-                         (!corporation_name.empty() && it->corporation_name == corporation_name);
-        if (it->proc_name == proc_name && who && it->arrive_date >= earliest) {
-            out.push_back(*it);
+    for (const auto& it : cases) {
+        const bool who = (!applicant_name.empty() && it.applicant_name == applicant_name) ||
+                         (!corporation_name.empty() && it.corporation_name == corporation_name);
+        if (it.proc_name == proc_name && who && it.arrive_date >= earliest) {
+            out.push_back(it);
         }
     }
     return out;

@@ -41,7 +41,9 @@ size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
     const auto colon = line.find(':');
     if (colon != std::string_view::npos) {
         std::string name(line.substr(0, colon));
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (char& c : name) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
             value.remove_prefix(1);
@@ -110,7 +112,10 @@ Result<HttpReply> Perform(const HttpClientOptions& options, const HttpCall& call
     }
     Slist headers;
     for (const auto& [name, value] : call.headers) {
-        curl_slist* next = curl_slist_append(headers.get(), (name + ": " + value).c_str());
+        std::string line = name;
+        line += ": ";
+        line += value;
+        curl_slist* next = curl_slist_append(headers.get(), line.c_str());
         (void)headers.release();
         headers.reset(next);
     }

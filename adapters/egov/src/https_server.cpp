@@ -209,9 +209,15 @@ Result<std::unique_ptr<HttpsServer>> HttpsServer::Start(const HttpsServerOptions
     }
     const tcp::endpoint endpoint(address, options.port);
     impl->acceptor.open(endpoint.protocol(), ec);
-    if (!ec) impl->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec) impl->acceptor.bind(endpoint, ec);
-    if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec) {
+        impl->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    }
+    if (!ec) {
+        impl->acceptor.bind(endpoint, ec);
+    }
+    if (!ec) {
+        impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    }
     if (ec) {
         return Fail(ErrorCode::kUnavailable,
                     "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +

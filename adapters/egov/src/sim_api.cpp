@@ -473,7 +473,7 @@ HttpResponse SimCore::CaseList(const HttpRequest& r) {
             tm.tm_year = y - 1900;
             tm.tm_mon = m - 1;
             tm.tm_mday = day;
-            return static_cast<std::int64_t>(timegm(&tm)) - 9 * 3600;  // JST midnight
+            return static_cast<std::int64_t>(timegm(&tm)) - std::int64_t{9} * 3600;  // JST midnight
         };
         const auto from = parse_date(q("date_from"));
         const auto to = parse_date(q("date_to"));

@@ -104,7 +104,9 @@ Result<void> SimCore::RunBulkBatch() {
     std::vector<std::pair<std::string, std::string>> sends;
     for (;;) {
         TODOKE_ASSIGN_OR_RETURN(bool row, due.Step());
-        if (!row) break;
+        if (!row) {
+            break;
+        }
         sends.emplace_back(due.Text(0), due.Text(1));
     }
     for (const auto& [send_number, zip] : sends) {
@@ -180,7 +182,9 @@ HttpResponse SimCore::BulkReport(const HttpRequest& r) {
     boost::json::array infos;
     for (;;) {
         auto row = sends->Step();
-        if (!row || !*row) break;
+        if (!row || !*row) {
+            break;
+        }
         const std::string number = sends->Text(0);
         boost::json::array results;
         std::int64_t arrived = 0, errors = 0;
@@ -192,7 +196,9 @@ HttpResponse SimCore::BulkReport(const HttpRequest& r) {
                 q2->Bind(1, number);
                 for (;;) {
                     auto r2 = q2->Step();
-                    if (!r2 || !*r2) break;
+                    if (!r2 || !*r2) {
+                        break;
+                    }
                     const std::string id = q2->Text(1);
                     auto found =
                         id == "-" ? Result<std::optional<SimCase>>(std::nullopt) : FindCase(id);

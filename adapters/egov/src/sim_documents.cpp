@@ -36,7 +36,7 @@ std::string Escape(std::string_view text) {
 }
 
 std::string WarekiDate(std::int64_t unix_seconds) {
-    const std::string iso = FormatJstDate(std::chrono::system_clock::from_time_t(unix_seconds));
+    std::string iso = FormatJstDate(std::chrono::system_clock::from_time_t(unix_seconds));
     const forms::Date d{std::stoi(iso.substr(0, 4)), std::stoi(iso.substr(5, 2)),
                         std::stoi(iso.substr(8, 2))};
     auto w = forms::ToWareki(d);
@@ -67,13 +67,14 @@ std::vector<Attachment> Attachments(const SimCase& c, const std::string& date) {
     for (const auto& n : kNenkin) {
         if (n.proc_id == c.proc_id) {
             const std::string code(n.root.substr(1));
-            const std::string xml =
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?xml-stylesheet href=\"" + code +
-                ".xsl\" type=\"text/xsl\"?>\n<" + std::string(n.root) + ">\n<通知書名>" +
-                std::string(n.title) + "</通知書名>\n<通知年月日>" + date +
-                "</通知年月日>\n<事業所名称>" + Escape(c.corporation_name) +
-                "</事業所名称>\n<到達番号>" + c.arrive_id + "</到達番号>\n</" +
-                std::string(n.root) + ">\n";
+            std::string xml =
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?xml-stylesheet href=\"";
+            xml += code + ".xsl\" type=\"text/xsl\"?>\n<" + std::string(n.root) + ">\n";
+            xml += "<通知書名>" + std::string(n.title) + "</通知書名>\n";
+            xml += "<通知年月日>" + date + "</通知年月日>\n";
+            xml += "<事業所名称>" + Escape(c.corporation_name) + "</事業所名称>\n";
+            xml += "<到達番号>" + c.arrive_id + "</到達番号>\n";
+            xml += "</" + std::string(n.root) + ">\n";
             return {{code + ".xml", xml},
                     {code + ".xsl",
                      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xsl:stylesheet version=\"1.0\" "
@@ -261,26 +262,26 @@ HttpResponse SimCore::NoticeDetail(std::string_view arrive_id, std::string_view 
     const std::string instance =
         std::string(kApi) + "/notice/" + std::string(arrive_id) + "/" + std::string(sub_id);
     return Json(
-        200,
-        Envelope("申請案件に関する通知取得", instance,
-                 {{"notice", boost::json::object{
-                                 {"issuer_organization", c.destination},
-                                 {"notice_issue_date", when(DecideAt(c))},
-                                 {"notice_title", "補正のお願い"},
-                                 {"proc_name", c.proc_name},
-                                 {"notice_type", "補正"},
-                                 {"correct_type", c.correct_type},
-                                 {"correct_expired_date", when(DecideAt(c) + 14 * 86400)},
-                                 {"correct_completed_date",
-                                  c.amended_at != 0 ? when(c.amended_at) : std::string()},
-                                 {"notice_sentence",
-                                  "提出された届書の記載内容に補正を要する箇所があります。"
-                                  "該当箇所を訂正のうえ" +
-                                      c.correct_type + "してください。"},
-                                 {"attached_file_list", boost::json::array{}},
-                                 {"corporation_name_list", boost::json::array{c.corporation_name}},
-                                 {"applicant_name_list", boost::json::array{c.applicant_name}},
-                                 {"notified_account", "todoke-sim@example.jp"}}}}));
+        200, Envelope("申請案件に関する通知取得", instance,
+                      {{"notice",
+                        boost::json::object{
+                            {"issuer_organization", c.destination},
+                            {"notice_issue_date", when(DecideAt(c))},
+                            {"notice_title", "補正のお願い"},
+                            {"proc_name", c.proc_name},
+                            {"notice_type", "補正"},
+                            {"correct_type", c.correct_type},
+                            {"correct_expired_date", when(DecideAt(c) + std::int64_t{14} * 86400)},
+                            {"correct_completed_date",
+                             c.amended_at != 0 ? when(c.amended_at) : std::string()},
+                            {"notice_sentence",
+                             "提出された届書の記載内容に補正を要する箇所があります。"
+                             "該当箇所を訂正のうえ" +
+                                 c.correct_type + "してください。"},
+                            {"attached_file_list", boost::json::array{}},
+                            {"corporation_name_list", boost::json::array{c.corporation_name}},
+                            {"applicant_name_list", boost::json::array{c.applicant_name}},
+                            {"notified_account", "todoke-sim@example.jp"}}}}));
 }
 
 HttpResponse SimCore::NoticeList(const HttpRequest& r) {
@@ -351,8 +352,12 @@ HttpResponse SimCore::NoticeList(const HttpRequest& r) {
                          "&limit=" + std::to_string(limit) + "&offset=" + std::to_string(p + 1)}};
     };
     boost::json::object links{{"self", link(page)}};
-    if (page > 0) links["previous"] = link(page - 1);
-    if (end < all) links["next"] = link(page + 1);
+    if (page > 0) {
+        links["previous"] = link(page - 1);
+    }
+    if (end < all) {
+        links["next"] = link(page + 1);
+    }
     envelope["_links"] = std::move(links);
     return Json(200, envelope);
 }

@@ -101,7 +101,7 @@ std::int64_t SimCore::RealNow() const {
 }
 
 std::int64_t SimCore::VirtualNow() {
-    const double elapsed = static_cast<double>(RealNow() - clock_base_real_);
+    const auto elapsed = static_cast<double>(RealNow() - clock_base_real_);
     return clock_base_virtual_ + static_cast<std::int64_t>(elapsed * config_.clock_speed);
 }
 
@@ -273,7 +273,7 @@ boost::json::object SimCore::CaseJson(const SimCase& c, std::int64_t now) const 
             {"notice_title", "補正のお願い"},
             {"notice_sentence", "提出された届書の記載内容に補正を要する箇所があります。"},
             {"issuer_organization", "シミュレータ年金事務所"},
-            {"correct_expired_date", when(decide + 14 * 86400)},
+            {"correct_expired_date", when(decide + std::int64_t{14} * 86400)},
             {"correct_completed_date", c.amended_at != 0 ? when(c.amended_at) : std::string()}});
     }
     return boost::json::object{{"status", status},

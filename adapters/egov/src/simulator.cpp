@@ -30,15 +30,18 @@ Result<void> ReadSimulatorConfig(const std::filesystem::path& path, SimulatorCon
     TODOKE_RETURN_IF_ERROR(root.Read("client_id", c.client_id));
     TODOKE_RETURN_IF_ERROR(root.Read("redirect_uri", c.redirect_uri));
     TODOKE_RETURN_IF_ERROR(
-        root.Read("access_token_seconds", c.access_token_seconds, 1, 86400 * 30));
+        root.Read("access_token_seconds", c.access_token_seconds, 1, std::int64_t{86400} * 30));
     TODOKE_RETURN_IF_ERROR(
-        root.Read("refresh_token_seconds", c.refresh_token_seconds, 1, 86400 * 400));
+        root.Read("refresh_token_seconds", c.refresh_token_seconds, 1, std::int64_t{86400} * 400));
     TODOKE_RETURN_IF_ERROR(root.Read("max_upload_bytes", upload, 1024, 1ull << 31));
-    TODOKE_RETURN_IF_ERROR(root.Read("review_after_s", c.review_after_s, 0, 86400 * 365));
-    TODOKE_RETURN_IF_ERROR(root.Read("decide_after_s", c.decide_after_s, 0, 86400 * 365));
+    TODOKE_RETURN_IF_ERROR(
+        root.Read("review_after_s", c.review_after_s, 0, std::int64_t{86400} * 365));
+    TODOKE_RETURN_IF_ERROR(
+        root.Read("decide_after_s", c.decide_after_s, 0, std::int64_t{86400} * 365));
     TODOKE_RETURN_IF_ERROR(root.Read("amendment_every", amendment_every, 0, 1000000));
-    TODOKE_RETURN_IF_ERROR(root.Read("doc_deadline_s", c.doc_deadline_s, 0, 86400 * 3650));
-    TODOKE_RETURN_IF_ERROR(root.Read("bulk_after_s", c.bulk_after_s, 0, 86400 * 30));
+    TODOKE_RETURN_IF_ERROR(
+        root.Read("doc_deadline_s", c.doc_deadline_s, 0, std::int64_t{86400} * 3650));
+    TODOKE_RETURN_IF_ERROR(root.Read("bulk_after_s", c.bulk_after_s, 0, std::int64_t{86400} * 30));
     TODOKE_ASSIGN_OR_RETURN(ConfigNode procedures, root.Section("procedures"));
     for (const auto& p : forms::Catalogue::Default().procedures()) {
         if (!procedures.Has(p.proc_id)) {

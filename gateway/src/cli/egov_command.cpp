@@ -77,13 +77,17 @@ Result<std::string> ProcIdOf(const std::string& zip) {
     TODOKE_ASSIGN_OR_RETURN(ZipReader reader, ZipReader::Open(zip, {}));
     for (const auto& e : reader.entries()) {
         const auto slash = e.name.find('/');
-        if (slash != std::string::npos) return e.name.substr(0, slash);
+        if (slash != std::string::npos) {
+            return e.name.substr(0, slash);
+        }
     }
     return Fail(ErrorCode::kInvalidArgument, "the package has no {proc_id}/ folder", "package");
 }
 
 int PrintSubmission(const Result<egov::Submission>& s) {
-    if (!s) return Failed(s.error());
+    if (!s) {
+        return Failed(s.error());
+    }
     if (s->rejected()) {
         std::cout << json::serialize(
                          json::object{{"rejected", true}, {"report_list", RowsJson(s->rejection)}})
@@ -100,15 +104,21 @@ int PrintSubmission(const Result<egov::Submission>& s) {
 
 int Run(const std::string& command, const EgovArgs& a) {
     auto config = egov::ReadClientConfig(a.config);
-    if (!config) return Failed(config.error());
+    if (!config) {
+        return Failed(config.error());
+    }
     static const SystemClock clock;
     auto client = egov::EgovClient::Create(*config, clock);
-    if (!client) return Failed(client.error());
+    if (!client) {
+        return Failed(client.error());
+    }
     egov::EgovClient& c = **client;
     if (command == "login") {
         auto automatic = c.ConsentByRedirect();
         auto done = c.Login([&](const std::string& url) -> Result<std::string> {
-            if (auto back = automatic(url)) return back;
+            if (auto back = automatic(url)) {
+                return back;
+            }
             // A real portal shows a login page: a person consents in a browser.
             std::cerr << "Open this address in a browser, log in and consent:\n  " << url
                       << "\nthen paste the address the browser was sent to:\n";
@@ -118,28 +128,44 @@ int Run(const std::string& command, const EgovArgs& a) {
             }
             return line;
         });
-        if (!done) return Failed(done.error());
+        if (!done) {
+            return Failed(done.error());
+        }
         std::cout << json::serialize(json::object{{"logged_in", true}}) << "\n";
         return kExitOk;
     }
     if (command == "logout") {
-        if (auto done = c.Logout(); !done) return Failed(done.error());
+        if (auto done = c.Logout(); !done) {
+            return Failed(done.error());
+        }
         return kExitOk;
     }
     if (command == "apply" || command == "check" || command == "amend" || command == "withdraw") {
         auto zip = ReadFileBytes(a.package, "package");
-        if (!zip) return Failed(zip.error());
+        if (!zip) {
+            return Failed(zip.error());
+        }
         std::string proc_id = a.proc_id;
         if (proc_id.empty()) {
             auto found = ProcIdOf(*zip);
-            if (!found) return Failed(found.error());
+            if (!found) {
+                return Failed(found.error());
+            }
             proc_id = *found;
         }
-        if (command == "apply") return PrintSubmission(c.Apply(proc_id, *zip, a.trial));
-        if (command == "amend") return PrintSubmission(c.Amend(a.arrive_id, *zip));
-        if (command == "withdraw") return PrintSubmission(c.Withdraw(a.arrive_id, *zip));
+        if (command == "apply") {
+            return PrintSubmission(c.Apply(proc_id, *zip, a.trial));
+        }
+        if (command == "amend") {
+            return PrintSubmission(c.Amend(a.arrive_id, *zip));
+        }
+        if (command == "withdraw") {
+            return PrintSubmission(c.Withdraw(a.arrive_id, *zip));
+        }
         auto check = c.Check(proc_id, *zip);
-        if (!check) return Failed(check.error());
+        if (!check) {
+            return Failed(check.error());
+        }
         std::cout << json::serialize(json::object{{"error_count", check->error_count},
                                                   {"report_list", RowsJson(check->rows)}})
                   << "\n";
@@ -147,19 +173,27 @@ int Run(const std::string& command, const EgovArgs& a) {
     }
     if (command == "status") {
         auto got = c.GetCase(a.arrive_id);
-        if (!got) return Failed(got.error());
+        if (!got) {
+            return Failed(got.error());
+        }
         std::cout << json::serialize(CaseJson(*got)) << "\n";
         return kExitOk;
     }
     if (command == "list") {
         auto cases = c.ListCases(a.from, a.to);
-        if (!cases) return Failed(cases.error());
-        for (const auto& x : *cases) std::cout << json::serialize(CaseJson(x)) << "\n";
+        if (!cases) {
+            return Failed(cases.error());
+        }
+        for (const auto& x : *cases) {
+            std::cout << json::serialize(CaseJson(x)) << "\n";
+        }
         return kExitOk;
     }
     if (command == "notices") {
         auto notices = c.ListNotices(a.from, a.to);
-        if (!notices) return Failed(notices.error());
+        if (!notices) {
+            return Failed(notices.error());
+        }
         for (const auto& n : *notices) {
             auto detail = c.GetNotice(n.arrive_id, n.notice_sub_id);
             const egov::Notice& x = detail ? *detail : n;
@@ -177,9 +211,13 @@ int Run(const std::string& command, const EgovArgs& a) {
     }
     // fetch: every 公文書 of the case not yet taken (or the one --sub names).
     auto trust = signing::TrustStore::FromPemFiles({a.official_ca});
-    if (!trust) return Failed(trust.error());
+    if (!trust) {
+        return Failed(trust.error());
+    }
     auto got = c.GetCase(a.arrive_id);
-    if (!got) return Failed(got.error());
+    if (!got) {
+        return Failed(got.error());
+    }
     int status = kExitOk;
     for (const auto& d : got->documents) {
         if ((a.sub_id != 0 && d.notice_sub_id != a.sub_id) ||
@@ -193,7 +231,9 @@ int Run(const std::string& command, const EgovArgs& a) {
             continue;
         }
         json::array files;
-        for (const auto& f : collected->signed_files) files.push_back(json::value(f));
+        for (const auto& f : collected->signed_files) {
+            files.push_back(json::value(f));
+        }
         std::cout << json::serialize(json::object{{"arrive_id", a.arrive_id},
                                                   {"notice_sub_id", d.notice_sub_id},
                                                   {"path", collected->path.string()},

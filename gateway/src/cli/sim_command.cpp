@@ -37,7 +37,9 @@ int Run(const SimArgs& a) {
     }
     try {
         const int port = std::stoi(a.listen.substr(colon + 1));
-        if (port < 0 || port > 65535) throw std::out_of_range("port");
+        if (port < 0 || port > 65535) {
+            throw std::out_of_range("port");
+        }
         config.port = static_cast<std::uint16_t>(port);
     } catch (const std::exception&) {
         std::cerr << "error: --listen: the port must be 0–65535\n";
