@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "http_client.hpp"
 #include "sim_core.hpp"
 #include "todoke/common/config.hpp"
 #include "todoke/forms/catalogue.hpp"
@@ -164,6 +165,25 @@ std::string Simulator::ReadyLine() const {
                             {"redirect_uri", c.redirect_uri},
                             {"ca_file", impl_->core->pki().tls_ca_file.string()},
                             {"official_ca_file", impl_->core->pki().official_ca_file.string()}});
+}
+
+Result<std::string> AdvanceSimulatorClock(const std::string& api_base, const std::string& ca_file,
+                                          std::int64_t seconds) {
+    detail::HttpClientOptions http;
+    http.ca_file = ca_file;
+    TODOKE_ASSIGN_OR_RETURN(
+        detail::HttpReply reply,
+        detail::Perform(http, {"POST",
+                               api_base + "/_sim/clock",
+                               {{"Content-Type", "application/json"}},
+                               "{\"advance_seconds\": " + std::to_string(seconds) + "}"}));
+    boost::system::error_code ec;
+    const auto body = boost::json::parse(reply.body, ec);
+    if (reply.status != 200 || ec || !body.is_object() || !body.as_object().contains("now")) {
+        return Fail(ErrorCode::kUnavailable,
+                    "the simulator's clock answered " + std::to_string(reply.status), "sim.clock");
+    }
+    return std::string(body.at("now").as_string());
 }
 
 void Simulator::Stop() {

@@ -1,15 +1,41 @@
 // `todoke sim egov --listen HOST:PORT --data DIR [--config FILE] [--trust CA.pem ...]`: runs the
 // e-Gov simulator until SIGTERM or SIGINT; prints one JSON line on stdout once it serves.
+#include <boost/json.hpp>
 #include <csignal>
 #include <iostream>
 #include <memory>
 
 #include "commands.hpp"
 #include "exit_status.hpp"
+#include "todoke/common/file.hpp"
 #include "todoke/egov/simulator.hpp"
 
 namespace todoke::gateway {
 namespace {
+
+struct ClockArgs {
+    std::string ready;  // the ready line, saved to a file
+    std::int64_t advance = 0;
+};
+
+int RunClock(const ClockArgs& a) {
+    auto text = ReadFileBytes(a.ready, "ready line");
+    boost::system::error_code ec;
+    const auto ready = text ? boost::json::parse(*text, ec) : boost::json::value();
+    if (!text || ec || !ready.is_object() || !ready.as_object().contains("api_base") ||
+        !ready.as_object().contains("ca_file")) {
+        std::cerr << "error: --ready takes the JSON line `todoke sim egov` printed\n";
+        return kExitUsage;
+    }
+    auto now = egov::AdvanceSimulatorClock(std::string(ready.at("api_base").as_string()),
+                                           std::string(ready.at("ca_file").as_string()), a.advance);
+    if (!now) {
+        std::cerr << "error: " << now.error().ToString() << "\n";
+        return kExitUsage;
+    }
+    std::cout << "virtual time: " << *now << "\n";
+    return kExitOk;
+}
 
 struct SimArgs {
     std::string listen = "127.0.0.1:0";
@@ -86,7 +112,18 @@ CommandRun AddSimCommand(CLI::App& app) {
     egov->add_option("--config", args->config, "simulator settings (JSON)");
     egov->add_option("--trust", args->trust,
                      "applicant trust anchor (PEM); repeatable (none: every signature is refused)");
-    return [args] { return Run(*args); };
+    auto clock_args = std::make_shared<ClockArgs>();
+    auto chosen = std::make_shared<std::string>("egov");
+    CLI::App* clock = sim->add_subcommand(
+        "clock", "Advance a running simulator's virtual clock (POST {api_base}/_sim/clock)");
+    clock->add_option("--ready", clock_args->ready, "file holding its ready line")->required();
+    clock->add_option("--advance", clock_args->advance, "virtual seconds")
+        ->required()
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{100} * 365 * 86400));
+    clock->callback([chosen] { *chosen = "clock"; });
+    return [args, clock_args, chosen] {
+        return *chosen == "clock" ? RunClock(*clock_args) : Run(*args);
+    };
 }
 
 }  // namespace todoke::gateway

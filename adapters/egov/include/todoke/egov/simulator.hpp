@@ -90,4 +90,9 @@ class Simulator {
     std::unique_ptr<Impl> impl_;
 };
 
+// The operator call POST {api_base}/_sim/clock of a running simulator (TLS verified with
+// `ca_file`); returns the new virtual time "YYYY-MM-DD HH:MM:SS".
+Result<std::string> AdvanceSimulatorClock(const std::string& api_base, const std::string& ca_file,
+                                          std::int64_t seconds);
+
 }  // namespace todoke::egov
