@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo: filing records validated, rendered and packaged, the package signed by a 社労士
-# certificate of a throw-away demo PKI, verified, then tampered with and refused. Everything
+# certificate of a throw-away demo PKI, verified, then tampered with and refused; then a package
+# applied to `todoke sim egov` and followed until its signed 公文書 is collected. Everything
 # happens in a temporary folder that is removed at the end (kept with KEEP=1).
 set -euo pipefail
 todoke=$(realpath "${1:?usage: demo.sh PATH/TO/todoke}")

@@ -136,13 +136,11 @@ TEST(SimProcessTest, TheEgovCommandsLogInApplyFollowAndFetch) {
     auto [status_code, status] = RunTodoke(config + "status " + id);
     EXPECT_EQ(status_code, 0);
     EXPECT_NE(status.find("\"status\":\"到達\""), std::string::npos) << status;
-    detail::HttpClientOptions http;
-    http.ca_file = std::string(ready.at("ca_file").as_string());
-    ASSERT_TRUE(
-        detail::Perform(http, {"POST",
-                               std::string(ready.at("api_base").as_string()) + "/_sim/clock",
-                               {},
-                               R"({"advance_seconds": 200000})"}));
+    ::todoke::testing::WriteFile(dir.path() / "ready.json", sim.first_line);
+    auto [clock_code, clock_out] = RunTodoke(
+        "sim clock --ready " + (dir.path() / "ready.json").string() + " --advance 200000");
+    EXPECT_EQ(clock_code, 0);
+    EXPECT_NE(clock_out.find("virtual time: "), std::string::npos) << clock_out;
     auto [fetch_code, fetched] =
         RunTodoke(config + "fetch " + id + " --out " + (dir.path() / "docs").string() +
                   " --official-ca " + std::string(ready.at("official_ca_file").as_string()));
