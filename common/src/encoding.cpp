@@ -234,4 +234,15 @@ Result<std::string> HexDecode(std::string_view hex) {
     return out;
 }
 
+std::string Base64UrlEncode(std::string_view bytes) {
+    std::string out = Base64Encode(bytes);
+    for (char& c : out) {
+        c = c == '+' ? '-' : c == '/' ? '_' : c;
+    }
+    while (!out.empty() && out.back() == '=') {
+        out.pop_back();
+    }
+    return out;
+}
+
 }  // namespace todoke

@@ -4,8 +4,8 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "todoke/common/xml_writer.hpp"
 #include "todoke/forms/identifiers.hpp"
-#include "xml_writer.hpp"
 
 namespace todoke::forms::detail {
 namespace {

@@ -1,16 +1,14 @@
 #include "todoke/forms/package.hpp"
 
 #include "egov_form.hpp"
+#include "todoke/common/xml_writer.hpp"
 #include "todoke/common/zip.hpp"
 #include "todoke/forms/chars.hpp"
 #include "todoke/forms/nenkin_csv.hpp"
-#include "xml_writer.hpp"
 #include "xsd.hpp"
 
 namespace todoke::forms {
 namespace {
-
-using detail::XmlWriter;
 
 std::string Text(const Record& r, std::string_view path) {
     return GetText(r.data, path).value_or("");

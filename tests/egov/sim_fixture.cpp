@@ -1,10 +1,9 @@
 #include "sim_fixture.hpp"
 
-#include <openssl/sha.h>
-
 #include "todoke/common/encoding.hpp"
 #include "todoke/forms/package.hpp"
 #include "todoke/gateway/package_builder.hpp"
+#include "wire.hpp"
 
 namespace todoke::egov::testing {
 
@@ -50,11 +49,7 @@ detail::HttpReply SimTest::Call(const std::string& method, const std::string& ur
 Tokens SimTest::Login() {
     const auto ready = Ready();
     const std::string verifier(64, 'v');
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
-    std::string challenge = Base64Encode(std::string(reinterpret_cast<char*>(digest), 32));
-    for (char& c : challenge) c = c == '+' ? '-' : c == '/' ? '_' : c;
-    while (challenge.back() == '=') challenge.pop_back();
+    const std::string challenge = detail::PkceChallenge(verifier);
     const std::string redirect = std::string(ready.at("redirect_uri").as_string());
     auto consent =
         Call("GET", std::string(ready.at("auth_base").as_string()) +

@@ -1,5 +1,3 @@
-#include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -19,23 +17,6 @@ namespace {
 
 namespace json = boost::json;
 constexpr std::string_view kTokenAad = "todoke.egov.tokens";
-
-std::string Base64Url(std::string_view bytes) {
-    std::string b64 = Base64Encode(bytes);
-    for (char& c : b64) {
-        c = c == '+' ? '-' : c == '/' ? '_' : c;
-    }
-    while (!b64.empty() && b64.back() == '=') {
-        b64.pop_back();
-    }
-    return b64;
-}
-
-std::string RandomUrlSafe(std::size_t bytes) {
-    std::string raw(bytes, '\0');
-    RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
-    return Base64Url(raw);
-}
 
 std::string Str(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
@@ -462,12 +443,9 @@ EgovClient::Consent EgovClient::ConsentByRedirect() {
 }
 
 Result<void> EgovClient::Login(const Consent& consent) {
-    const std::string verifier = RandomUrlSafe(48);  // 64 characters
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
-    const std::string challenge =
-        Base64Url(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
-    const std::string state = RandomUrlSafe(16);
+    const std::string verifier = detail::RandomUrlToken(48);  // 64 characters
+    const std::string challenge = detail::PkceChallenge(verifier);
+    const std::string state = detail::RandomUrlToken(16);
     const auto& c = impl_->config;
     const std::string url =
         c.auth_base + "/auth?client_id=" + detail::UrlEncode(c.client_id) +

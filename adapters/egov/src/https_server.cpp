@@ -85,7 +85,7 @@ struct HttpsServer::Impl {
         r.method = std::string(req.method_string());
         r.target = std::string(req.target());
         const auto q = r.target.find('?');
-        r.path = PercentDecode(std::string_view(r.target).substr(0, q), false);
+        r.path = DecodeComponent(std::string_view(r.target).substr(0, q), false);
         if (q != std::string::npos) {
             r.query = ParseFormOrQuery(std::string_view(r.target).substr(q + 1));
         }

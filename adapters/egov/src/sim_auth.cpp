@@ -2,7 +2,6 @@
 // a one-time code, /token takes authorization_code with PKCE S256 and rotating refresh tokens
 // under HTTP Basic client authentication, /token/introspect and /logout.
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 
 #include "http_client.hpp"
 #include "sim_core.hpp"
@@ -13,17 +12,6 @@ namespace {
 
 HttpResponse OAuthError(int status, std::string_view error, std::string_view description) {
     return Json(status, boost::json::object{{"error", error}, {"error_description", description}});
-}
-
-std::string Base64Url(std::string_view bytes) {
-    std::string b64 = Base64Encode(bytes);
-    for (char& c : b64) {
-        c = c == '+' ? '-' : c == '/' ? '_' : c;
-    }
-    while (!b64.empty() && b64.back() == '=') {
-        b64.pop_back();
-    }
-    return b64;
 }
 
 bool SameSecret(std::string_view a, std::string_view b) {
@@ -89,8 +77,8 @@ HttpResponse SimCore::HandleAuth(const HttpRequest& r) {
         if (challenge.empty() || get("code_challenge_method") != "S256") {
             return OAuthError(400, "invalid_request", "PKCE with code_challenge_method=S256");
         }
-        const std::string code = RandomToken(24);
-        const std::string session = RandomToken(12);
+        const std::string code = RandomUrlToken(24);
+        const std::string session = RandomUrlToken(12);
         auto insert = db_.Prepare("INSERT INTO codes VALUES (?1, ?2, ?3, ?4, ?5, 0)");
         if (!insert || !insert->Bind(1, code)
                             .Bind(2, challenge)
@@ -126,8 +114,8 @@ HttpResponse SimCore::HandleAuth(const HttpRequest& r) {
     const std::int64_t now = RealNow();
     // Issues a rotating pair for `session`.
     const auto issue = [&](const std::string& session) -> HttpResponse {
-        const std::string access = RandomToken(32);
-        const std::string refresh = RandomToken(32);
+        const std::string access = RandomUrlToken(32);
+        const std::string refresh = RandomUrlToken(32);
         auto insert = db_.Prepare("INSERT INTO tokens VALUES (?1, ?2, ?3, ?4, ?5, 0)");
         if (!insert) {
             return OAuthError(500, "server_error", "store");
@@ -151,7 +139,7 @@ HttpResponse SimCore::HandleAuth(const HttpRequest& r) {
                                              {"refresh_token", refresh},
                                              {"token_type", "Bearer"},
                                              {"scope", "openid offline_access"},
-                                             {"id_token", RandomToken(48)},
+                                             {"id_token", RandomUrlToken(48)},
                                              {"not-before-policy", 0},
                                              {"session_state", session}});
     };
@@ -174,11 +162,7 @@ HttpResponse SimCore::HandleAuth(const HttpRequest& r) {
                 return OAuthError(400, "invalid_grant", "redirect_uri differs from /auth");
             }
             const std::string verifier = field("code_verifier");
-            unsigned char digest[SHA256_DIGEST_LENGTH];
-            SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(),
-                   digest);
-            const std::string expected =
-                Base64Url(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
+            const std::string expected = PkceChallenge(verifier);
             if (verifier.size() < 43 || verifier.size() > 128 || !SameSecret(expected, challenge)) {
                 return OAuthError(400, "invalid_grant", "PKCE verification failed");
             }

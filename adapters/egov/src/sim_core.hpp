@@ -57,7 +57,6 @@ class SimCore {
     std::int64_t RealNow() const;
     void AdvanceClock(std::int64_t seconds);
     double Draw();  // uniform [0, 1) from the seeded generator
-    std::string RandomToken(std::size_t bytes);
     Result<std::string> NextArriveId(std::string_view proc_id, std::int64_t now);
     Result<void> InsertCase(const SimCase& c, std::string_view package);
     Result<std::optional<SimCase>> FindCase(std::string_view arrive_id);

@@ -4,6 +4,7 @@
 // Each document is made once and kept in the store, so every download has the same bytes.
 #include "sim_core.hpp"
 #include "todoke/common/encoding.hpp"
+#include "todoke/common/xml_writer.hpp"
 #include "todoke/common/zip.hpp"
 #include "todoke/forms/chars.hpp"
 #include "todoke/forms/wareki.hpp"
@@ -15,25 +16,9 @@ namespace {
 
 constexpr std::string_view kApi = "/shinsei/v2";
 
-std::string Escape(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
+constexpr std::string_view kEmptyXsl =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xsl:stylesheet version=\"1.0\" "
+    "xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\"/>\n";
 
 std::string WarekiDate(std::int64_t unix_seconds) {
     std::string iso = FormatJstDate(std::chrono::system_clock::from_time_t(unix_seconds));
@@ -67,18 +52,15 @@ std::vector<Attachment> Attachments(const SimCase& c, const std::string& date) {
     for (const auto& n : kNenkin) {
         if (n.proc_id == c.proc_id) {
             const std::string code(n.root.substr(1));
-            std::string xml =
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?xml-stylesheet href=\"";
-            xml += code + ".xsl\" type=\"text/xsl\"?>\n<" + std::string(n.root) + ">\n";
-            xml += "<通知書名>" + std::string(n.title) + "</通知書名>\n";
-            xml += "<通知年月日>" + date + "</通知年月日>\n";
-            xml += "<事業所名称>" + Escape(c.corporation_name) + "</事業所名称>\n";
-            xml += "<到達番号>" + c.arrive_id + "</到達番号>\n";
-            xml += "</" + std::string(n.root) + ">\n";
-            return {{code + ".xml", xml},
-                    {code + ".xsl",
-                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xsl:stylesheet version=\"1.0\" "
-                     "xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\"/>\n"}};
+            XmlWriter w("\n");
+            w.Declaration();
+            w.Stylesheet(code + ".xsl");
+            w.Open(n.root);
+            w.Leaf("通知書名", n.title);
+            w.Leaf("通知年月日", date);
+            w.Leaf("事業所名称", c.corporation_name);
+            w.Leaf("到達番号", c.arrive_id);
+            return {{code + ".xml", w.Finish()}, {code + ".xsl", std::string(kEmptyXsl)}};
         }
     }
     const std::string title = c.proc_name.find("喪失") != std::string::npos
@@ -102,22 +84,29 @@ Result<std::string> SimCore::OfficialDocumentZip(const SimCase& c, std::int64_t 
     }
     const std::string date = WarekiDate(issued_at);
     const auto attachments = Attachments(c, date);
-    std::string links;
+    XmlWriter w("\n");
+    w.Declaration();
+    w.Stylesheet("kagami.xsl");
+    w.Open("DOC");
+    w.Open("FRONT");
+    w.Leaf("FRONTTXT", "公文書");
+    w.Close();
+    w.Open("BODY", "DOCBODY");
+    w.Leaf("STYLESHEET", "kagami.xsl");
+    w.Leaf("TOTATUNO", c.arrive_id);
+    w.Leaf("DATE", date);
+    w.Leaf("TO", c.corporation_name + "　御中");
+    w.Leaf("AUTHOR", c.destination);
+    w.Leaf("TITLE", c.proc_name + "について（通知）");
+    w.Leaf("MAINTXT", c.proc_name + "の審査が終了しましたので通知します。");
+    w.Close();
+    w.Open("APPENDIX");
     signing::FileMap signed_files;
     for (const auto& a : attachments) {
-        links += "<DOCLINK>" + Escape(a.name) + "</DOCLINK>";
+        w.Leaf("DOCLINK", a.name);
         signed_files.emplace(a.name, a.bytes);
     }
-    const std::string kagami =
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        "<?xml-stylesheet href=\"kagami.xsl\" type=\"text/xsl\"?>\n"
-        "<DOC>\n<FRONT><FRONTTXT>公文書</FRONTTXT></FRONT>\n"
-        "<BODY ID=\"DOCBODY\">\n<STYLESHEET>kagami.xsl</STYLESHEET>\n<TOTATUNO>" +
-        c.arrive_id + "</TOTATUNO>\n<DATE>" + date + "</DATE>\n<TO>" + Escape(c.corporation_name) +
-        "　御中</TO>\n<AUTHOR>" + Escape(c.destination) + "</AUTHOR>\n<TITLE>" +
-        Escape(c.proc_name) + "について（通知）</TITLE>\n<MAINTXT>" + Escape(c.proc_name) +
-        "の審査が終了しましたので通知します。</MAINTXT>\n</BODY>\n<APPENDIX>" + links +
-        "</APPENDIX>\n</DOC>\n";
+    const std::string kagami = w.Finish();
     TODOKE_ASSIGN_OR_RETURN(
         std::string signed_kagami,
         signing::SignOfficialDocument(kagami, signed_files, official_key_,
@@ -127,8 +116,7 @@ Result<std::string> SimCore::OfficialDocumentZip(const SimCase& c, std::int64_t 
     std::vector<ZipWriteEntry> entries{
         {folder + "kagami.xml", signed_kagami},
         {folder + "kagami.xsl",
-         "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xsl:stylesheet version=\"1.0\" "
-         "xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\"/>\n"}};
+         "\xEF\xBB\xBF" + std::string(kEmptyXsl)}};  // with a BOM, as e-Gov's
     for (const auto& a : attachments) {
         TODOKE_ASSIGN_OR_RETURN(std::string cp932, forms::ToShiftJis(folder + a.name));
         entries.push_back({cp932, a.bytes, true, ZipNameEncoding::kCp932});

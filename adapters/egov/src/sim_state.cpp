@@ -1,6 +1,4 @@
 // The simulator's store (SQLite), virtual clock, random draws and the per-case script.
-#include <openssl/rand.h>
-
 #include <cstdio>
 
 #include "sim_core.hpp"
@@ -70,7 +68,7 @@ Result<void> SimCore::Migrate() {
     if (found) {
         client_secret_ = get.Text(0);
     } else {
-        client_secret_ = RandomToken(24);
+        client_secret_ = RandomUrlToken(24);
         TODOKE_ASSIGN_OR_RETURN(auto put, db_.Prepare("INSERT INTO meta VALUES (?1, ?2)"));
         TODOKE_RETURN_IF_ERROR(
             put.Bind(1, std::string_view("client_secret")).Bind(2, client_secret_).Run());
@@ -113,19 +111,6 @@ void SimCore::AdvanceClock(std::int64_t seconds) {
 }
 
 double SimCore::Draw() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }
-
-std::string SimCore::RandomToken(std::size_t bytes) {
-    std::string raw(bytes, '\0');
-    RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
-    std::string b64 = Base64Encode(raw);  // to base64url without padding
-    for (char& c : b64) {
-        c = c == '+' ? '-' : c == '/' ? '_' : c;
-    }
-    while (!b64.empty() && b64.back() == '=') {
-        b64.pop_back();
-    }
-    return b64;
-}
 
 Result<std::string> SimCore::NextArriveId(std::string_view proc_id, std::int64_t now) {
     // 3-digit agency + 4-digit year + 9-digit sequence (egov-api.md §4), e.g. 9502026000030716.

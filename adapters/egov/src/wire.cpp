@@ -1,5 +1,12 @@
 #include "wire.hpp"
 
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+
+#include "todoke/common/encoding.hpp"
+
 namespace todoke::egov::detail {
 namespace {
 
@@ -72,37 +79,28 @@ std::vector<ReportRow> ParseReportList(const boost::json::value& body) {
     return rows;
 }
 
+std::string RandomUrlToken(std::size_t bytes) {
+    std::string raw(bytes, '\0');
+    RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
+    return Base64UrlEncode(raw);
+}
+
+std::string PkceChallenge(std::string_view verifier) {
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
+    return Base64UrlEncode(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
+}
+
 bool IsProcId(std::string_view s) { return s.size() == 16 && AllOf(s, Alnum); }
 bool IsArriveId(std::string_view s) { return s.size() >= 16 && s.size() <= 18 && AllOf(s, Digit); }
 bool IsSendNumber(std::string_view s) { return s.size() == 18 && AllOf(s, Digit); }
 
-std::string PercentDecode(std::string_view text, bool plus_is_space) {
-    std::string out;
-    out.reserve(text.size());
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    };
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
-            out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
-            i += 2;
-        } else if (c == '+' && plus_is_space) {
-            out += ' ';
-        } else {
-            out += c;
-        }
+std::string DecodeComponent(std::string_view text, bool plus_is_space) {
+    std::string spaced(text);
+    if (plus_is_space) {
+        std::replace(spaced.begin(), spaced.end(), '+', ' ');
     }
-    return out;
+    return PercentDecode(spaced).value_or(spaced);  // a stray '%' stays as it is
 }
 
 std::map<std::string, std::string> ParseFormOrQuery(std::string_view text) {
@@ -115,8 +113,9 @@ std::map<std::string, std::string> ParseFormOrQuery(std::string_view text) {
             continue;
         }
         const auto eq = pair.find('=');
-        out[PercentDecode(pair.substr(0, eq), true)] =
-            eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1), true);
+        out[DecodeComponent(pair.substr(0, eq), true)] =
+            eq == std::string_view::npos ? std::string()
+                                         : DecodeComponent(pair.substr(eq + 1), true);
     }
     return out;
 }

@@ -30,13 +30,19 @@ boost::json::object Problem(std::string_view title, std::string_view detail,
 boost::json::array ReportList(const std::vector<ReportRow>& rows);
 std::vector<ReportRow> ParseReportList(const boost::json::value& body);
 
+// OAuth helpers shared by the client and the simulator's auth server (§2.1): a random
+// base64url token of `bytes` random bytes, and the RFC 7636 S256 challenge of a verifier.
+std::string RandomUrlToken(std::size_t bytes);
+std::string PkceChallenge(std::string_view verifier);
+
 // Shapes of identifiers (§4).
 bool IsProcId(std::string_view s);      // 16 half-width alphanumerics
 bool IsArriveId(std::string_view s);    // 16–18 digits
 bool IsSendNumber(std::string_view s);  // 18 digits
 
-// "a%20b+c" -> "a b c" when `plus_is_space`; invalid escapes stay as they are.
-std::string PercentDecode(std::string_view text, bool plus_is_space);
+// One URL component, percent-decoded (common's PercentDecode), '+' as a space when
+// `plus_is_space` (query and form values); text with an invalid escape stays as it is.
+std::string DecodeComponent(std::string_view text, bool plus_is_space);
 // "a=1&b=x%20y" -> {a: 1, b: "x y"}.
 std::map<std::string, std::string> ParseFormOrQuery(std::string_view text);
 

@@ -15,6 +15,9 @@ std::string Base64Encode(std::string_view bytes);
 // XML signatures and MIME wrap it. Anything else that is not Base64 is an error.
 Result<std::string> Base64Decode(std::string_view text);
 
+// Base64url (RFC 4648 §5: '-' and '_'), without padding, as OAuth and PKCE use it.
+std::string Base64UrlEncode(std::string_view bytes);
+
 // Percent-encodes every byte outside RFC 3986 "unreserved" (A-Z a-z 0-9 - . _ ~) as %XX with
 // upper-case hex, e.g. "構成情報" -> "%E6%A7%8B%E6%88%90%E6%83%85%E5%A0%B1".
 std::string PercentEncode(std::string_view bytes);

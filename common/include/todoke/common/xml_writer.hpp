@@ -1,4 +1,5 @@
-// XmlWriter: builds the XML todoke itself generates (kousei.xml, 申請書XML) as text, escaping
+// XmlWriter: builds the XML todoke itself generates (kousei.xml, 申請書XML, the simulator's 公文書)
+// as text, escaping
 // every value. Elements are closed in order; the result is UTF-8 without BOM.
 #pragma once
 
@@ -6,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace todoke::forms::detail {
+namespace todoke {
 
 class XmlWriter {
   public:
@@ -27,6 +28,7 @@ class XmlWriter {
     std::vector<std::string> open_;
 };
 
+// &, <, > and " as entities: for element text and attribute values alike.
 std::string EscapeXmlText(std::string_view text);
 
-}  // namespace todoke::forms::detail
+}  // namespace todoke

@@ -1,6 +1,6 @@
-#include "xml_writer.hpp"
+#include "todoke/common/xml_writer.hpp"
 
-namespace todoke::forms::detail {
+namespace todoke {
 
 std::string EscapeXmlText(std::string_view text) {
     std::string out;
@@ -64,4 +64,4 @@ std::string XmlWriter::Finish() {
     return std::move(out_);
 }
 
-}  // namespace todoke::forms::detail
+}  // namespace todoke
