@@ -25,6 +25,12 @@ std::vector<FieldSpec> KoyoEmployer() {
     };
 }
 
+// 一週間の所定労働時間 of the 取得届 and the 喪失届.
+std::vector<FieldSpec> WeeklyHours() {
+    return {Digits("weekly_hours", "一週間の所定労働時間 (時間)", true, 1, 2, true),
+            Digits("weekly_minutes", "一週間の所定労働時間 (分)", false, 1, 2, true)};
+}
+
 }  // namespace
 
 Procedure KoyoShutoku() {
@@ -85,30 +91,9 @@ Procedure KoyoShutoku() {
          0,
          {"1", "2", "3", "4", "5", "6", "7"}},
         {"occupation", "職種", FieldKind::kDigits, true, false, 1, 2},
-        {"weekly_hours",
-         "一週間の所定労働時間 (時間)",
-         FieldKind::kDigits,
-         true,
-         false,
-         1,
-         2,
-         0,
-         {},
-         0,
-         true},
-        {"weekly_minutes",
-         "一週間の所定労働時間 (分)",
-         FieldKind::kDigits,
-         false,
-         false,
-         1,
-         2,
-         0,
-         {},
-         0,
-         true},
         {"remarks", "備考", FieldKind::kKanji, false, false, 0, 0, 100},
     };
+    AppendAll(p.person_fields, WeeklyHours());
     p.rules = {rules::KoyoShutoku};
     p.max_persons = 1;
     return p;
@@ -142,32 +127,11 @@ Procedure KoyoSoshitsu() {
         // 1 離職以外 (死亡, 在籍出向, 出向元復帰等), 2 3以外の離職, 3 事業主都合 (§4.8).
         {"loss_cause", "喪失原因", FieldKind::kCode, true, false, 0, 0, 0, {"1", "2", "3"}},
         {"separation_slip", "離職票交付希望", FieldKind::kCode, true, false, 0, 0, 0, {"1", "2"}},
-        {"weekly_hours",
-         "一週間の所定労働時間 (時間)",
-         FieldKind::kDigits,
-         true,
-         false,
-         1,
-         2,
-         0,
-         {},
-         0,
-         true},
-        {"weekly_minutes",
-         "一週間の所定労働時間 (分)",
-         FieldKind::kDigits,
-         false,
-         false,
-         1,
-         2,
-         0,
-         {},
-         0,
-         true},
         {"replacement_planned", "補充採用予定の有無", FieldKind::kFlag},
         {"address_after", "離職後の住所", FieldKind::kKanji, false, true, 0, 0, 100},
         {"remarks", "備考", FieldKind::kKanji, false, false, 0, 0, 100},
     };
+    AppendAll(p.person_fields, WeeklyHours());
     p.rules = {rules::KoyoSoshitsu};
     p.max_persons = 1;
     return p;

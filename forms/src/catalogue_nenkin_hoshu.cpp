@@ -78,6 +78,52 @@ void AppendMonthColumns(std::vector<CsvColumn>& columns, std::string_view prefix
     columns.push_back({"平均額", CsvFormat::kSanteiAverage, prefixes});
 }
 
+// 従前の標準報酬月額 (千円), 従前の改定月, 昇(降)給月 and 区分, 遡及支払月 and 額: the same items
+// in 算定 and 月変, except that 月変 requires the 昇(降)給 and takes any 遡及 month.
+std::vector<FieldSpec> RevisionFields(bool raise_required, FieldSpec retro_month) {
+    return {
+        Amount("previous_standard_health", "従前の標準報酬月額 健保 (千円)", true, 9999),
+        Amount("previous_standard_pension", "従前の標準報酬月額 厚年 (千円)", true, 9999),
+        {"previous_revision", "従前の改定月", FieldKind::kYearMonth, true},
+        Digits("raise_month", "昇(降)給月", raise_required, 1, 2),
+        Code("raise_kind", "昇(降)給区分", raise_required, {"1", "2"}),
+        std::move(retro_month),
+        Amount("retro_amount", "遡及支払額", false),
+    };
+}
+
+// Items 13–21 of 算定 and 月変, in that order; `retro_month` as the 遡及支払月 is written.
+std::vector<CsvColumn> RevisionColumns(CsvFormat retro_month) {
+    return {
+        {"従前 健保", CsvFormat::kThousand4, "previous_standard_health"},
+        {"従前 厚年", CsvFormat::kThousand4, "previous_standard_pension"},
+        {"従前改定月 元号", CsvFormat::kYmEraCode, "previous_revision"},
+        {"従前改定月 年", CsvFormat::kYmEraYear, "previous_revision"},
+        {"従前改定月 月", CsvFormat::kYmMonth, "previous_revision"},
+        {"昇(降)給月", CsvFormat::kPad2, "raise_month"},
+        {"昇(降)給区分", CsvFormat::kText, "raise_kind"},
+        {"遡及支払月", retro_month, "retro_month"},
+        {"遡及支払額", CsvFormat::kAmount7, "retro_amount"},
+    };
+}
+
+// 修正平均額, 個人番号 (70歳以上被用者) and 基礎年金番号: fields and items 39–42 of 算定 and 月変.
+std::vector<FieldSpec> AverageAndIdentityFields() {
+    return {
+        Amount("corrected_average", "修正平均額", false),
+        {"my_number", "個人番号 (70歳以上被用者)", FieldKind::kMyNumber, false, true},
+        {"kiso_nenkin_number", "基礎年金番号", FieldKind::kKisoNenkin, false, true},
+    };
+}
+std::vector<CsvColumn> AverageAndIdentityColumns() {
+    return {
+        {"修正平均額", CsvFormat::kAmount7, "corrected_average"},
+        {"個人番号", CsvFormat::kText, "my_number"},
+        {"基礎年金番号 課所符号", CsvFormat::kKisoOffice, "kiso_nenkin_number"},
+        {"基礎年金番号 一連番号", CsvFormat::kKisoSerial, "kiso_nenkin_number"},
+    };
+}
+
 }  // namespace
 
 Procedure KenpoSantei() {
@@ -94,62 +140,11 @@ Procedure KenpoSantei() {
     p.employer_fields = NenkinEmployer();
     p.employer_fields.push_back({"applies_from", "適用年月", FieldKind::kYearMonth, true});
     p.person_fields = PersonHead();
+    AppendAll(p.person_fields,
+              RevisionFields(false, Code("retro_month", "遡及支払月", false, {"04", "05", "06"})));
+    AppendAll(p.person_fields, AverageAndIdentityFields());
     Append(p.person_fields,
            {
-               {"previous_standard_health",
-                "従前の標準報酬月額 健保 (千円)",
-                FieldKind::kAmount,
-                true,
-                true,
-                0,
-                0,
-                0,
-                {},
-                9999},
-               {"previous_standard_pension",
-                "従前の標準報酬月額 厚年 (千円)",
-                FieldKind::kAmount,
-                true,
-                true,
-                0,
-                0,
-                0,
-                {},
-                9999},
-               {"previous_revision", "従前の改定月", FieldKind::kYearMonth, true},
-               {"raise_month", "昇(降)給月", FieldKind::kDigits, false, false, 1, 2},
-               {"raise_kind", "昇(降)給区分", FieldKind::kCode, false, false, 0, 0, 0, {"1", "2"}},
-               {"retro_month",
-                "遡及支払月",
-                FieldKind::kCode,
-                false,
-                false,
-                0,
-                0,
-                0,
-                {"04", "05", "06"}},
-               {"retro_amount",
-                "遡及支払額",
-                FieldKind::kAmount,
-                false,
-                true,
-                0,
-                0,
-                0,
-                {},
-                999'999'999},
-               {"my_number", "個人番号 (70歳以上被用者)", FieldKind::kMyNumber, false, true},
-               {"kiso_nenkin_number", "基礎年金番号", FieldKind::kKisoNenkin, false, true},
-               {"corrected_average",
-                "修正平均額",
-                FieldKind::kAmount,
-                false,
-                true,
-                0,
-                0,
-                0,
-                {},
-                999'999'999},
                {"over70", "70歳以上被用者", FieldKind::kFlag},
                {"over70_base_months", "70歳算定基礎月", FieldKind::kDigits, false, false, 2, 4},
                {"multiple_offices", "二以上勤務", FieldKind::kFlag},
@@ -170,38 +165,28 @@ Procedure KenpoSantei() {
                               {"適用年月 元号", CsvFormat::kYmEraCode, "record.applies_from"},
                               {"適用年", CsvFormat::kYmEraYear, "record.applies_from"},
                               {"適用月", CsvFormat::kYmMonth, "record.applies_from"},
-                              {"従前 健保", CsvFormat::kThousand4, "previous_standard_health"},
-                              {"従前 厚年", CsvFormat::kThousand4, "previous_standard_pension"},
-                              {"従前改定月 元号", CsvFormat::kYmEraCode, "previous_revision"},
-                              {"従前改定月 年", CsvFormat::kYmEraYear, "previous_revision"},
-                              {"従前改定月 月", CsvFormat::kYmMonth, "previous_revision"},
-                              {"昇(降)給月", CsvFormat::kPad2, "raise_month"},
-                              {"昇(降)給区分", CsvFormat::kText, "raise_kind"},
-                              {"遡及支払月", CsvFormat::kText, "retro_month"},
-                              {"遡及支払額", CsvFormat::kAmount7, "retro_amount"},
+                          });
+    AppendAll(p.csv_columns, RevisionColumns(CsvFormat::kText));
+    Append(p.csv_columns, {
                               {"給与支給月 4月", CsvFormat::kFixed, "", "", "04"},
                               {"給与支給月 5月", CsvFormat::kFixed, "", "", "05"},
                               {"給与支給月 6月", CsvFormat::kFixed, "", "", "06"},
                           });
     AppendMonthColumns(p.csv_columns, kSanteiMonths, {"4月", "5月", "6月"});
-    Append(p.csv_columns,
-           {
-               {"修正平均額", CsvFormat::kAmount7, "corrected_average"},
-               {"個人番号", CsvFormat::kText, "my_number"},
-               {"基礎年金番号 課所符号", CsvFormat::kKisoOffice, "kiso_nenkin_number"},
-               {"基礎年金番号 一連番号", CsvFormat::kKisoSerial, "kiso_nenkin_number"},
-               {"備考1 70歳以上被用者", CsvFormat::kFlag1, "over70"},
-               {"70歳算定基礎月", CsvFormat::kText, "over70_base_months"},
-               {"備考2 二以上勤務", CsvFormat::kFlag1, "multiple_offices"},
-               {"備考3 月額変更予定", CsvFormat::kFlag1, "expected_revision"},
-               {"備考4 途中入社", CsvFormat::kFlag1, "joined_midway"},
-               {"備考5 病休・育休・休職等", CsvFormat::kFlag1, "on_leave"},
-               {"備考6 短時間労働者", CsvFormat::kFlag1, "short_time"},
-               {"備考7 パート", CsvFormat::kFlag1, "part_time"},
-               {"備考8 年間平均", CsvFormat::kFlag1, "annual_average"},
-               {"備考欄", CsvFormat::kText, "remarks"},
-               {"70歳以上被用者届のみ提出", CsvFormat::kFlag1, "over70_only"},
-           });
+    AppendAll(p.csv_columns, AverageAndIdentityColumns());
+    Append(p.csv_columns, {
+                              {"備考1 70歳以上被用者", CsvFormat::kFlag1, "over70"},
+                              {"70歳算定基礎月", CsvFormat::kText, "over70_base_months"},
+                              {"備考2 二以上勤務", CsvFormat::kFlag1, "multiple_offices"},
+                              {"備考3 月額変更予定", CsvFormat::kFlag1, "expected_revision"},
+                              {"備考4 途中入社", CsvFormat::kFlag1, "joined_midway"},
+                              {"備考5 病休・育休・休職等", CsvFormat::kFlag1, "on_leave"},
+                              {"備考6 短時間労働者", CsvFormat::kFlag1, "short_time"},
+                              {"備考7 パート", CsvFormat::kFlag1, "part_time"},
+                              {"備考8 年間平均", CsvFormat::kFlag1, "annual_average"},
+                              {"備考欄", CsvFormat::kText, "remarks"},
+                              {"70歳以上被用者届のみ提出", CsvFormat::kFlag1, "over70_only"},
+                          });
     p.rules = {rules::Santei, rules::NenkinCityCode};
     return p;
 }
@@ -284,58 +269,17 @@ Procedure KenpoGetsuhen() {
     p.csv_form_code = "2221700";
     p.employer_fields = NenkinEmployer();
     p.person_fields = PersonHead();
+    Append(p.person_fields, {
+                                {"revision_month", "改定年月", FieldKind::kYearMonth, true},
+                                {"month1", "給与支給月 1か月目", FieldKind::kYearMonth, true},
+                                {"month2", "給与支給月 2か月目", FieldKind::kYearMonth, true},
+                                {"month3", "給与支給月 3か月目", FieldKind::kYearMonth, true},
+                            });
+    AppendAll(p.person_fields,
+              RevisionFields(true, Digits("retro_month", "遡及支払月", false, 1, 2)));
+    AppendAll(p.person_fields, AverageAndIdentityFields());
     Append(p.person_fields,
            {
-               {"revision_month", "改定年月", FieldKind::kYearMonth, true},
-               {"previous_standard_health",
-                "従前の標準報酬月額 健保 (千円)",
-                FieldKind::kAmount,
-                true,
-                true,
-                0,
-                0,
-                0,
-                {},
-                9999},
-               {"previous_standard_pension",
-                "従前の標準報酬月額 厚年 (千円)",
-                FieldKind::kAmount,
-                true,
-                true,
-                0,
-                0,
-                0,
-                {},
-                9999},
-               {"previous_revision", "従前の改定月", FieldKind::kYearMonth, true},
-               {"raise_month", "昇(降)給月", FieldKind::kDigits, true, false, 1, 2},
-               {"raise_kind", "昇(降)給区分", FieldKind::kCode, true, false, 0, 0, 0, {"1", "2"}},
-               {"retro_month", "遡及支払月", FieldKind::kDigits, false, false, 1, 2},
-               {"retro_amount",
-                "遡及支払額",
-                FieldKind::kAmount,
-                false,
-                true,
-                0,
-                0,
-                0,
-                {},
-                999'999'999},
-               {"month1", "給与支給月 1か月目", FieldKind::kYearMonth, true},
-               {"month2", "給与支給月 2か月目", FieldKind::kYearMonth, true},
-               {"month3", "給与支給月 3か月目", FieldKind::kYearMonth, true},
-               {"corrected_average",
-                "修正平均額",
-                FieldKind::kAmount,
-                false,
-                true,
-                0,
-                0,
-                0,
-                {},
-                999'999'999},
-               {"my_number", "個人番号 (70歳以上被用者)", FieldKind::kMyNumber, false, true},
-               {"kiso_nenkin_number", "基礎年金番号", FieldKind::kKisoNenkin, false, true},
                {"over70", "70歳以上被用者", FieldKind::kFlag},
                {"multiple_offices", "二以上勤務", FieldKind::kFlag},
                {"short_time", "短時間労働者", FieldKind::kFlag},
@@ -354,34 +298,24 @@ Procedure KenpoGetsuhen() {
                               {"改定年月 元号", CsvFormat::kYmEraCode, "revision_month"},
                               {"改定年", CsvFormat::kYmEraYear, "revision_month"},
                               {"改定月", CsvFormat::kYmMonth, "revision_month"},
-                              {"従前 健保", CsvFormat::kThousand4, "previous_standard_health"},
-                              {"従前 厚年", CsvFormat::kThousand4, "previous_standard_pension"},
-                              {"従前改定月 元号", CsvFormat::kYmEraCode, "previous_revision"},
-                              {"従前改定月 年", CsvFormat::kYmEraYear, "previous_revision"},
-                              {"従前改定月 月", CsvFormat::kYmMonth, "previous_revision"},
-                              {"昇(降)給月", CsvFormat::kPad2, "raise_month"},
-                              {"昇(降)給区分", CsvFormat::kText, "raise_kind"},
-                              {"遡及支払月", CsvFormat::kPad2, "retro_month"},
-                              {"遡及支払額", CsvFormat::kAmount7, "retro_amount"},
+                          });
+    AppendAll(p.csv_columns, RevisionColumns(CsvFormat::kPad2));
+    Append(p.csv_columns, {
                               {"給与支給月 1か月目", CsvFormat::kYmMonth, "month1"},
                               {"給与支給月 2か月目", CsvFormat::kYmMonth, "month2"},
                               {"給与支給月 3か月目", CsvFormat::kYmMonth, "month3"},
                           });
     AppendMonthColumns(p.csv_columns, kGetsuhenMonths, {"1か月目", "2か月目", "3か月目"});
-    Append(p.csv_columns,
-           {
-               {"修正平均額", CsvFormat::kAmount7, "corrected_average"},
-               {"個人番号", CsvFormat::kText, "my_number"},
-               {"基礎年金番号 課所符号", CsvFormat::kKisoOffice, "kiso_nenkin_number"},
-               {"基礎年金番号 一連番号", CsvFormat::kKisoSerial, "kiso_nenkin_number"},
-               {"備考 70歳以上被用者", CsvFormat::kFlag1, "over70"},
-               {"備考 二以上勤務", CsvFormat::kFlag1, "multiple_offices"},
-               {"備考 短時間労働者", CsvFormat::kFlag1, "short_time"},
-               {"昇(降)給の理由", CsvFormat::kText, "raise_reason"},
-               {"健康保険のみ月額変更", CsvFormat::kFlag1, "health_only"},
-               {"備考欄", CsvFormat::kText, "remarks"},
-               {"70歳以上被用者届のみ提出", CsvFormat::kFlag1, "over70_only"},
-           });
+    AppendAll(p.csv_columns, AverageAndIdentityColumns());
+    Append(p.csv_columns, {
+                              {"備考 70歳以上被用者", CsvFormat::kFlag1, "over70"},
+                              {"備考 二以上勤務", CsvFormat::kFlag1, "multiple_offices"},
+                              {"備考 短時間労働者", CsvFormat::kFlag1, "short_time"},
+                              {"昇(降)給の理由", CsvFormat::kText, "raise_reason"},
+                              {"健康保険のみ月額変更", CsvFormat::kFlag1, "health_only"},
+                              {"備考欄", CsvFormat::kText, "remarks"},
+                              {"70歳以上被用者届のみ提出", CsvFormat::kFlag1, "over70_only"},
+                          });
     p.rules = {rules::Getsuhen, rules::NenkinCityCode};
     return p;
 }
