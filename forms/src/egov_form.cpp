@@ -44,6 +44,16 @@ void NumberGroup(XmlWriter& w, std::string_view prefix, const std::string& value
     w.Close();
 }
 
+// "03-1234-5678" as <電話番号><市外局番/><市内局番/><加入者番号/></電話番号>.
+void PhoneGroup(XmlWriter& w, const std::string& phone) {
+    const auto parts = SplitHyphenated(phone);
+    w.Open("電話番号");
+    w.Leaf("市外局番", parts[0]);
+    w.Leaf("市内局番", parts[1]);
+    w.Leaf("加入者番号", parts[2]);
+    w.Close();
+}
+
 // The common DataRoot head of an e-Gov 申請書XML (egov-api.md §10).
 void WriteHead(XmlWriter& w, const Procedure& procedure) {
     const std::string stylesheet = std::string(procedure.form_id) + ".xsl";
@@ -56,17 +66,26 @@ void WriteHead(XmlWriter& w, const Procedure& procedure) {
     w.Leaf("様式コピー情報", "0");
 }
 
-// The end of a 雇用保険 form: 事業主, 届出年月日, あて先, 社会保険労務士記載欄 (§4.7).
-Result<void> WriteKoyoTail(XmlWriter& w, const boost::json::object& r, Date submitted_on) {
-    const auto parts = SplitHyphenated(Text(r, "employer.phone"));
+// 一週間の所定労働時間 of a 雇用保険 form.
+void WeeklyHours(XmlWriter& w, const boost::json::object& person) {
+    w.Open("一週間の所定労働時間");
+    w.Leaf("時間", Text(person, "weekly_hours"));
+    w.Leaf("分", Text(person, "weekly_minutes"));
+    w.Close();
+}
+
+// The end of a 雇用保険 form: 事業所名称, 備考欄_申請者, 事業主, 届出年月日, あて先,
+// 社会保険労務士記載欄 (§4.7).
+Result<void> WriteKoyoTail(XmlWriter& w, const boost::json::object& r,
+                           const boost::json::object& person, Date submitted_on) {
+    w.Leaf("事業所名称", Text(r, "employer.name"));
+    w.Open("備考欄_申請者");
+    w.Leaf("備考", Text(person, "remarks"));
+    w.Close();
     w.Open("事業主");
     w.Leaf("住所", Text(r, "employer.address"));
     w.Leaf("氏名", Text(r, "employer.owner_name"));
-    w.Open("電話番号");
-    w.Leaf("市外局番", parts[0]);
-    w.Leaf("市内局番", parts[1]);
-    w.Leaf("加入者番号", parts[2]);
-    w.Close();
+    PhoneGroup(w, Text(r, "employer.phone"));
     w.Close();
     TODOKE_RETURN_IF_ERROR(DateGroup(w, "届出年月日", FormatIsoDate(submitted_on)));
     w.Leaf("あて先", Text(r, "employer.koyo.destination"));
@@ -115,15 +134,8 @@ Result<std::string> RenderKoyoShutokuForm(const Procedure& procedure, const Reco
     // The children of 契約期間の定め are not in the domain notes; the group stays empty
     // (forms-and-data.md §4.7 names them only as 有/無, 開始, 終了, 契約更新条項有無).
     w.Leaf("契約期間の定め", "");
-    w.Open("一週間の所定労働時間");
-    w.Leaf("時間", Text(person, "weekly_hours"));
-    w.Leaf("分", Text(person, "weekly_minutes"));
-    w.Close();
-    w.Leaf("事業所名称", Text(r, "employer.name"));
-    w.Open("備考欄_申請者");
-    w.Leaf("備考", Text(person, "remarks"));
-    w.Close();
-    TODOKE_RETURN_IF_ERROR(WriteKoyoTail(w, r, submitted_on));
+    WeeklyHours(w, person);
+    TODOKE_RETURN_IF_ERROR(WriteKoyoTail(w, r, person, submitted_on));
     return w.Finish();
 }
 
@@ -142,10 +154,7 @@ Result<std::string> RenderKoyoSoshitsuForm(const Procedure& procedure, const Rec
     TODOKE_RETURN_IF_ERROR(DateGroup(w, "資格喪失年月日", FormatIsoDate(AddDays(separated, 1))));
     w.Leaf("喪失原因", Text(person, "loss_cause"));
     w.Leaf("離職票交付希望", Text(person, "separation_slip"));
-    w.Open("一週間の所定労働時間");
-    w.Leaf("時間", Text(person, "weekly_hours"));
-    w.Leaf("分", Text(person, "weekly_minutes"));
-    w.Close();
+    WeeklyHours(w, person);
     w.Leaf("補充採用予定の有無", Text(person, "replacement_planned") == "1" ? "有" : "無");
     w.Leaf("被保険者氏名", Text(person, "name"));
     w.Leaf("被保険者氏名フリガナ", Text(person, "name_kana"));
@@ -155,11 +164,7 @@ Result<std::string> RenderKoyoSoshitsuForm(const Procedure& procedure, const Rec
     TODOKE_RETURN_IF_ERROR(DateGroup(w, "生年月日", Text(person, "birth_date")));
     w.Leaf("個人番号", Text(person, "my_number"));
     w.Leaf("被保険者の住所又は居所", Text(person, "address_after"));
-    w.Leaf("事業所名称", Text(r, "employer.name"));
-    w.Open("備考欄_申請者");
-    w.Leaf("備考", Text(person, "remarks"));
-    w.Close();
-    TODOKE_RETURN_IF_ERROR(WriteKoyoTail(w, r, submitted_on));
+    TODOKE_RETURN_IF_ERROR(WriteKoyoTail(w, r, person, submitted_on));
     return w.Finish();
 }
 
@@ -181,12 +186,7 @@ Result<std::string> RenderSoukatsuhyo(const Procedure& procedure, const Record& 
     w.Close();
     w.Leaf("事業所名称", Text(r, "employer.name"));
     w.Leaf("事業主氏名", Text(r, "employer.owner_name"));
-    const auto phone = SplitHyphenated(Text(r, "employer.phone"));
-    w.Open("電話番号");
-    w.Leaf("市外局番", phone[0]);
-    w.Leaf("市内局番", phone[1]);
-    w.Leaf("加入者番号", phone[2]);
-    w.Close();
+    PhoneGroup(w, Text(r, "employer.phone"));
     w.Open("届書情報");
     w.Leaf("届書コード", procedure.csv_form_code);
     w.Leaf("届書名称", procedure.name);
