@@ -95,6 +95,16 @@ SimCore::PackageCheck SimCore::CheckPackage(const boost::json::object& body,
         rows.push_back({"-", "-", "-", "file_data", "Base64形式で指定してください"});
         return out;
     }
+    PackageCheck checked = CheckZip(std::move(*zip), proc_id, endpoint, expected_type, now);
+    checked.rows.insert(checked.rows.begin(), rows.begin(), rows.end());
+    return checked;
+}
+
+SimCore::PackageCheck SimCore::CheckZip(std::string zip, std::string proc_id,
+                                        std::string_view endpoint, std::string_view expected_type,
+                                        std::int64_t now) {
+    PackageCheck out;
+    auto& rows = out.rows;
     if (!trust_) {
         rows.push_back({"-", "-", "kousei.xml", "署名情報",
                         "the simulator has no applicant trust anchors (start it with --trust "
@@ -102,7 +112,7 @@ SimCore::PackageCheck SimCore::CheckPackage(const boost::json::object& body,
         return out;
     }
     auto report = signing::VerifyApplicationPackage(
-        *zip, *trust_, std::chrono::system_clock::from_time_t(RealNow()));
+        zip, *trust_, std::chrono::system_clock::from_time_t(RealNow()));
     if (!report) {
         const bool signature = report.error().field.rfind("signature", 0) == 0 ||
                                report.error().field.rfind("certificate", 0) == 0;
@@ -231,6 +241,7 @@ SimCore::PackageCheck SimCore::CheckPackage(const boost::json::object& body,
     if (out.draft.destination.empty()) {
         out.draft.destination = "シミュレータ提出先";
     }
+    out.zip = std::move(zip);
     return out;
 }
 
@@ -278,9 +289,7 @@ HttpResponse SimCore::Apply(const HttpRequest& r, bool check_only) {
             }
         }
         c.amendment = every > 0 && c.seq % every == 0 && c.apply_type == "新規申請";
-        const auto body_zip = Base64Decode(
-            parsed.as_object().at("send_file").as_object().at("file_data").as_string());
-        if (auto stored = InsertCase(c, body_zip ? *body_zip : std::string()); !stored) {
+        if (auto stored = InsertCase(c, check.zip); !stored) {
             return Json(500, Problem("申請データ送信", "サーバ内部でエラーが発生", instance));
         }
         if (c.apply_type == "再提出") {
@@ -454,15 +463,11 @@ HttpResponse SimCore::CaseList(const HttpRequest& r) {
         }
         // Only bulk sends have send numbers; single /apply cases show "-" (§6.4). Before the
         // batch has taken the send, the list is empty.
-        auto listed = ListCases(0, std::numeric_limits<std::int64_t>::max() / 2);
+        auto listed = ListCasesOfSend(send_number);
         if (!listed) {
             return Json(500, Problem("申請案件一覧取得", "サーバ内部でエラーが発生", instance));
         }
-        for (auto& c : *listed) {
-            if (c.send_number == send_number) {
-                cases.push_back(std::move(c));
-            }
-        }
+        cases = std::move(*listed);
     } else {
         const auto parse_date = [](const std::string& d) -> std::optional<std::int64_t> {
             int y = 0, m = 0, day = 0;

@@ -61,6 +61,7 @@ class SimCore {
     Result<void> InsertCase(const SimCase& c, std::string_view package);
     Result<std::optional<SimCase>> FindCase(std::string_view arrive_id);
     Result<std::vector<SimCase>> ListCases(std::int64_t from, std::int64_t to);
+    Result<std::vector<SimCase>> ListCasesOfSend(std::string_view send_number);
     Result<void> MarkCase(std::string_view arrive_id, std::string_view column, std::int64_t at);
     std::string StatusOf(const SimCase& c, std::int64_t now) const;
     boost::json::object CaseJson(const SimCase& c, std::int64_t now) const;
@@ -72,8 +73,13 @@ class SimCore {
     // sim_api.cpp
     struct PackageCheck {
         std::vector<ReportRow> rows;
-        SimCase draft;  // filled from kousei.xml when the package is readable
+        SimCase draft;    // filled from kousei.xml when the package is readable
+        std::string zip;  // the package, once it passed the checks
     };
+    // The checks of one package given as ZIP bytes (sim_checks.cpp); CheckPackage reads the
+    // JSON body (proc_id, send_file) first.
+    PackageCheck CheckZip(std::string zip, std::string proc_id, std::string_view endpoint,
+                          std::string_view expected_type, std::int64_t now);
     PackageCheck CheckPackage(const boost::json::object& body, std::string_view endpoint,
                               std::string_view expected_type, std::int64_t now);
     HttpResponse Apply(const HttpRequest& r, bool check_only);
@@ -119,6 +125,8 @@ class SimCore {
     signing::SigningKey official_key_;
     std::mt19937_64 rng_;
     std::string client_secret_;
+    std::optional<signing::TrustStore> official_trust_;  // the sim's own 官職 CA (verify)
+    bool bulk_pending_ = true;  // unprocessed 一括申請 may exist (RunBulkBatch has work)
     std::int64_t clock_base_virtual_ = 0;
     std::int64_t clock_base_real_ = 0;
 };

@@ -210,10 +210,8 @@ HttpResponse SimCore::VerifyOfficialDocument(const HttpRequest& r) {
     if (!zip) {
         return Json(400, Problem("公文書署名検証", "Base64形式で指定してください", instance));
     }
-    auto trust = signing::TrustStore::FromPemFiles({pki_.official_ca_file});
-    auto report = trust ? signing::VerifyOfficialDocument(
-                              *zip, *trust, std::chrono::system_clock::from_time_t(RealNow()))
-                        : Result<signing::OfficialReport>(Fail(trust.error()));
+    auto report = signing::VerifyOfficialDocument(
+        *zip, *official_trust_, std::chrono::system_clock::from_time_t(RealNow()));
     boost::json::object official;
     if (report) {
         const auto& cert = report->signature.signer;

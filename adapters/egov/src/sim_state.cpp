@@ -87,6 +87,8 @@ Result<void> SimCore::Migrate() {
     if (found && !newest.IsNull(0)) {
         start = std::max<std::int64_t>(start, newest.Int64(0));
     }
+    TODOKE_ASSIGN_OR_RETURN(official_trust_,
+                            signing::TrustStore::FromPemFiles({pki_.official_ca_file}));
     clock_base_virtual_ = start;
     clock_base_real_ = RealNow();
     return Ok();
@@ -180,12 +182,9 @@ Result<std::optional<SimCase>> SimCore::FindCase(std::string_view arrive_id) {
     return std::optional<SimCase>(ReadCase(q));
 }
 
-Result<std::vector<SimCase>> SimCore::ListCases(std::int64_t from, std::int64_t to) {
-    TODOKE_ASSIGN_OR_RETURN(auto q,
-                            db_.Prepare("SELECT " + std::string(kCaseColumns) +
-                                        " FROM cases WHERE arrive_at >= ?1 AND arrive_at < ?2 "
-                                        "ORDER BY arrive_at DESC, seq DESC"));
-    q.Bind(1, from).Bind(2, to);
+namespace {
+
+Result<std::vector<SimCase>> ReadCases(SqliteStatement& q) {
     std::vector<SimCase> out;
     for (;;) {
         TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
@@ -194,6 +193,25 @@ Result<std::vector<SimCase>> SimCore::ListCases(std::int64_t from, std::int64_t 
         }
         out.push_back(ReadCase(q));
     }
+}
+
+}  // namespace
+
+Result<std::vector<SimCase>> SimCore::ListCases(std::int64_t from, std::int64_t to) {
+    TODOKE_ASSIGN_OR_RETURN(auto q,
+                            db_.Prepare("SELECT " + std::string(kCaseColumns) +
+                                        " FROM cases WHERE arrive_at >= ?1 AND "
+                                        "arrive_at < ?2 ORDER BY arrive_at DESC, seq DESC"));
+    q.Bind(1, from).Bind(2, to);
+    return ReadCases(q);
+}
+
+Result<std::vector<SimCase>> SimCore::ListCasesOfSend(std::string_view send_number) {
+    TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT " + std::string(kCaseColumns) +
+                                                " FROM cases WHERE send_number = ?1 "
+                                                "ORDER BY arrive_at DESC, seq DESC"));
+    q.Bind(1, send_number);
+    return ReadCases(q);
 }
 
 Result<void> SimCore::MarkCase(std::string_view arrive_id, std::string_view column,
