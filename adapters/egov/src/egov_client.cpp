@@ -88,57 +88,6 @@ struct Tokens {
 
 }  // namespace
 
-Result<ClientConfig> ReadClientConfig(const std::filesystem::path& path) {
-    TODOKE_ASSIGN_OR_RETURN(ConfigNode root, ConfigNode::LoadFile(path));
-    ClientConfig c;
-    std::string secret_env, key_env, key_file, token_file;
-    std::int64_t timeout_ms = c.timeout.count();
-    TODOKE_RETURN_IF_ERROR(root.Read("api_base", c.api_base));
-    TODOKE_RETURN_IF_ERROR(root.Read("auth_base", c.auth_base));
-    TODOKE_RETURN_IF_ERROR(root.Read("client_id", c.client_id));
-    TODOKE_RETURN_IF_ERROR(root.Read("client_secret", c.client_secret));
-    TODOKE_RETURN_IF_ERROR(root.Read("client_secret_env", secret_env));
-    TODOKE_RETURN_IF_ERROR(root.Read("redirect_uri", c.redirect_uri));
-    TODOKE_RETURN_IF_ERROR(root.Read("ca_file", c.ca_file));
-    std::string official_ca;  // part of the simulator's ready line; used by `egov fetch`
-    TODOKE_RETURN_IF_ERROR(root.Read("official_ca_file", official_ca));
-    TODOKE_RETURN_IF_ERROR(root.Read("token_file", token_file));
-    TODOKE_RETURN_IF_ERROR(root.Read("token_key_env", key_env));
-    TODOKE_RETURN_IF_ERROR(root.Read("token_key_file", key_file));
-    TODOKE_RETURN_IF_ERROR(root.Read("timeout_ms", timeout_ms, 100, 600000));
-    TODOKE_RETURN_IF_ERROR(root.CheckAllKeysUsed());
-    if (!secret_env.empty()) {
-        const char* v = std::getenv(secret_env.c_str());
-        if (v == nullptr) {
-            return Fail(ErrorCode::kInvalidArgument, secret_env + " is not set",
-                        "client_secret_env");
-        }
-        c.client_secret = v;
-    }
-    if (!key_env.empty()) {
-        TODOKE_ASSIGN_OR_RETURN(c.token_key, SealKeyFromEnv(key_env));
-    } else if (!key_file.empty()) {
-        TODOKE_ASSIGN_OR_RETURN(c.token_key, SealKeyFromFile(key_file));
-    }
-    c.token_file = token_file;
-    c.timeout = std::chrono::milliseconds(timeout_ms);
-    for (const auto& [value, key] :
-         {std::pair{&c.api_base, "api_base"}, std::pair{&c.auth_base, "auth_base"},
-          std::pair{&c.client_id, "client_id"}, std::pair{&c.client_secret, "client_secret"},
-          std::pair{&c.redirect_uri, "redirect_uri"}}) {
-        if (value->empty()) {
-            return Fail(ErrorCode::kInvalidArgument, "is required", key);
-        }
-    }
-    if (c.token_file.empty() || c.token_key.empty()) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    "token_file and token_key_env (or token_key_file) are required: tokens are "
-                    "kept sealed",
-                    "token_file");
-    }
-    return c;
-}
-
 struct EgovClient::Impl {
     ClientConfig config;
     const Clock& clock;
@@ -202,15 +151,18 @@ struct EgovClient::Impl {
         return "Basic " + Base64Encode(config.client_id + ":" + config.client_secret);
     }
 
+    // A form POST to the auth server with HTTP Basic client authentication (§2.1).
+    Result<detail::HttpReply> AuthPost(const std::string& path, std::string form) const {
+        return detail::Perform(http, {"POST",
+                                      config.auth_base + path,
+                                      {{"Authorization", Basic()},
+                                       {"Content-Type", "application/x-www-form-urlencoded"}},
+                                      std::move(form)});
+    }
+
     // POST {auth}/token; the new pair is stored (sealed, fsync'd) before it is used.
     Result<void> TokenCall(const std::string& form) {
-        TODOKE_ASSIGN_OR_RETURN(
-            detail::HttpReply reply,
-            detail::Perform(http, {"POST",
-                                   config.auth_base + "/token",
-                                   {{"Authorization", Basic()},
-                                    {"Content-Type", "application/x-www-form-urlencoded"}},
-                                   form}));
+        TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply, AuthPost("/token", form));
         boost::system::error_code ec;
         const auto body = json::parse(reply.body, ec);
         if (reply.status == 400 || reply.status == 401) {
@@ -477,12 +429,7 @@ Result<void> EgovClient::Logout() {
     }
     TODOKE_ASSIGN_OR_RETURN(
         detail::HttpReply reply,
-        detail::Perform(impl_->http,
-                        {"POST",
-                         impl_->config.auth_base + "/logout",
-                         {{"Authorization", impl_->Basic()},
-                          {"Content-Type", "application/x-www-form-urlencoded"}},
-                         "refresh_token=" + detail::UrlEncode(impl_->tokens->refresh)}));
+        impl_->AuthPost("/logout", "refresh_token=" + detail::UrlEncode(impl_->tokens->refresh)));
     impl_->tokens.reset();
     TODOKE_RETURN_IF_ERROR(impl_->Save());
     if (reply.status != 204) {
@@ -505,12 +452,8 @@ Result<bool> EgovClient::IntrospectAccessToken() {
     }
     TODOKE_ASSIGN_OR_RETURN(
         detail::HttpReply reply,
-        detail::Perform(impl_->http,
-                        {"POST",
-                         impl_->config.auth_base + "/token/introspect",
-                         {{"Authorization", impl_->Basic()},
-                          {"Content-Type", "application/x-www-form-urlencoded"}},
-                         "token=" + detail::UrlEncode(token) + "&token_type_hint=access_token"}));
+        impl_->AuthPost("/token/introspect",
+                        "token=" + detail::UrlEncode(token) + "&token_type_hint=access_token"));
     boost::system::error_code ec;
     const auto v = json::parse(reply.body, ec);
     if (reply.status != 200 || ec || !v.is_object() || !v.as_object().contains("active")) {
