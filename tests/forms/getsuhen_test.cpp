@@ -9,28 +9,9 @@
 namespace todoke::forms {
 namespace {
 
-class GetsuhenTest : public ::testing::Test {
+class GetsuhenTest : public test::SampleRecordTest {
   protected:
-    void SetUp() override {
-        auto records = ParseJsonRecords(test::Sample("kenpo_getsuhen.json"), "kenpo_getsuhen.json");
-        ASSERT_TRUE(records) << records.error().ToString();
-        record_ = std::move(records->front());
-    }
-    boost::json::object& Person(std::size_t i) {
-        return record_.data["persons"].as_array()[i].as_object();
-    }
-    std::vector<std::string> Errors() {
-        std::vector<std::string> out;
-        for (const auto& e : ValidateRecord(record_, Catalogue::Default(), {2025, 10, 10})) {
-            out.push_back(e.field + ":" + e.rule);
-        }
-        return out;
-    }
-    bool Has(const std::string& field_rule) {
-        const auto all = Errors();
-        return std::find(all.begin(), all.end(), field_rule) != all.end();
-    }
-    Record record_;
+    GetsuhenTest() : SampleRecordTest("kenpo_getsuhen.json", {2025, 10, 10}) {}
 };
 
 TEST_F(GetsuhenTest, TheSampleIsValidAndRendersTheCheckedGolden) {

@@ -9,28 +9,14 @@
 namespace todoke::forms {
 namespace {
 
-class KoyoSoshitsuTest : public ::testing::Test {
+class KoyoSoshitsuTest : public test::SampleRecordTest {
   protected:
+    KoyoSoshitsuTest() : SampleRecordTest("koyo_soshitsu.json", {2026, 11, 22}) {}
     void SetUp() override {
-        auto records = ParseJsonRecords(test::Sample("koyo_soshitsu.json"), "koyo_soshitsu.json");
-        ASSERT_TRUE(records) << records.error().ToString();
-        record_ = std::move(records->front());
+        SampleRecordTest::SetUp();
         procedure_ = Catalogue::Default().Find("koyo_soshitsu");
         ASSERT_NE(procedure_, nullptr);
     }
-    boost::json::object& Person() { return record_.data["persons"].as_array()[0].as_object(); }
-    std::vector<std::string> Errors() {
-        std::vector<std::string> out;
-        for (const auto& e : ValidateRecord(record_, Catalogue::Default(), {2026, 11, 22})) {
-            out.push_back(e.field + ":" + e.rule);
-        }
-        return out;
-    }
-    bool Has(const std::string& field_rule) {
-        const auto all = Errors();
-        return std::find(all.begin(), all.end(), field_rule) != all.end();
-    }
-    Record record_;
     const Procedure* procedure_ = nullptr;
 };
 

@@ -12,27 +12,17 @@
 namespace todoke::forms {
 namespace {
 
-class KoyoPackageTest : public ::testing::Test {
+class KoyoPackageTest : public test::SampleRecordTest {
   protected:
+    KoyoPackageTest() : SampleRecordTest("koyo_shutoku.json", {2026, 11, 22}) {}
     void SetUp() override {
-        auto records = ParseJsonRecords(test::Sample("koyo_shutoku.json"), "koyo_shutoku.json");
-        ASSERT_TRUE(records) << records.error().ToString();
-        record_ = std::move(records->front());
+        SampleRecordTest::SetUp();
         procedure_ = Catalogue::Default().Find("koyo_shutoku");
         ASSERT_NE(procedure_, nullptr);
         options_.submitted_on = {2026, 4, 5};
         options_.attachments.push_back(
             {"提出代行に関する証明書", "teishutsudaiko.pdf", "%PDF-1.4\n"});
     }
-    boost::json::object& Person() { return record_.data["persons"].as_array()[0].as_object(); }
-    std::vector<std::string> Errors() {
-        std::vector<std::string> out;
-        for (const auto& e : ValidateRecord(record_, Catalogue::Default(), {2026, 11, 22})) {
-            out.push_back(e.field + ":" + e.rule);
-        }
-        return out;
-    }
-    Record record_;
     const Procedure* procedure_ = nullptr;
     PackageOptions options_;
 };

@@ -13,29 +13,9 @@ namespace {
 
 constexpr Date kToday{2025, 4, 30};
 
-class ShutokuTest : public ::testing::Test {
+class ShutokuTest : public test::SampleRecordTest {
   protected:
-    void SetUp() override {
-        auto records = ParseJsonRecords(test::Sample("kenpo_shutoku.json"), "kenpo_shutoku.json");
-        ASSERT_TRUE(records) << records.error().ToString();
-        record_ = std::move(records->front());
-    }
-    boost::json::object& Person(std::size_t i) {
-        return record_.data["persons"].as_array()[i].as_object();
-    }
-    // The rules broken by field, "field:rule".
-    std::vector<std::string> Errors() {
-        std::vector<std::string> out;
-        for (const auto& e : ValidateRecord(record_, Catalogue::Default(), kToday)) {
-            out.push_back(e.field + ":" + e.rule);
-        }
-        return out;
-    }
-    bool Has(const std::string& field_rule) {
-        const auto errors = Errors();
-        return std::find(errors.begin(), errors.end(), field_rule) != errors.end();
-    }
-    Record record_;
+    ShutokuTest() : SampleRecordTest("kenpo_shutoku.json", kToday) {}
 };
 
 TEST_F(ShutokuTest, TheSampleIsValid) { EXPECT_EQ(Errors(), std::vector<std::string>{}); }

@@ -11,23 +11,9 @@
 namespace todoke::forms {
 namespace {
 
-class SanteiTest : public ::testing::Test {
+class SanteiTest : public test::SampleRecordTest {
   protected:
-    void SetUp() override {
-        auto records = ParseJsonRecords(test::Sample("kenpo_santei.json"), "kenpo_santei.json");
-        ASSERT_TRUE(records) << records.error().ToString();
-        record_ = std::move(records->front());
-    }
-    boost::json::object& Person(std::size_t i) {
-        return record_.data["persons"].as_array()[i].as_object();
-    }
-    bool Has(const std::string& field_rule) {
-        for (const auto& e : ValidateRecord(record_, Catalogue::Default(), {2025, 7, 10})) {
-            if (e.field + ":" + e.rule == field_rule) return true;
-        }
-        return false;
-    }
-    Record record_;
+    SanteiTest() : SampleRecordTest("kenpo_santei.json", {2025, 7, 10}) {}
 };
 
 TEST_F(SanteiTest, TheSampleIsValidAndRendersTheHandWrittenGolden) {

@@ -9,23 +9,9 @@
 namespace todoke::forms {
 namespace {
 
-class ShoyoTest : public ::testing::Test {
+class ShoyoTest : public test::SampleRecordTest {
   protected:
-    void SetUp() override {
-        auto records = ParseJsonRecords(test::Sample("kenpo_shoyo.json"), "kenpo_shoyo.json");
-        ASSERT_TRUE(records) << records.error().ToString();
-        record_ = std::move(records->front());
-    }
-    boost::json::object& Person(std::size_t i) {
-        return record_.data["persons"].as_array()[i].as_object();
-    }
-    bool Has(const std::string& field_rule) {
-        for (const auto& e : ValidateRecord(record_, Catalogue::Default(), {2025, 7, 15})) {
-            if (e.field + ":" + e.rule == field_rule) return true;
-        }
-        return false;
-    }
-    Record record_;
+    ShoyoTest() : SampleRecordTest("kenpo_shoyo.json", {2025, 7, 15}) {}
 };
 
 TEST_F(ShoyoTest, TheSampleIsValidAndRendersTheHandWrittenGolden) {
