@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -24,8 +26,11 @@ Result<std::string> ReadFileBytes(const std::filesystem::path& path, std::string
 }
 
 Result<void> WriteFileAtomically(const std::filesystem::path& path, std::string_view bytes) {
-    const std::string tmp = path.string() + ".tmp." + std::to_string(::getpid());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // Unique per process and call, so that threads writing the same path do not share a file.
+    static std::atomic<std::uint64_t> sequence{0};
+    const std::string tmp = path.string() + ".tmp." + std::to_string(::getpid()) + "." +
+                            std::to_string(sequence.fetch_add(1));
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
         return Fail(ErrorCode::kUnavailable, "cannot write " + tmp + ": " + std::strerror(errno),
                     "io.write");
@@ -57,6 +62,14 @@ Result<void> WriteFileAtomically(const std::filesystem::path& path, std::string_
         return Fail(ErrorCode::kUnavailable, "cannot rename to " + path.string() + ": " + why,
                     "io.write");
     }
+    // The rename itself is durable only once the folder is flushed.
+    const std::string dir = path.has_parent_path() ? path.parent_path().string() : ".";
+    const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0 || ::fsync(dir_fd) != 0) {
+        if (dir_fd >= 0) ::close(dir_fd);
+        return Fail(ErrorCode::kUnavailable, "cannot flush the folder " + dir, "io.write");
+    }
+    ::close(dir_fd);
     return Ok();
 }
 

@@ -129,7 +129,11 @@ Result<void> SqliteDb::Exec(std::string_view sql) {
     if (rc != SQLITE_OK) {
         std::string m = message != nullptr ? message : sqlite3_errstr(rc);
         sqlite3_free(message);
-        return Fail(ErrorCode::kInternal, "sqlite: " + m, "sqlite");
+        const int primary = rc & 0xFF;
+        return Fail(primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? ErrorCode::kUnavailable
+                    : primary == SQLITE_CONSTRAINT                     ? ErrorCode::kConflict
+                                                                       : ErrorCode::kInternal,
+                    "sqlite: " + m, "sqlite");
     }
     return Ok();
 }

@@ -128,6 +128,14 @@ std::string WriteKousei(const KouseiSpec& k) {
     return w.Finish();
 }
 
+}  // namespace
+
+KouseiApplicant ApplicantOf(const Record& r) {
+    return {Text(r, "employer.owner_name"), Text(r, "employer.name")};
+}
+
+namespace {
+
 std::string KouseiXml(const Procedure& p, const Record& r, const PackageOptions& options,
                       const std::vector<std::pair<std::string, std::string>>& forms,
                       const std::vector<Attachment>& attachments) {
@@ -139,10 +147,11 @@ std::string KouseiXml(const Procedure& p, const Record& r, const PackageOptions&
     k.proc_name = std::string(p.name);
     k.first_arrive_id = options.type == ApplicationType::kNew ? "" : options.first_arrive_id;
     k.type = TypeName(options.type);
-    k.applicant.name = Text(r, "employer.owner_name");
+    const KouseiApplicant who = ApplicantOf(r);
+    k.applicant.name = who.name;
     k.applicant.name_kana = Text(r, "employer.owner_name_kana");
     k.applicant.title = Text(r, "employer.owner_title");
-    k.applicant.organisation = Text(r, "employer.name");
+    k.applicant.organisation = who.organisation;
     k.applicant.organisation_kana = Text(r, "employer.name_kana");
     k.applicant.postal_code = Text(r, "employer.postal_code");
     k.applicant.address = Text(r, "employer.address");

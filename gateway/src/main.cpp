@@ -21,6 +21,7 @@ int Main(int argc, char** argv) {
     commands["package"] = todoke::gateway::AddPackageCommand(app);
     commands["sim"] = todoke::gateway::AddSimCommand(app);
     commands["egov"] = todoke::gateway::AddEgovCommand(app);
+    todoke::gateway::AddQueueCommands(app, commands);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

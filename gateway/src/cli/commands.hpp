@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <map>
+#include <string>
 
 namespace todoke::gateway {
 
@@ -15,5 +17,7 @@ CommandRun AddFormsCommand(CLI::App& app);
 CommandRun AddPackageCommand(CLI::App& app);
 CommandRun AddSimCommand(CLI::App& app);
 CommandRun AddEgovCommand(CLI::App& app);
+// serve, submit, status, replay, correct, mailbox: registers each in `commands`.
+CommandRun AddQueueCommands(CLI::App& app, std::map<std::string, CommandRun>& commands);
 
 }  // namespace todoke::gateway

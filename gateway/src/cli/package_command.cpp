@@ -11,6 +11,7 @@
 #include "todoke/forms/package.hpp"
 #include "todoke/forms/record_validator.hpp"
 #include "todoke/gateway/package_builder.hpp"
+#include "todoke/gateway/record_attachments.hpp"
 
 namespace todoke::gateway {
 namespace {
@@ -35,30 +36,6 @@ std::optional<forms::ApplicationType> TypeArg(const std::string& type) {
     if (type == "resubmit") return forms::ApplicationType::kResubmission;
     if (type == "amend") return forms::ApplicationType::kPartialAmendment;
     return std::nullopt;
-}
-
-// The record's "attachments": [{"label": "...", "file": "relative/to/the/record.pdf"}].
-Result<std::vector<forms::Attachment>> Attachments(const forms::Record& record) {
-    std::vector<forms::Attachment> out;
-    const auto it = record.data.find("attachments");
-    if (it == record.data.end()) {
-        return out;
-    }
-    if (!it->value().is_array()) {
-        return Fail(ErrorCode::kInvalidArgument, "\"attachments\" must be a list", "attachments");
-    }
-    const fs::path base = fs::path(record.source).parent_path();
-    for (const auto& a : it->value().as_array()) {
-        const auto label = a.is_object() ? forms::GetText(a.as_object(), "label") : std::nullopt;
-        const auto file = a.is_object() ? forms::GetText(a.as_object(), "file") : std::nullopt;
-        if (!label || !file) {
-            return Fail(ErrorCode::kInvalidArgument, "each attachment needs \"label\" and \"file\"",
-                        "attachments");
-        }
-        TODOKE_ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(base / *file, "attachment"));
-        out.push_back({*label, fs::path(*file).filename().string(), std::move(bytes)});
-    }
-    return out;
 }
 
 int Run(const PackageArgs& a) {
@@ -134,7 +111,7 @@ int Run(const PackageArgs& a) {
     }
     for (const auto& record : records) {
         const forms::Procedure* p = catalogue->Find(record.procedure());
-        auto attachments = Attachments(record);
+        auto attachments = RecordAttachments(record);
         if (!attachments) {
             std::cerr << "error: record " << record.index << ": " << attachments.error().message
                       << "\n";

@@ -46,6 +46,13 @@ struct ApplicationFiles {
 // every CSV re-read before it is returned. Fails for an attachment name e-Gov refuses (field
 // "attachment.file_name"), an inconsistent 申請種別 / 初回受付番号 ("kousei.申請種別"), or a
 // value the renderers cannot write ("csv.separator", "chars.shift_jis", ...).
+// Who kousei.xml names as the applicant (申請者情報 氏名 and 法人団体名): the portal lists cases
+// under these, so reconciliation matches on them.
+struct KouseiApplicant {
+    std::string name, organisation;
+};
+KouseiApplicant ApplicantOf(const Record& record);
+
 Result<std::vector<ApplicationFiles>> RenderApplications(const Procedure& procedure,
                                                          const Record& record,
                                                          const PackageOptions& options);

@@ -1,0 +1,555 @@
+// The durable pipeline from the command line:
+//   todoke serve    run the workers until SIGTERM/SIGINT (graceful), or until nothing is left
+//   todoke submit   enqueue records (idempotency key: --key or the record's record_id)
+//   todoke status   states and history
+//   todoke replay   a dead filing, with the same key
+//   todoke correct  a corrected record for a filing waiting for 補正
+//   todoke mailbox  list / get the documents delivered to a company
+// Every command takes --data DIR and the data key (--data-key-file FILE, else the environment
+// variable named by --data-key-env, TODOKE_DATA_KEY by default): 64 hex digits or Base64 of 32
+// bytes, kept away from DIR.
+#include <signal.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+#include <thread>
+
+#include "commands.hpp"
+#include "exit_status.hpp"
+#include "settings.hpp"
+#include "signing_keys.hpp"
+#include "todoke/common/file.hpp"
+#include "todoke/common/seal.hpp"
+#include "todoke/egov/client.hpp"
+#include "todoke/forms/record_validator.hpp"
+#include "todoke/forms/wareki.hpp"
+#include "todoke/gateway/pipeline.hpp"
+#include "todoke/gateway/record_attachments.hpp"
+#include "todoke/queue/vault.hpp"
+
+namespace todoke::gateway {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+struct DataArgs {
+    std::string data;
+    std::string key_file;
+    std::string key_env = "TODOKE_DATA_KEY";
+    std::optional<std::string> config;
+};
+
+void AddDataOptions(CLI::App& cmd, DataArgs& a) {
+    cmd.add_option("--data", a.data, "data folder (store, documents)")->required();
+    cmd.add_option("--data-key-file", a.key_file, "file with the 32-byte data key");
+    cmd.add_option("--data-key-env", a.key_env,
+                   "environment variable with the data key (default TODOKE_DATA_KEY)");
+}
+
+int Failed(const Error& e) {
+    std::cerr << "error: " << (e.field.empty() ? "" : "[" + e.field + "] ") << e.message << "\n";
+    return e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kConflict ||
+                   e.code == ErrorCode::kRejected
+               ? kExitInvalid
+               : kExitUsage;
+}
+
+Result<std::string> DataKey(const DataArgs& a) {
+    return a.key_file.empty() ? SealKeyFromEnv(a.key_env) : SealKeyFromFile(a.key_file);
+}
+
+Result<std::unique_ptr<queue::Store>> OpenStore(const DataArgs& a, const Clock& clock) {
+    TODOKE_ASSIGN_OR_RETURN(std::string key, DataKey(a));
+    std::error_code ec;
+    fs::create_directories(a.data, ec);
+    return queue::OpenSqliteStore(StorePath(a.data), std::move(key), clock);
+}
+
+const SystemClock& Wall() {
+    static const SystemClock clock;
+    return clock;
+}
+
+std::string Time(TimePoint t) { return t == TimePoint{} ? "" : FormatJstDateTime(t); }
+
+json::object FilingJson(const queue::Filing& f) {
+    json::object o{{"filing", f.id},
+                   {"tenant", f.tenant},
+                   {"key", f.idempotency_key},
+                   {"procedure", f.procedure},
+                   {"company", f.company},
+                   {"company_name", f.company_name},
+                   {"state", queue::StateName(f.state)},
+                   {"claims", f.fence},
+                   {"failures", f.failures},
+                   {"arrive_id", f.arrive_id},
+                   {"arrive_date", f.arrive_date},
+                   {"apply_kind", queue::ApplyKindName(f.apply_kind)},
+                   {"first_arrive_id", f.first_arrive_id},
+                   {"created", Time(f.created_at)},
+                   {"updated", Time(f.updated_at)},
+                   {"next_at", Time(f.next_at)},
+                   {"sent_at", Time(f.sent_at)},
+                   {"last_error", f.last_error}};
+    boost::system::error_code ec;
+    if (!f.errors_json.empty()) {
+        auto v = json::parse(f.errors_json, ec);
+        if (!ec) o["errors"] = std::move(v);
+    }
+    if (!f.notice_json.empty()) {
+        auto v = json::parse(f.notice_json, ec);
+        if (!ec) o["notice"] = std::move(v);
+    }
+    if (f.state == queue::FilingState::kDead) o["dead_from"] = f.dead_from;
+    return o;
+}
+
+json::object CountsJson(const queue::StoreCounts& c) {
+    json::object by_state;
+    for (int i = 0; i < queue::kStateCount; ++i) {
+        if (c.by_state[static_cast<std::size_t>(i)] != 0) {
+            by_state[queue::StateName(static_cast<queue::FilingState>(i))] =
+                c.by_state[static_cast<std::size_t>(i)];
+        }
+    }
+    return json::object{{"total", c.total()},         {"final", c.final()},
+                        {"by_state", by_state},        {"outbox_pending", c.outbox_pending},
+                        {"documents", c.documents},    {"delivered", c.delivered},
+                        {"quarantined", c.quarantined}};
+}
+
+// ---- submit
+
+struct SubmitArgs {
+    DataArgs data;
+    std::vector<std::string> inputs;
+    std::string key, tenant = "default", company;
+};
+
+std::string CompanyOf(const forms::Record& r, const std::string& given) {
+    if (!given.empty()) return given;
+    for (const char* path : {"company", "employer.corporate_number", "employer.name"}) {
+        if (auto v = forms::GetText(r.data, path); v && !v->empty()) return *v;
+    }
+    return "";
+}
+
+int RunSubmit(const SubmitArgs& a) {
+    auto settings = LoadCliSettings(a.data.config);
+    if (!settings) return Failed(settings.error());
+    auto catalogue = CliCatalogue(*settings);
+    if (!catalogue) return Failed(catalogue.error());
+    auto store = OpenStore(a.data, Wall());
+    if (!store) return Failed(store.error());
+    std::vector<forms::Record> records;
+    for (const auto& input : a.inputs) {
+        auto text = ReadFileBytes(input, "record file");
+        if (!text) return Failed(text.error());
+        auto parsed = forms::ParseRecords(*text, input);
+        if (!parsed) return Failed(parsed.error());
+        for (auto& r : *parsed) records.push_back(std::move(r));
+    }
+    if (!a.key.empty() && records.size() != 1) {
+        std::cerr << "error: --key names one filing; " << records.size()
+                  << " records given (each needs its own record_id)\n";
+        return kExitUsage;
+    }
+    const forms::Date today = forms::DateInJapan(Wall().Now());
+    int status = kExitOk;
+    for (auto& r : records) {
+        const std::string where = r.source + " record " + std::to_string(r.index);
+        const std::string key = a.key.empty() ? r.id() : a.key;
+        const std::string company = CompanyOf(r, a.company);
+        if (key.empty() || company.empty()) {
+            std::cerr << "error: " << where << ": "
+                      << (key.empty() ? "no idempotency key: give the record a \"record_id\" or "
+                                        "use --key"
+                                      : "no company: give \"company\", employer.corporate_number "
+                                        "or --company")
+                      << "\n";
+            status = kExitInvalid;
+            continue;
+        }
+        if (auto embedded = EmbedAttachments(r); !embedded) {
+            std::cerr << "error: " << where << ": [" << embedded.error().field << "] "
+                      << embedded.error().message << "\n";
+            status = kExitInvalid;
+            continue;
+        }
+        const auto errors = forms::ValidateRecord(r, *catalogue, today);
+        json::array list;
+        for (const auto& e : errors) {
+            std::cout << forms::FormatError(e) << "\n";
+            list.push_back(json::parse(forms::FormatErrorJson(e)));
+        }
+        queue::NewFiling n;
+        n.tenant = a.tenant;
+        n.idempotency_key = key;
+        n.company = company;
+        n.company_name = forms::GetText(r.data, "employer.name").value_or("");
+        n.procedure = r.procedure();
+        n.record_json = json::serialize(r.data);
+        n.errors_json = errors.empty() ? "" : json::serialize(list);
+        auto done = (*store)->Enqueue(n, "cli:submit");
+        if (!done) {
+            std::cerr << "error: " << where << ": " << done.error().message << "\n";
+            status = kExitInvalid;
+            continue;
+        }
+        std::cout << json::serialize(json::object{{"filing", done->id},
+                                                  {"key", key},
+                                                  {"created", done->created},
+                                                  {"state", queue::StateName(done->state)}})
+                  << "\n";
+        if (done->state == queue::FilingState::kInvalid) status = kExitInvalid;
+    }
+    return status;
+}
+
+// ---- status
+
+struct StatusArgs {
+    DataArgs data;
+    std::int64_t id = 0;
+    bool all = false, json = false, summary = false;
+    std::string state;
+};
+
+void PrintTable(const std::vector<queue::Filing>& filings) {
+    std::cout << std::left << std::setw(6) << "id" << std::setw(34) << "key" << std::setw(16)
+              << "procedure" << std::setw(21) << "state" << std::setw(20) << "arrive_id"
+              << "last error\n";
+    for (const auto& f : filings) {
+        std::cout << std::left << std::setw(6) << f.id << std::setw(34)
+                  << f.idempotency_key.substr(0, 33) << std::setw(16) << f.procedure
+                  << std::setw(21) << queue::StateName(f.state) << std::setw(20)
+                  << (f.arrive_id.empty() ? "-" : f.arrive_id)
+                  << f.last_error.substr(0, 60) << "\n";
+    }
+}
+
+int RunStatus(const StatusArgs& a) {
+    auto store = OpenStore(a.data, Wall());
+    if (!store) return Failed(store.error());
+    queue::Store& s = **store;
+    if (a.summary) {
+        auto c = s.Counts();
+        if (!c) return Failed(c.error());
+        std::cout << json::serialize(CountsJson(*c)) << "\n";
+        return kExitOk;
+    }
+    if (a.id != 0) {
+        auto f = s.Find(a.id);
+        if (!f) return Failed(f.error());
+        if (!*f) {
+            std::cerr << "error: no filing " << a.id << "\n";
+            return kExitInvalid;
+        }
+        auto history = s.History(a.id);
+        if (!history) return Failed(history.error());
+        json::object o = FilingJson(**f);
+        json::array h;
+        for (const auto& e : *history) {
+            h.push_back(json::object{{"at", Time(e.at)},
+                                     {"from", e.from},
+                                     {"to", e.to},
+                                     {"actor", e.actor},
+                                     {"reason", e.reason}});
+        }
+        o["history"] = std::move(h);
+        std::cout << json::serialize(o) << "\n";
+        return kExitOk;
+    }
+    queue::ListQuery q;
+    q.limit = 500;
+    if (!a.state.empty()) {
+        q.state = queue::ParseState(a.state);
+        if (!q.state) {
+            std::cerr << "error: unknown state \"" << a.state << "\"\n";
+            return kExitUsage;
+        }
+    }
+    std::vector<queue::Filing> all;
+    for (;;) {
+        auto page = s.List(q);
+        if (!page) return Failed(page.error());
+        if (page->empty()) break;
+        q.after_id = page->back().id;
+        for (auto& f : *page) all.push_back(std::move(f));
+    }
+    if (a.json) {
+        for (const auto& f : all) std::cout << json::serialize(FilingJson(f)) << "\n";
+        return kExitOk;
+    }
+    PrintTable(all);
+    if (auto c = s.Counts()) std::cout << json::serialize(CountsJson(*c)) << "\n";
+    return kExitOk;
+}
+
+// ---- replay, correct
+
+struct OperatorArgs {
+    DataArgs data;
+    std::int64_t id = 0;
+    std::string record;
+    std::string as;  // amend | resubmit; default from the notice
+    std::string actor = "cli";
+};
+
+int PrintFiling(const Result<queue::Filing>& f) {
+    if (!f) return Failed(f.error());
+    std::cout << json::serialize(FilingJson(*f)) << "\n";
+    return kExitOk;
+}
+
+int RunReplay(const OperatorArgs& a) {
+    auto store = OpenStore(a.data, Wall());
+    if (!store) return Failed(store.error());
+    return PrintFiling((*store)->Replay(a.id, "operator:" + a.actor));
+}
+
+int RunCorrect(const OperatorArgs& a) {
+    auto settings = LoadCliSettings(a.data.config);
+    if (!settings) return Failed(settings.error());
+    auto catalogue = CliCatalogue(*settings);
+    if (!catalogue) return Failed(catalogue.error());
+    auto store = OpenStore(a.data, Wall());
+    if (!store) return Failed(store.error());
+    auto filing = (*store)->Find(a.id);
+    if (!filing) return Failed(filing.error());
+    if (!*filing) {
+        std::cerr << "error: no filing " << a.id << "\n";
+        return kExitInvalid;
+    }
+    auto text = ReadFileBytes(a.record, "record file");
+    if (!text) return Failed(text.error());
+    auto parsed = forms::ParseRecords(*text, a.record);
+    if (!parsed) return Failed(parsed.error());
+    if (parsed->size() != 1 || parsed->front().procedure() != (*filing)->procedure) {
+        std::cerr << "error: give one record of procedure " << (*filing)->procedure << "\n";
+        return kExitInvalid;
+    }
+    forms::Record& r = parsed->front();
+    if (auto embedded = EmbedAttachments(r); !embedded) return Failed(embedded.error());
+    const auto errors = forms::ValidateRecord(r, *catalogue, forms::DateInJapan(Wall().Now()));
+    for (const auto& e : errors) std::cout << forms::FormatError(e) << "\n";
+    if (!errors.empty()) return kExitInvalid;  // nothing stored: the filing still waits
+    std::string as = a.as;
+    if (as.empty()) {
+        boost::system::error_code ec;
+        const auto notice = json::parse((*filing)->notice_json, ec);
+        const auto* type = !ec && notice.is_object() ? notice.as_object().if_contains("correct_type")
+                                                     : nullptr;
+        as = type != nullptr && type->is_string() && type->as_string() == "再提出" ? "resubmit"
+                                                                                  : "amend";
+    }
+    const auto kind = queue::ParseApplyKind(as);
+    return PrintFiling((*store)->SupplyCorrection(a.id, json::serialize(r.data),
+                                                  kind.value_or(queue::ApplyKind::kAmend),
+                                                  "operator:" + a.actor));
+}
+
+// ---- mailbox
+
+struct MailboxArgs {
+    DataArgs data;
+    std::string company;
+    std::int64_t document = 0;
+    std::string out;
+};
+
+int RunMailboxList(const MailboxArgs& a) {
+    auto store = OpenStore(a.data, Wall());
+    if (!store) return Failed(store.error());
+    auto items = (*store)->Mailbox(a.company);
+    if (!items) return Failed(items.error());
+    for (const auto& m : *items) {
+        std::cout << json::serialize(json::object{{"document", m.id},
+                                                  {"company", m.company},
+                                                  {"title", m.title},
+                                                  {"arrive_id", m.arrive_id},
+                                                  {"notice_sub_id", m.notice_sub_id},
+                                                  {"procedure", m.procedure},
+                                                  {"filing", m.filing_id},
+                                                  {"signer", m.signer},
+                                                  {"sha256", m.sha256},
+                                                  {"delivered", Time(m.delivered_at)}})
+                  << "\n";
+    }
+    return kExitOk;
+}
+
+int RunMailboxGet(const MailboxArgs& a) {
+    auto store = OpenStore(a.data, Wall());
+    if (!store) return Failed(store.error());
+    auto item = (*store)->MailboxDocument(a.document);
+    if (!item) return Failed(item.error());
+    if (!*item || (!a.company.empty() && (*item)->company != a.company)) {
+        std::cerr << "error: no document " << a.document << " in that mailbox\n";
+        return kExitInvalid;
+    }
+    auto key = DataKey(a.data);
+    if (!key) return Failed(key.error());
+    const queue::DocumentVault vault(a.data.data, *key);
+    auto bytes = vault.Get((*item)->sha256);
+    if (!bytes) return Failed(bytes.error());
+    if (auto w = WriteFileAtomically(a.out, *bytes); !w) return Failed(w.error());
+    std::cout << json::serialize(json::object{{"document", a.document},
+                                              {"out", a.out},
+                                              {"bytes", bytes->size()},
+                                              {"sha256", (*item)->sha256}})
+              << "\n";
+    return kExitOk;
+}
+
+// ---- serve
+
+struct ServeArgs {
+    DataArgs data;
+    std::string egov_config;
+    KeyArgs keys;
+    std::vector<std::string> official_ca;
+    bool exit_when_idle = false;
+};
+
+int RunServe(const ServeArgs& a) {
+    auto settings = LoadCliSettings(a.data.config);
+    if (!settings) return Failed(settings.error());
+    auto catalogue = CliCatalogue(*settings);
+    if (!catalogue) return Failed(catalogue.error());
+    auto key = DataKey(a.data);
+    if (!key) return Failed(key.error());
+    const TimePoint now = Wall().Now();
+    auto keys = LoadSigningKeys(a.keys, now, settings->expiry_warning_days);
+    if (!keys) return Failed(keys.error());
+    std::vector<fs::path> ca_files(a.official_ca.begin(), a.official_ca.end());
+    auto government_ca = signing::TrustStore::FromPemFiles(ca_files);
+    if (!government_ca) return Failed(government_ca.error());
+    auto client_config = egov::ReadClientConfig(a.egov_config);
+    if (!client_config) return Failed(client_config.error());
+    auto client = egov::EgovClient::Create(*client_config, Wall());
+    if (!client) return Failed(client.error());
+    if (!(*client)->HasTokens()) {
+        std::cerr << "error: no e-Gov tokens: run `todoke egov --config " << a.egov_config
+                  << " login` first\n";
+        return kExitUsage;
+    }
+    Logger log(std::cerr, LogLevel::kInfo, std::make_shared<SystemClock>());
+    PipelineConfig config = settings->pipeline;
+    config.data_dir = a.data.data;
+    config.data_key = *key;
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    config.worker_prefix = std::string(host) + "/" + std::to_string(::getpid());
+    // Signals are taken by sigwait below, not by whichever thread they land on.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    auto pipeline = Pipeline::Create(
+        std::move(config),
+        PipelineDeps{Wall(), **client, *catalogue, *keys, *government_ca, &log});
+    if (!pipeline) return Failed(pipeline.error());
+    (*pipeline)->Start();
+    std::cout << json::serialize(json::object{{"serving", true}, {"data", a.data.data}})
+              << std::endl;
+    log.Info("todoke serve: workers started");
+    if (a.exit_when_idle) {
+        // Stop once every filing is final and every side effect delivered.
+        auto store = OpenStore(a.data, Wall());
+        if (!store) return Failed(store.error());
+        const timespec tick{0, 200 * 1000 * 1000};
+        for (;;) {
+            if (sigtimedwait(&signals, nullptr, &tick) > 0) break;
+            auto c = (*store)->Counts();
+            if (c && c->final() == c->total() && c->outbox_pending == 0) break;
+        }
+    } else {
+        int sig = 0;
+        sigwait(&signals, &sig);
+    }
+    log.Info("todoke serve: stopping (in-flight work finishes, claims are released)");
+    (*pipeline)->Stop();
+    log.Info("todoke serve: stopped");
+    return kExitOk;
+}
+
+}  // namespace
+
+CommandRun AddQueueCommands(CLI::App& app, std::map<std::string, CommandRun>& commands) {
+    auto serve = std::make_shared<ServeArgs>();
+    CLI::App* s = app.add_subcommand("serve", "Run the pipeline's workers until SIGTERM");
+    AddDataOptions(*s, serve->data);
+    s->add_option("--config", serve->data.config, "settings file (JSON; \"pipeline\" section)");
+    s->add_option("--egov-config", serve->egov_config, "e-Gov client settings (todoke egov)")
+        ->required();
+    AddKeyOptions(*s, serve->keys);
+    s->add_option("--official-ca", serve->official_ca,
+                  "PEM of the CA that signs official documents (公文書)")
+        ->required();
+    s->add_flag("--exit-when-idle", serve->exit_when_idle,
+                "stop once every filing is final and everything is delivered");
+    commands["serve"] = [serve] { return RunServe(*serve); };
+
+    auto submit = std::make_shared<SubmitArgs>();
+    CLI::App* sub = app.add_subcommand("submit", "Enqueue filing records (idempotent per key)");
+    AddDataOptions(*sub, submit->data);
+    sub->add_option("records", submit->inputs, "record files (JSON or CSV)")->required();
+    sub->add_option("--key", submit->key, "idempotency key (one record; default its record_id)");
+    sub->add_option("--tenant", submit->tenant, "tenant (office) the filing belongs to");
+    sub->add_option("--company", submit->company,
+                    "client company (mailbox); default the record's \"company\" or 法人番号");
+    sub->add_option("--config", submit->data.config, "settings file (JSON)");
+    commands["submit"] = [submit] { return RunSubmit(*submit); };
+
+    auto status = std::make_shared<StatusArgs>();
+    CLI::App* st = app.add_subcommand("status", "Show filings, one filing's history, or counts");
+    AddDataOptions(*st, status->data);
+    st->add_option("id", status->id, "filing id: its state, errors and history");
+    st->add_flag("--all", status->all, "every filing (the default without an id)");
+    st->add_option("--state", status->state, "only filings in this state");
+    st->add_flag("--json", status->json, "one JSON line per filing");
+    st->add_flag("--summary", status->summary, "counts only (one JSON line)");
+    commands["status"] = [status] { return RunStatus(*status); };
+
+    auto replay = std::make_shared<OperatorArgs>();
+    CLI::App* r = app.add_subcommand("replay", "Restart a dead filing (same key)");
+    AddDataOptions(*r, replay->data);
+    r->add_option("id", replay->id, "filing id")->required();
+    r->add_option("--actor", replay->actor, "who replays it (history)");
+    commands["replay"] = [replay] { return RunReplay(*replay); };
+
+    auto correct = std::make_shared<OperatorArgs>();
+    CLI::App* c = app.add_subcommand("correct", "Answer a 補正 with a corrected record");
+    AddDataOptions(*c, correct->data);
+    c->add_option("id", correct->id, "filing id")->required();
+    c->add_option("record", correct->record, "the corrected record (JSON)")->required();
+    c->add_option("--as", correct->as, "amend (部分補正) or resubmit (再提出); default: the notice's")
+        ->check(CLI::IsMember({"amend", "resubmit"}));
+    c->add_option("--actor", correct->actor, "who corrects it (history)");
+    c->add_option("--config", correct->data.config, "settings file (JSON)");
+    commands["correct"] = [correct] { return RunCorrect(*correct); };
+
+    auto mailbox = std::make_shared<MailboxArgs>();
+    CLI::App* m = app.add_subcommand("mailbox", "Documents delivered to a company's mailbox");
+    m->require_subcommand(1);
+    CLI::App* list = m->add_subcommand("list", "The documents of one company");
+    AddDataOptions(*list, mailbox->data);
+    list->add_option("company", mailbox->company, "company (as in `todoke submit`)")->required();
+    CLI::App* get = m->add_subcommand("get", "Write one document (the signed 公文書 ZIP)");
+    AddDataOptions(*get, mailbox->data);
+    get->add_option("document", mailbox->document, "document id (from list)")->required();
+    get->add_option("--company", mailbox->company, "only from this company's mailbox");
+    get->add_option("--out", mailbox->out, "file to write")->required();
+    commands["mailbox"] = [mailbox, list] {
+        return list->parsed() ? RunMailboxList(*mailbox) : RunMailboxGet(*mailbox);
+    };
+    return nullptr;
+}
+
+}  // namespace todoke::gateway

@@ -1,0 +1,196 @@
+// collect and deliver (security-and-reliability.md §5.6): a 公文書 is verified before anything in
+// it is read, stored sealed and content-addressed, recorded together with its delivery (one
+// transaction), and only then acknowledged (取得完了). A crash between storing and 取得完了 acks
+// the stored copy on the next try; the (arrive_id, 通知通番) key and the mailbox's
+// (company, document) key keep every delivery single.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+#include "crash_points.hpp"
+#include "todoke/signing/verifier.hpp"
+#include "worker.hpp"
+
+namespace todoke::gateway::pipeline {
+namespace {
+
+using queue::FilingState;
+
+queue::Transition Dead(const queue::Filing& f, const std::string& reason) {
+    queue::Transition t;
+    t.to = FilingState::kDead;
+    t.dead_from = std::string(queue::StateName(f.state));
+    t.reason = reason;
+    t.last_error = reason;
+    t.outbox.push_back(Event(f, "dead", reason));
+    return t;
+}
+
+queue::Transition Acknowledge(Worker& w, const queue::Filing& f, const queue::DocumentRecord& d,
+                              bool& ok) {
+    ok = false;
+    if (auto done = w.Portal().CompleteOfficialDocument(d.arrive_id, d.notice_sub_id); !done) {
+        return w.RetryLater(f, done.error(), "取得完了");
+    }
+    if (auto marked = w.store->MarkAcknowledged(d.id); !marked) {
+        return w.RetryLater(f, marked.error(), "recording 取得完了");
+    }
+    ok = true;
+    return {};
+}
+
+// One document: the transition to commit when it stops the filing, nullopt when it is done.
+std::optional<queue::Transition> CollectOne(Worker& w, queue::Claim& c,
+                                            const egov::OfficialDocumentRef& ref) {
+    const queue::Filing& f = c.filing;
+    auto known = w.store->FindDocument(f.arrive_id, ref.notice_sub_id);
+    if (!known) {
+        return w.RetryLater(f, known.error(), "reading the documents");
+    }
+    bool ok = false;
+    if (*known) {
+        const queue::DocumentRecord& d = **known;
+        if (d.state == "acknowledged") return std::nullopt;
+        if (d.state == "quarantined") {
+            return Dead(f, "公文書 " + std::to_string(d.notice_sub_id) + " is quarantined");
+        }
+        queue::Transition t = Acknowledge(w, f, d, ok);
+        if (!ok) return t;
+        return std::nullopt;
+    }
+    auto downloaded = w.Portal().DownloadOfficialDocument(f.arrive_id, ref.notice_sub_id);
+    if (!downloaded) {
+        if (downloaded.error().code == ErrorCode::kUnavailable) {
+            return w.RetryLater(f, downloaded.error(), "downloading 公文書");
+        }
+        return Dead(f, "公文書 " + std::to_string(ref.notice_sub_id) +
+                           " cannot be downloaded (deadline " + ref.deadline +
+                           "): " + downloaded.error().message);
+    }
+    const std::string& zip = downloaded->zip;
+    auto report = signing::VerifyOfficialDocument(zip, w.shared.deps.government_ca, w.Now());
+    queue::DocumentRecord d;
+    d.arrive_id = f.arrive_id;
+    d.notice_sub_id = ref.notice_sub_id;
+    d.title = ref.title;
+    if (!report) {
+        auto sha = w.shared.vault.Put(zip, /*quarantine=*/true);
+        if (!sha) return w.RetryLater(f, sha.error(), "storing a quarantined 公文書");
+        d.sha256 = *sha;
+        d.state = "quarantined";
+        if (auto added = w.store->AddDocument(c, d); !added) return std::nullopt;  // stale
+        return Dead(f, "公文書 " + std::to_string(ref.notice_sub_id) +
+                           " failed verification and was quarantined: [" +
+                           report.error().field + "] " + report.error().message);
+    }
+    auto sha = w.shared.vault.Put(zip);
+    if (!sha) {
+        // A disk that refuses is not retried into success: the filing waits, nothing acked.
+        return w.RetryLater(f, sha.error(), "storing 公文書");
+    }
+    d.sha256 = *sha;
+    d.signer = report->signature.signer.subject;
+    d.state = "verified";
+    auto added = w.store->AddDocument(c, d);
+    if (!added) {
+        if (added.error().field == "queue.stale_claim") return std::nullopt;
+        return w.RetryLater(f, added.error(), "recording 公文書");
+    }
+    MaybeCrash("after_document_stored");
+    queue::Transition t = Acknowledge(w, f, *added, ok);
+    if (!ok) return t;
+    return std::nullopt;
+}
+
+queue::Transition CollectCase(Worker& w, queue::Claim& c) {
+    const queue::Filing& f = c.filing;
+    auto found = w.Portal().GetCase(f.arrive_id);
+    if (!found) {
+        return w.RetryLater(f, found.error(), "listing the official documents");
+    }
+    for (const auto& ref : found->documents) {
+        if (auto stop = CollectOne(w, c, ref)) {
+            return *stop;
+        }
+    }
+    queue::Transition t;
+    if (found->documents.empty()) {
+        t.to = FilingState::kUnderReview;  // nothing issued yet after all: keep following
+        t.next_at = w.shared.config.maintenance.NextOpen(w.Now() + w.shared.config.poll_interval);
+        return t;
+    }
+    t.to = FilingState::kCompleted;
+    t.last_error = "";
+    t.reason = std::to_string(found->documents.size()) +
+               " official document(s) verified, stored and acknowledged";
+    t.outbox.push_back(Event(f, "completed", t.reason));
+    return t;
+}
+
+// Appends one line and flushes it before the outbox entry is marked done (at least once:
+// readers deduplicate by the filing and event).
+Result<void> AppendEvent(Shared& s, const std::string& line) {
+    std::lock_guard lock(s.events_mu);
+    const std::string path = (s.config.data_dir / "events.jsonl").string();
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return Fail(ErrorCode::kUnavailable, "cannot open " + path, "events");
+    }
+    const std::string text = line + "\n";
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                    ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) {
+        return Fail(ErrorCode::kUnavailable, "cannot write " + path, "events");
+    }
+    return Ok();
+}
+
+}  // namespace
+
+Result<void> Collect(Worker& w, std::vector<queue::Claim>& claims) {
+    for (auto& c : claims) {
+        if (w.shared.stopping.load()) {
+            (void)w.store->Release(c);
+            continue;
+        }
+        w.Commit(c, CollectCase(w, c));
+    }
+    return Ok();
+}
+
+Result<int> Deliver(Worker& w, int max) {
+    TODOKE_ASSIGN_OR_RETURN(auto entries, w.store->ClaimOutbox(w.id, max, w.shared.config.lease));
+    for (const auto& e : entries) {
+        Result<void> done = Ok();
+        if (e.kind == "deliver") {
+            // The mailbox entry points at the vault: deliver only what is there and intact.
+            boost::system::error_code ec;
+            const auto body = boost::json::parse(e.body_json, ec);
+            const auto* sha = !ec && body.is_object() ? body.as_object().if_contains("sha256")
+                                                      : nullptr;
+            if (sha == nullptr || !sha->is_string()) {
+                done = Fail(ErrorCode::kInternal, "deliver entry without a document", "outbox");
+            } else if (auto bytes = w.shared.vault.Get(std::string(sha->as_string())); !bytes) {
+                done = Fail(bytes.error());
+            }
+        } else {
+            done = AppendEvent(w.shared, e.body_json);
+        }
+        if (done) {
+            done = w.store->CompleteOutbox(e);
+        } else {
+            const TimePoint next = queue::NextTry(w.shared.config.retry, w.shared.config.maintenance,
+                                                  w.Now(), e.failures + 1, 0, w.Random());
+            (void)w.store->RetryOutbox(e, done.error().ToString(), next);
+        }
+        if (!done) {
+            w.shared.Log(LogLevel::kWarn, w.id + ": outbox " + std::to_string(e.id) + ": " +
+                                              done.error().ToString());
+        }
+    }
+    return static_cast<int>(entries.size());
+}
+
+}  // namespace todoke::gateway::pipeline

@@ -1,0 +1,252 @@
+#include "todoke/gateway/pipeline.hpp"
+
+#include <boost/json.hpp>
+#include <condition_variable>
+#include <thread>
+
+#include "worker.hpp"
+
+namespace todoke::gateway {
+
+namespace fs = std::filesystem;
+using pipeline::Shared;
+using pipeline::Worker;
+
+fs::path StorePath(const fs::path& data_dir) { return data_dir / "todoke.db"; }
+
+namespace pipeline {
+
+RateLimiter::RateLimiter(double per_second)
+    : per_second_(per_second), tokens_(std::max(per_second, 1.0)),
+      last_(std::chrono::steady_clock::now()) {}
+
+void RateLimiter::Acquire() {
+    if (per_second_ <= 0) {
+        return;  // no budget configured
+    }
+    for (;;) {
+        std::chrono::duration<double> wait{};
+        {
+            std::lock_guard lock(mu_);
+            const auto now = std::chrono::steady_clock::now();
+            tokens_ = std::min(std::max(per_second_, 1.0),
+                               tokens_ + std::chrono::duration<double>(now - last_).count() *
+                                             per_second_);
+            last_ = now;
+            if (tokens_ >= 1.0) {
+                tokens_ -= 1.0;
+                return;
+            }
+            wait = std::chrono::duration<double>((1.0 - tokens_) / per_second_);
+        }
+        std::this_thread::sleep_for(wait);
+    }
+}
+
+void Shared::Log(LogLevel level, const std::string& message) const {
+    if (deps.log != nullptr) {
+        deps.log->Log(level, message);
+    }
+}
+
+queue::Transition Worker::RetryLater(const queue::Filing& f, const Error& e,
+                                     const std::string& what) {
+    queue::Transition t;
+    const int failures = f.failures + 1;
+    if (shared.config.retry.Exhausted(failures)) {
+        t.to = queue::FilingState::kDead;
+        t.dead_from = std::string(queue::StateName(f.state));
+        t.reason = what + ": retries spent (" + std::to_string(failures) + "): " + e.message;
+        t.last_error = e.ToString();
+        t.count_failure = true;
+        t.outbox.push_back(Event(f, "dead", t.reason));
+        return t;
+    }
+    t.to = f.state;
+    t.count_failure = true;
+    t.last_error = e.ToString();
+    t.reason = what + " failed (try " + std::to_string(failures) + "): " + e.message;
+    t.next_at = queue::NextTry(shared.config.retry, shared.config.maintenance, Now(), failures,
+                               e.retry_after_seconds, Random());
+    return t;
+}
+
+bool Worker::Commit(queue::Claim& claim, const queue::Transition& t) {
+    std::vector<queue::Claim*> one{&claim};
+    std::vector<queue::Transition> ts{t};
+    return CommitBatch(one, ts).front();
+}
+
+std::vector<bool> Worker::CommitBatch(std::vector<queue::Claim*>& claims,
+                                      std::vector<queue::Transition>& ts) {
+    std::vector<bool> written(claims.size(), false);
+    if (claims.empty()) {
+        return written;
+    }
+    std::vector<queue::FilingState> before;
+    for (const auto* c : claims) before.push_back(c->filing.state);
+    auto results = store->CommitAll(claims, ts);
+    if (!results) {
+        shared.Log(LogLevel::kError, id + ": commit failed: " + results.error().ToString());
+        return written;  // the leases run out and the work is done again
+    }
+    for (std::size_t i = 0; i < results->size(); ++i) {
+        const auto& f = claims[i]->filing;
+        written[i] = (*results)[i].has_value();
+        if (!(*results)[i]) {
+            shared.Log(LogLevel::kWarn, id + ": filing " + std::to_string(f.id) +
+                                            ": claim lost, result dropped (" +
+                                            (*results)[i].error().message + ")");
+        } else if (!ts[i].reason.empty() && (ts[i].count_failure || ts[i].to != before[i])) {
+            shared.Log(ts[i].to == queue::FilingState::kDead ? LogLevel::kWarn : LogLevel::kInfo,
+                       "filing " + std::to_string(f.id) + " → " +
+                           std::string(queue::StateName(ts[i].to)) + ": " + ts[i].reason);
+        }
+    }
+    return written;
+}
+
+queue::OutboxItem Event(const queue::Filing& f, std::string_view event, std::string_view detail) {
+    boost::json::object body{{"filing", f.id},
+                             {"key", f.idempotency_key},
+                             {"tenant", f.tenant},
+                             {"company", f.company},
+                             {"event", event},
+                             {"detail", detail},
+                             {"arrive_id", f.arrive_id}};
+    return {"notify", 0, f.company, boost::json::serialize(body)};
+}
+
+}  // namespace pipeline
+
+struct Pipeline::Impl {
+    std::unique_ptr<Shared> shared;
+    std::vector<std::thread> threads;
+    std::mutex mu;
+    std::condition_variable wake;
+    std::unique_ptr<Worker> inline_worker;  // RunOnce
+
+    Result<std::unique_ptr<Worker>> MakeWorker(const std::string& name) {
+        TODOKE_ASSIGN_OR_RETURN(auto store,
+                                queue::OpenSqliteStore(StorePath(shared->config.data_dir),
+                                                       shared->config.data_key,
+                                                       shared->deps.clock));
+        const std::string id = shared->config.worker_prefix + "/" + name;
+        return std::make_unique<Worker>(Worker{*shared, std::move(store), id,
+                                               std::mt19937_64(std::hash<std::string>{}(id))});
+    }
+
+    Result<int> Pass(Worker& w, queue::Stage stage) {
+        const auto lease = stage == queue::Stage::kSubmit ? shared->config.submit_lease
+                                                          : shared->config.lease;
+        TODOKE_ASSIGN_OR_RETURN(auto claims,
+                                w.store->ClaimDue(stage, w.id, shared->config.batch, lease));
+        if (claims.empty()) {
+            return 0;
+        }
+        Result<void> done = Ok();
+        switch (stage) {
+            case queue::Stage::kPrepare:
+                done = pipeline::Prepare(w, claims);
+                break;
+            case queue::Stage::kSubmit:
+                done = pipeline::Submit(w, claims);
+                break;
+            case queue::Stage::kReconcile:
+                done = pipeline::Reconcile(w, claims);
+                break;
+            case queue::Stage::kTrack:
+                done = pipeline::Track(w, claims);
+                break;
+            case queue::Stage::kCollect:
+                done = pipeline::Collect(w, claims);
+                break;
+        }
+        TODOKE_RETURN_IF_ERROR(done);
+        return static_cast<int>(claims.size());
+    }
+
+    void Loop(std::unique_ptr<Worker> w, std::optional<queue::Stage> stage) {
+        while (!shared->stopping.load()) {
+            Result<int> n = stage ? Pass(*w, *stage) : pipeline::Deliver(*w, shared->config.batch);
+            if (!n) {
+                shared->Log(LogLevel::kError, w->id + ": " + n.error().ToString());
+            }
+            if (!n || *n == 0) {
+                std::unique_lock lock(mu);
+                wake.wait_for(lock, shared->config.idle,
+                              [this] { return shared->stopping.load(); });
+            }
+        }
+    }
+};
+
+Pipeline::Pipeline(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Pipeline::~Pipeline() { Stop(); }
+
+Result<std::unique_ptr<Pipeline>> Pipeline::Create(PipelineConfig config, PipelineDeps deps) {
+    std::error_code ec;
+    fs::create_directories(config.data_dir, ec);
+    if (ec) {
+        return Fail(ErrorCode::kUnavailable,
+                    "cannot make " + config.data_dir.string() + ": " + ec.message(), "data_dir");
+    }
+    if (config.worker_prefix.empty()) {
+        config.worker_prefix = "todoke";
+    }
+    auto impl = std::make_unique<Impl>();
+    const double rate = config.portal_calls_per_second;
+    queue::DocumentVault vault(config.data_dir, config.data_key);
+    impl->shared.reset(new Shared{std::move(config), deps, std::move(vault),
+                                  pipeline::RateLimiter(rate), {}, {}});
+    // Opening once applies the migrations and checks the key before any thread starts.
+    TODOKE_ASSIGN_OR_RETURN(impl->inline_worker, impl->MakeWorker("inline"));
+    return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
+}
+
+void Pipeline::Start() {
+    Impl& m = *impl_;
+    const StageWorkers& n = m.shared->config.workers;
+    const std::pair<std::optional<queue::Stage>, int> pools[] = {
+        {queue::Stage::kPrepare, n.prepare}, {queue::Stage::kSubmit, n.submit},
+        {queue::Stage::kReconcile, n.reconcile}, {queue::Stage::kTrack, n.track},
+        {queue::Stage::kCollect, n.collect}, {std::nullopt, n.deliver}};
+    for (const auto& [stage, count] : pools) {
+        for (int i = 0; i < count; ++i) {
+            const std::string name =
+                std::string(stage ? queue::StageName(*stage) : "deliver") + "/" + std::to_string(i);
+            auto w = m.MakeWorker(name);
+            if (!w) {
+                m.shared->Log(LogLevel::kError, name + ": " + w.error().ToString());
+                continue;
+            }
+            m.threads.emplace_back(
+                [&m, stage, w = std::move(*w)]() mutable { m.Loop(std::move(w), stage); });
+        }
+    }
+}
+
+void Pipeline::Stop() {
+    if (!impl_) {
+        return;
+    }
+    {
+        std::lock_guard lock(impl_->mu);
+        impl_->shared->stopping.store(true);
+    }
+    impl_->wake.notify_all();
+    for (auto& t : impl_->threads) {
+        t.join();
+    }
+    impl_->threads.clear();
+}
+
+Result<int> Pipeline::RunOnce(queue::Stage stage) {
+    return impl_->Pass(*impl_->inline_worker, stage);
+}
+
+Result<int> Pipeline::RunDeliverOnce() {
+    return pipeline::Deliver(*impl_->inline_worker, impl_->shared->config.batch);
+}
+
+}  // namespace todoke::gateway

@@ -1,0 +1,73 @@
+// What the stages of the pipeline share: the configuration and dependencies (read-only), the
+// vault, the portal's rate budget; and per worker thread its own store connection, id and
+// random source.
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "todoke/gateway/pipeline.hpp"
+#include "todoke/queue/vault.hpp"
+
+namespace todoke::gateway::pipeline {
+
+// A token bucket on the steady clock: Acquire() waits until a call may go out.
+class RateLimiter {
+  public:
+    explicit RateLimiter(double per_second);
+    void Acquire();
+
+  private:
+    std::mutex mu_;
+    double per_second_;
+    double tokens_;
+    std::chrono::steady_clock::time_point last_;
+};
+
+struct Shared {
+    PipelineConfig config;
+    PipelineDeps deps;
+    queue::DocumentVault vault;
+    RateLimiter limiter;
+    std::mutex events_mu;
+    std::atomic<bool> stopping{false};
+
+    void Log(LogLevel level, const std::string& message) const;
+};
+
+struct Worker {
+    Shared& shared;
+    std::unique_ptr<queue::Store> store;
+    std::string id;
+    std::mt19937_64 rng;
+
+    TimePoint Now() const { return shared.deps.clock.Now(); }
+    double Random() { return std::uniform_real_distribution<double>(0, 1)(rng); }
+    egov::Portal& Portal() {
+        shared.limiter.Acquire();
+        return shared.deps.portal;
+    }
+    // The same state again after a retryable failure, backed off; dead once the budget is spent.
+    queue::Transition RetryLater(const queue::Filing& f, const Error& e, const std::string& what);
+    // Commits and logs a stale claim (another worker has the filing now); true when written.
+    bool Commit(queue::Claim& claim, const queue::Transition& t);
+    // Per item: whether it was written.
+    std::vector<bool> CommitBatch(std::vector<queue::Claim*>& claims,
+                                  std::vector<queue::Transition>& ts);
+};
+
+// The stages: each handles the claims it was given and commits every result.
+Result<void> Prepare(Worker& w, std::vector<queue::Claim>& claims);
+Result<void> Submit(Worker& w, std::vector<queue::Claim>& claims);
+Result<void> Reconcile(Worker& w, std::vector<queue::Claim>& claims);
+Result<void> Track(Worker& w, std::vector<queue::Claim>& claims);
+Result<void> Collect(Worker& w, std::vector<queue::Claim>& claims);
+Result<int> Deliver(Worker& w, int max);
+
+// An event for the notify outbox (JSON).
+queue::OutboxItem Event(const queue::Filing& f, std::string_view event, std::string_view detail);
+
+}  // namespace todoke::gateway::pipeline

@@ -1,0 +1,848 @@
+// The SQLite backend of the store (security-and-reliability.md §4.3): WAL + synchronous=FULL
+// (common/sqlite.hpp), BEGIN IMMEDIATE for every claim and commit, times as milliseconds since
+// the epoch (UTC), schema versions in PRAGMA user_version.
+#include <algorithm>
+#include <set>
+
+#include "todoke/common/digest.hpp"
+#include "todoke/common/seal.hpp"
+#include "todoke/common/sqlite.hpp"
+#include "todoke/queue/store.hpp"
+
+namespace todoke::queue {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::int64_t Ms(TimePoint t) {
+    return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
+}
+TimePoint FromMs(std::int64_t ms) { return TimePoint(milliseconds(ms)); }
+
+// Each entry moves the schema one version up; never edit a released one, add another.
+constexpr std::string_view kMigrations[] = {
+    R"sql(
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE filings (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL, idem_key TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  company TEXT NOT NULL, company_name TEXT NOT NULL, procedure TEXT NOT NULL,
+  proc_id TEXT NOT NULL DEFAULT '', proc_name TEXT NOT NULL DEFAULT '',
+  applicant_name TEXT NOT NULL DEFAULT '', corporation_name TEXT NOT NULL DEFAULT '',
+  recon_key TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL, fence INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER NOT NULL, lease_owner TEXT NOT NULL DEFAULT '',
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, sent_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '', errors TEXT NOT NULL DEFAULT '',
+  arrive_id TEXT NOT NULL DEFAULT '', arrive_date TEXT NOT NULL DEFAULT '',
+  send_number TEXT NOT NULL DEFAULT '',
+  payload_sha256 TEXT NOT NULL DEFAULT '', payload BLOB, record BLOB NOT NULL,
+  apply_kind TEXT NOT NULL DEFAULT 'new', first_arrive_id TEXT NOT NULL DEFAULT '',
+  notice TEXT NOT NULL DEFAULT '', dead_from TEXT NOT NULL DEFAULT '',
+  UNIQUE (tenant, idem_key));
+CREATE INDEX filings_due ON filings (state, next_at);
+CREATE INDEX filings_recon ON filings (recon_key, state);
+CREATE TABLE history (
+  id INTEGER PRIMARY KEY, filing_id INTEGER NOT NULL REFERENCES filings (id),
+  at INTEGER NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL,
+  actor TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX history_filing ON history (filing_id);
+CREATE TABLE cases (
+  arrive_id TEXT PRIMARY KEY, filing_id INTEGER NOT NULL REFERENCES filings (id),
+  at INTEGER NOT NULL);
+CREATE TABLE documents (
+  id INTEGER PRIMARY KEY, filing_id INTEGER NOT NULL REFERENCES filings (id),
+  arrive_id TEXT NOT NULL, notice_sub_id INTEGER NOT NULL, sha256 TEXT NOT NULL,
+  title TEXT NOT NULL, signer TEXT NOT NULL, state TEXT NOT NULL, company TEXT NOT NULL,
+  stored_at INTEGER NOT NULL, acknowledged_at INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (arrive_id, notice_sub_id));
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, filing_id INTEGER NOT NULL REFERENCES filings (id),
+  document_id INTEGER NOT NULL DEFAULT 0, company TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, next_at INTEGER NOT NULL,
+  fence INTEGER NOT NULL DEFAULT 0, lease_owner TEXT NOT NULL DEFAULT '',
+  lease_until INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '', done_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX outbox_due ON outbox (done_at, next_at);
+CREATE TABLE mailbox (
+  id INTEGER PRIMARY KEY, company TEXT NOT NULL,
+  document_id INTEGER NOT NULL REFERENCES documents (id),
+  filing_id INTEGER NOT NULL REFERENCES filings (id), delivered_at INTEGER NOT NULL,
+  UNIQUE (company, document_id));
+)sql",
+};
+
+constexpr std::string_view kFilingColumns =
+    "id, tenant, idem_key, fingerprint, company, company_name, procedure, proc_id, proc_name, "
+    "applicant_name, corporation_name, state, fence, failures, next_at, lease_owner, "
+    "lease_until, created_at, updated_at, sent_at, last_error, errors, arrive_id, arrive_date, "
+    "send_number, payload_sha256, apply_kind, first_arrive_id, notice, dead_from";
+
+Filing ReadFiling(const SqliteStatement& q) {
+    Filing f;
+    int c = 0;
+    f.id = q.Int64(c++);
+    f.tenant = q.Text(c++);
+    f.idempotency_key = q.Text(c++);
+    f.fingerprint = q.Text(c++);
+    f.company = q.Text(c++);
+    f.company_name = q.Text(c++);
+    f.procedure = q.Text(c++);
+    f.proc_id = q.Text(c++);
+    f.proc_name = q.Text(c++);
+    f.applicant_name = q.Text(c++);
+    f.corporation_name = q.Text(c++);
+    f.state = ParseState(q.Text(c++)).value_or(FilingState::kDead);
+    f.fence = q.Int64(c++);
+    f.failures = static_cast<int>(q.Int64(c++));
+    f.next_at = FromMs(q.Int64(c++));
+    f.lease_owner = q.Text(c++);
+    f.lease_until = FromMs(q.Int64(c++));
+    f.created_at = FromMs(q.Int64(c++));
+    f.updated_at = FromMs(q.Int64(c++));
+    f.sent_at = FromMs(q.Int64(c++));
+    f.last_error = q.Text(c++);
+    f.errors_json = q.Text(c++);
+    f.arrive_id = q.Text(c++);
+    f.arrive_date = q.Text(c++);
+    f.send_number = q.Text(c++);
+    f.payload_sha256 = q.Text(c++);
+    f.apply_kind = ParseApplyKind(q.Text(c++)).value_or(ApplyKind::kNew);
+    f.first_arrive_id = q.Text(c++);
+    f.notice_json = q.Text(c++);
+    f.dead_from = q.Text(c++);
+    return f;
+}
+
+Unexpected Stale(std::int64_t id) {
+    return Fail(ErrorCode::kConflict,
+                "filing " + std::to_string(id) + " was claimed by another worker since",
+                "queue.stale_claim");
+}
+
+std::string ReconKey(const std::string& proc_id, const std::string& corporation,
+                     const std::string& applicant) {
+    return proc_id + '\x1f' + corporation + '\x1f' + applicant;
+}
+
+std::string RecordAad(const std::string& tenant, const std::string& key) {
+    return "filing-record:" + tenant + "/" + key;
+}
+std::string PayloadAad(std::int64_t id) { return "filing-payload:" + std::to_string(id); }
+
+void ApplyToSnapshot(Filing& f, const Transition& t, TimePoint now, TimePoint next) {
+    f.state = t.to;
+    f.next_at = next;
+    f.updated_at = now;
+    f.failures = t.count_failure ? f.failures + 1 : 0;
+    if (!t.keep_lease) {
+        f.lease_owner.clear();
+        f.lease_until = TimePoint{};
+    }
+    const auto set = [](std::string& field, const std::optional<std::string>& v) {
+        if (v) field = *v;
+    };
+    set(f.last_error, t.last_error);
+    set(f.errors_json, t.errors_json);
+    set(f.proc_id, t.proc_id);
+    set(f.proc_name, t.proc_name);
+    set(f.applicant_name, t.applicant_name);
+    set(f.corporation_name, t.corporation_name);
+    set(f.arrive_id, t.arrive_id);
+    set(f.arrive_date, t.arrive_date);
+    set(f.send_number, t.send_number);
+    set(f.notice_json, t.notice_json);
+    set(f.dead_from, t.dead_from);
+    if (t.payload) f.payload_sha256 = Sha256Hex(*t.payload);
+    if (t.sent_at) f.sent_at = *t.sent_at;
+}
+
+class SqliteStore final : public Store {
+  public:
+    SqliteStore(SqliteDb db, std::string key, const Clock& clock)
+        : db_(std::move(db)), key_(std::move(key)), clock_(clock) {}
+
+    // Each step re-reads the version inside its transaction, so that two processes opening a
+    // new store at once do not both apply a migration.
+    Result<void> Migrate() {
+        const auto latest = static_cast<std::int64_t>(std::size(kMigrations));
+        for (;;) {
+            SqliteDb::Transaction tx(db_);
+            TODOKE_RETURN_IF_ERROR(tx.Begin());
+            TODOKE_ASSIGN_OR_RETURN(auto v, db_.Prepare("PRAGMA user_version"));
+            TODOKE_ASSIGN_OR_RETURN(bool row, v.Step());
+            const std::int64_t have = row ? v.Int64(0) : 0;
+            if (have > latest) {
+                return Fail(ErrorCode::kInternal,
+                            "the store has schema version " + std::to_string(have) +
+                                ", newer than this todoke knows (" + std::to_string(latest) + ")",
+                            "queue.schema");
+            }
+            if (have == latest) {
+                break;
+            }
+            TODOKE_RETURN_IF_ERROR(db_.Exec(kMigrations[have]));
+            TODOKE_RETURN_IF_ERROR(db_.Exec("PRAGMA user_version = " + std::to_string(have + 1)));
+            TODOKE_RETURN_IF_ERROR(tx.Commit());
+        }
+        return CheckKey();
+    }
+
+    // A sealed canary tells at open whether the key is the one the data was sealed with.
+    Result<void> CheckKey() {
+        TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT value FROM meta WHERE name = 'canary'"));
+        TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (row) {
+            if (!Unseal(key_, q.Text(0), "store.canary")) {
+                return Fail(ErrorCode::kPermissionDenied,
+                            "the data key does not open this store (a different key?)",
+                            "queue.key");
+            }
+            return Ok();
+        }
+        TODOKE_ASSIGN_OR_RETURN(std::string canary, Seal(key_, "todoke", "store.canary"));
+        TODOKE_ASSIGN_OR_RETURN(auto put,
+                                db_.Prepare("INSERT OR IGNORE INTO meta VALUES ('canary', ?1)"));
+        return put.BindBlob(1, canary).Run();
+    }
+
+    Result<Enqueued> Enqueue(const NewFiling& n, std::string_view actor) override {
+        if (n.idempotency_key.empty() || n.tenant.empty()) {
+            return Fail(ErrorCode::kInvalidArgument, "a filing needs a tenant and a key",
+                        "queue.idempotency_key");
+        }
+        const std::string fingerprint = Sha256Hex(n.record_json);
+        TODOKE_ASSIGN_OR_RETURN(std::string sealed,
+                                Seal(key_, n.record_json, RecordAad(n.tenant, n.idempotency_key)));
+        const std::int64_t now = Ms(clock_.Now());
+        SqliteDb::Transaction tx(db_);
+        TODOKE_RETURN_IF_ERROR(tx.Begin());
+        TODOKE_ASSIGN_OR_RETURN(
+            auto find, db_.Prepare("SELECT id, fingerprint, state FROM filings "
+                                   "WHERE tenant = ?1 AND idem_key = ?2"));
+        find.Bind(1, n.tenant).Bind(2, n.idempotency_key);
+        TODOKE_ASSIGN_OR_RETURN(bool found, find.Step());
+        if (found) {
+            if (find.Text(1) != fingerprint) {
+                return Fail(ErrorCode::kConflict,
+                            "the key \"" + n.idempotency_key +
+                                "\" was used for filing " + std::to_string(find.Int64(0)) +
+                                " with another record",
+                            "queue.idempotency_key");
+            }
+            return Enqueued{find.Int64(0), false,
+                            ParseState(find.Text(2)).value_or(FilingState::kDead)};
+        }
+        const FilingState state =
+            n.errors_json.empty() ? FilingState::kReceived : FilingState::kInvalid;
+        TODOKE_ASSIGN_OR_RETURN(
+            auto insert,
+            db_.Prepare("INSERT INTO filings (tenant, idem_key, fingerprint, company, "
+                        "company_name, procedure, state, next_at, created_at, updated_at, "
+                        "errors, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?8, ?9, ?10)"));
+        insert.Bind(1, n.tenant)
+            .Bind(2, n.idempotency_key)
+            .Bind(3, fingerprint)
+            .Bind(4, n.company)
+            .Bind(5, n.company_name)
+            .Bind(6, n.procedure)
+            .Bind(7, StateName(state))
+            .Bind(8, now)
+            .Bind(9, n.errors_json)
+            .BindBlob(10, sealed);
+        TODOKE_RETURN_IF_ERROR(insert.Run());
+        const std::int64_t id = db_.LastInsertRowId();
+        TODOKE_RETURN_IF_ERROR(AddHistory(id, now, "", StateName(state), actor,
+                                          state == FilingState::kInvalid
+                                              ? "the record has field errors"
+                                              : "accepted"));
+        TODOKE_RETURN_IF_ERROR(tx.Commit());
+        return Enqueued{id, true, state};
+    }
+
+    Result<std::optional<Filing>> Find(std::int64_t id) override {
+        TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT " + std::string(kFilingColumns) +
+                                                    " FROM filings WHERE id = ?1"));
+        q.Bind(1, id);
+        TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) return std::optional<Filing>();
+        return std::optional<Filing>(ReadFiling(q));
+    }
+
+    Result<std::optional<Filing>> FindByKey(const std::string& tenant,
+                                            const std::string& key) override {
+        TODOKE_ASSIGN_OR_RETURN(auto q,
+                                db_.Prepare("SELECT " + std::string(kFilingColumns) +
+                                            " FROM filings WHERE tenant = ?1 AND idem_key = ?2"));
+        q.Bind(1, tenant).Bind(2, key);
+        TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) return std::optional<Filing>();
+        return std::optional<Filing>(ReadFiling(q));
+    }
+
+    Result<std::vector<Filing>> List(const ListQuery& query) override {
+        TODOKE_ASSIGN_OR_RETURN(
+            auto q, db_.Prepare("SELECT " + std::string(kFilingColumns) +
+                                " FROM filings WHERE (?1 = '' OR state = ?1) AND "
+                                "(?2 = '' OR tenant = ?2) AND id > ?3 ORDER BY id LIMIT ?4"));
+        const std::string state(query.state ? StateName(*query.state) : "");
+        q.Bind(1, state)
+            .Bind(2, query.tenant)
+            .Bind(3, query.after_id)
+            .Bind(4, std::int64_t{query.limit});
+        std::vector<Filing> out;
+        for (;;) {
+            TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
+            if (!row) break;
+            out.push_back(ReadFiling(q));
+        }
+        return out;
+    }
+
+    Result<std::vector<HistoryEntry>> History(std::int64_t id) override {
+        TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT at, from_state, to_state, actor, "
+                                                    "reason FROM history WHERE filing_id = ?1 "
+                                                    "ORDER BY id"));
+        q.Bind(1, id);
+        std::vector<HistoryEntry> out;
+        for (;;) {
+            TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
+            if (!row) break;
+            out.push_back({FromMs(q.Int64(0)), q.Text(1), q.Text(2), q.Text(3), q.Text(4)});
+        }
+        return out;
+    }
+
+    Result<StoreCounts> Counts() override {
+        StoreCounts c;
+        TODOKE_ASSIGN_OR_RETURN(auto q,
+                                db_.Prepare("SELECT state, COUNT(*) FROM filings GROUP BY state"));
+        for (;;) {
+            TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
+            if (!row) break;
+            if (auto s = ParseState(q.Text(0))) {
+                c.by_state.at(static_cast<std::size_t>(*s)) = q.Int64(1);
+            }
+        }
+        TODOKE_ASSIGN_OR_RETURN(
+            auto o, db_.Prepare("SELECT (SELECT COUNT(*) FROM outbox WHERE done_at = 0), "
+                                "(SELECT COUNT(*) FROM documents WHERE state <> 'quarantined'), "
+                                "(SELECT COUNT(*) FROM mailbox), "
+                                "(SELECT COUNT(*) FROM documents WHERE state = 'quarantined')"));
+        TODOKE_ASSIGN_OR_RETURN(bool row, o.Step());
+        if (row) {
+            c.outbox_pending = o.Int64(0);
+            c.documents = o.Int64(1);
+            c.delivered = o.Int64(2);
+            c.quarantined = o.Int64(3);
+        }
+        return c;
+    }
+
+    Result<std::string> ReadRecord(std::int64_t id) override {
+        TODOKE_ASSIGN_OR_RETURN(
+            auto q, db_.Prepare("SELECT tenant, idem_key, record FROM filings WHERE id = ?1"));
+        q.Bind(1, id);
+        TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) return Fail(ErrorCode::kNotFound, "no filing " + std::to_string(id), "filing");
+        return Unseal(key_, q.Text(2), RecordAad(q.Text(0), q.Text(1)));
+    }
+
+    Result<std::string> ReadPayload(std::int64_t id) override {
+        TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT payload FROM filings WHERE id = ?1"));
+        q.Bind(1, id);
+        TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row || q.IsNull(0)) {
+            return Fail(ErrorCode::kNotFound, "filing " + std::to_string(id) + " has no package",
+                        "filing.payload");
+        }
+        return Unseal(key_, q.Text(0), PayloadAad(id));
+    }
+
+    Result<std::optional<std::int64_t>> CaseOwner(const std::string& arrive_id) override {
+        TODOKE_ASSIGN_OR_RETURN(auto q,
+                                db_.Prepare("SELECT filing_id FROM cases WHERE arrive_id = ?1"));
+        q.Bind(1, arrive_id);
+        TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) return std::optional<std::int64_t>();
+        return std::optional<std::int64_t>(q.Int64(0));
+    }
+
+    Result<std::vector<Claim>> ClaimDue(Stage stage, const std::string& worker, int max,
+                                        milliseconds lease) override {
+        const std::int64_t now = Ms(clock_.Now());
+        std::string where;
+        switch (stage) {
+            case Stage::kPrepare:
+                where = "state = 'received' AND next_at <= ?1 AND lease_until <= ?1";
+                break;
+            case Stage::kSubmit:
+                where =
+                    "state = 'prepared' AND next_at <= ?1 AND lease_until <= ?1 AND NOT EXISTS "
+                    "(SELECT 1 FROM filings g WHERE g.recon_key = f.recon_key AND g.id <> f.id "
+                    "AND (g.state IN ('submitting', 'unknown') OR (g.state = 'prepared' AND "
+                    "g.lease_until > ?1)))";
+                break;
+            case Stage::kReconcile:
+                where =
+                    "((state = 'unknown' AND next_at <= ?1) OR state = 'submitting') AND "
+                    "lease_until <= ?1";
+                break;
+            case Stage::kTrack:
+                where = "state IN ('arrived', 'under_review') AND next_at <= ?1 AND "
+                        "lease_until <= ?1";
+                break;
+            case Stage::kCollect:
+                where = "state = 'review_done' AND next_at <= ?1 AND lease_until <= ?1";
+                break;
+        }
+        SqliteDb::Transaction tx(db_);
+        TODOKE_RETURN_IF_ERROR(tx.Begin());
+        TODOKE_ASSIGN_OR_RETURN(auto pick,
+                                db_.Prepare("SELECT id, recon_key FROM filings f WHERE " + where +
+                                            " ORDER BY next_at, id LIMIT ?2"));
+        // Submit takes one filing per reconciliation key, so it looks further ahead.
+        pick.Bind(1, now).Bind(2, std::int64_t{stage == Stage::kSubmit ? max * 4 : max});
+        std::vector<std::int64_t> ids;
+        std::set<std::string> keys;
+        for (;;) {
+            TODOKE_ASSIGN_OR_RETURN(bool row, pick.Step());
+            if (!row || static_cast<int>(ids.size()) >= max) break;
+            if (stage == Stage::kSubmit && !keys.insert(pick.Text(1)).second) continue;
+            ids.push_back(pick.Int64(0));
+        }
+        std::vector<Claim> out;
+        if (ids.empty()) {
+            return out;
+        }
+        TODOKE_ASSIGN_OR_RETURN(
+            auto take, db_.Prepare("UPDATE filings SET fence = fence + 1, lease_owner = ?2, "
+                                   "lease_until = ?3 WHERE id = ?1 RETURNING " +
+                                   std::string(kFilingColumns)));
+        for (const auto id : ids) {
+            take.Reset();
+            take.Bind(1, id).Bind(2, worker).Bind(3, now + lease.count());
+            TODOKE_ASSIGN_OR_RETURN(bool row, take.Step());
+            if (row) {
+                out.push_back(Claim{ReadFiling(take), worker});
+            }
+            TODOKE_ASSIGN_OR_RETURN(bool more, take.Step());
+            (void)more;
+        }
+        TODOKE_RETURN_IF_ERROR(tx.Commit());
+        return out;
+    }
+
+    Result<std::vector<Result<void>>> CommitAll(std::span<Claim* const> claims,
+                                                std::span<const Transition> ts) override {
+        const TimePoint now_tp = clock_.Now();
+        const std::int64_t now = Ms(now_tp);
+        std::vector<std::optional<std::string>> sealed(ts.size());
+        for (std::size_t i = 0; i < ts.size(); ++i) {
+            if (ts[i].payload) {
+                TODOKE_ASSIGN_OR_RETURN(
+                    auto s, Seal(key_, *ts[i].payload, PayloadAad(claims[i]->filing.id)));
+                sealed[i] = std::move(s);
+            }
+        }
+        SqliteDb::Transaction tx(db_);
+        TODOKE_RETURN_IF_ERROR(tx.Begin());
+        TODOKE_ASSIGN_OR_RETURN(
+            auto update,
+            db_.Prepare(
+                "UPDATE filings SET state = ?1, next_at = ?2, "
+                "lease_owner = CASE WHEN ?3 THEN lease_owner ELSE '' END, "
+                "lease_until = CASE WHEN ?3 THEN lease_until ELSE 0 END, "
+                "failures = CASE WHEN ?4 THEN failures + 1 ELSE 0 END, updated_at = ?5, "
+                "last_error = COALESCE(?6, last_error), errors = COALESCE(?7, errors), "
+                "payload = COALESCE(?8, payload), payload_sha256 = COALESCE(?9, payload_sha256), "
+                "proc_id = COALESCE(?10, proc_id), proc_name = COALESCE(?11, proc_name), "
+                "applicant_name = COALESCE(?12, applicant_name), "
+                "corporation_name = COALESCE(?13, corporation_name), "
+                "recon_key = COALESCE(?14, recon_key), sent_at = COALESCE(?15, sent_at), "
+                "arrive_id = COALESCE(?16, arrive_id), arrive_date = COALESCE(?17, arrive_date), "
+                "send_number = COALESCE(?18, send_number), notice = COALESCE(?19, notice), "
+                "dead_from = COALESCE(?20, dead_from) "
+                "WHERE id = ?21 AND fence = ?22 AND state = ?23"));
+        TODOKE_ASSIGN_OR_RETURN(auto add_case,
+                                db_.Prepare("INSERT INTO cases (arrive_id, filing_id, at) VALUES "
+                                            "(?1, ?2, ?3) ON CONFLICT (arrive_id) DO UPDATE SET "
+                                            "at = at WHERE filing_id = ?2"));
+        TODOKE_ASSIGN_OR_RETURN(
+            auto add_outbox,
+            db_.Prepare("INSERT INTO outbox (kind, filing_id, document_id, company, body, "
+                        "created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"));
+        std::vector<Result<void>> results;
+        std::vector<TimePoint> nexts(ts.size());
+        for (std::size_t i = 0; i < ts.size(); ++i) {
+            const Transition& t = ts[i];
+            Filing& f = claims[i]->filing;
+            nexts[i] = t.next_at == TimePoint{} ? now_tp : t.next_at;
+            const auto bind_opt = [&update](int index, const std::optional<std::string>& v) {
+                if (v) {
+                    update.Bind(index, *v);
+                } else {
+                    update.BindNull(index);
+                }
+            };
+            update.Reset();
+            update.Bind(1, StateName(t.to))
+                .Bind(2, Ms(nexts[i]))
+                .Bind(3, std::int64_t{t.keep_lease ? 1 : 0})
+                .Bind(4, std::int64_t{t.count_failure ? 1 : 0})
+                .Bind(5, now);
+            bind_opt(6, t.last_error);
+            bind_opt(7, t.errors_json);
+            if (sealed[i]) {
+                update.BindBlob(8, *sealed[i]).Bind(9, Sha256Hex(*t.payload));
+            } else {
+                update.BindNull(8).BindNull(9);
+            }
+            bind_opt(10, t.proc_id);
+            bind_opt(11, t.proc_name);
+            bind_opt(12, t.applicant_name);
+            bind_opt(13, t.corporation_name);
+            if (t.proc_id) {
+                update.Bind(14, ReconKey(*t.proc_id, t.corporation_name.value_or(""),
+                                         t.applicant_name.value_or("")));
+            } else {
+                update.BindNull(14);
+            }
+            if (t.sent_at) {
+                update.Bind(15, Ms(*t.sent_at));
+            } else {
+                update.BindNull(15);
+            }
+            bind_opt(16, t.arrive_id);
+            bind_opt(17, t.arrive_date);
+            bind_opt(18, t.send_number);
+            bind_opt(19, t.notice_json);
+            bind_opt(20, t.dead_from);
+            update.Bind(21, f.id).Bind(22, f.fence).Bind(23, StateName(f.state));
+            TODOKE_RETURN_IF_ERROR(update.Run());
+            if (db_.Changes() == 0) {
+                results.emplace_back(Stale(f.id));
+                continue;
+            }
+            if (t.arrive_id && !t.arrive_id->empty()) {
+                add_case.Reset();
+                add_case.Bind(1, *t.arrive_id).Bind(2, f.id).Bind(3, now);
+                TODOKE_RETURN_IF_ERROR(add_case.Run());
+                if (db_.Changes() == 0) {
+                    // Another filing owns this case: never record one case twice.
+                    return Fail(ErrorCode::kConflict,
+                                "case " + *t.arrive_id + " already belongs to another filing",
+                                "queue.case_owner");
+                }
+            }
+            if (t.to != f.state || t.count_failure || t.actor != "worker") {
+                TODOKE_RETURN_IF_ERROR(AddHistory(f.id, now, StateName(f.state), StateName(t.to),
+                                                  t.actor, t.reason));
+            }
+            for (const auto& o : t.outbox) {
+                add_outbox.Reset();
+                add_outbox.Bind(1, o.kind)
+                    .Bind(2, f.id)
+                    .Bind(3, o.document_id)
+                    .Bind(4, o.company)
+                    .Bind(5, o.body_json)
+                    .Bind(6, now);
+                TODOKE_RETURN_IF_ERROR(add_outbox.Run());
+            }
+            results.emplace_back(Ok());
+        }
+        TODOKE_RETURN_IF_ERROR(tx.Commit());
+        for (std::size_t i = 0; i < ts.size(); ++i) {
+            if (results[i]) {
+                ApplyToSnapshot(claims[i]->filing, ts[i], now_tp, nexts[i]);
+            }
+        }
+        return results;
+    }
+
+    Result<void> Release(Claim& claim) override {
+        TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare("UPDATE filings SET lease_owner = '', "
+                                                    "lease_until = 0 WHERE id = ?1 AND fence = "
+                                                    "?2 AND state = ?3"));
+        q.Bind(1, claim.filing.id).Bind(2, claim.filing.fence).Bind(3, StateName(claim.filing.state));
+        TODOKE_RETURN_IF_ERROR(q.Run());
+        if (db_.Changes() == 0) return Stale(claim.filing.id);
+        return Ok();
+    }
+
+    Result<std::optional<DocumentRecord>> FindDocument(const std::string& arrive_id,
+                                                       int notice_sub_id) override {
+        TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare(std::string(kDocumentSelect) +
+                                                    " WHERE arrive_id = ?1 AND notice_sub_id = ?2"));
+        q.Bind(1, arrive_id).Bind(2, std::int64_t{notice_sub_id});
+        TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) return std::optional<DocumentRecord>();
+        return std::optional<DocumentRecord>(ReadDocument(q));
+    }
+
+    Result<DocumentRecord> AddDocument(Claim& claim, DocumentRecord d) override {
+        const std::int64_t now = Ms(clock_.Now());
+        SqliteDb::Transaction tx(db_);
+        TODOKE_RETURN_IF_ERROR(tx.Begin());
+        TODOKE_ASSIGN_OR_RETURN(auto held, db_.Prepare("SELECT 1 FROM filings WHERE id = ?1 AND "
+                                                       "fence = ?2 AND state = ?3"));
+        held.Bind(1, claim.filing.id)
+            .Bind(2, claim.filing.fence)
+            .Bind(3, StateName(claim.filing.state));
+        TODOKE_ASSIGN_OR_RETURN(bool ok, held.Step());
+        if (!ok) return Stale(claim.filing.id);
+        TODOKE_ASSIGN_OR_RETURN(
+            auto insert,
+            db_.Prepare("INSERT INTO documents (filing_id, arrive_id, notice_sub_id, sha256, "
+                        "title, signer, state, company, stored_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+                        "?6, ?7, ?8, ?9) ON CONFLICT (arrive_id, notice_sub_id) DO NOTHING"));
+        insert.Bind(1, claim.filing.id)
+            .Bind(2, d.arrive_id)
+            .Bind(3, std::int64_t{d.notice_sub_id})
+            .Bind(4, d.sha256)
+            .Bind(5, d.title)
+            .Bind(6, d.signer)
+            .Bind(7, d.state)
+            .Bind(8, claim.filing.company)
+            .Bind(9, now);
+        TODOKE_RETURN_IF_ERROR(insert.Run());
+        if (db_.Changes() == 1 && d.state == "verified") {
+            const std::int64_t id = db_.LastInsertRowId();
+            TODOKE_ASSIGN_OR_RETURN(
+                auto add_outbox,
+                db_.Prepare("INSERT INTO outbox (kind, filing_id, document_id, company, body, "
+                            "created_at, next_at) VALUES ('deliver', ?1, ?2, ?3, ?5, ?4, ?4)"));
+            add_outbox.Bind(1, claim.filing.id)
+                .Bind(2, id)
+                .Bind(3, claim.filing.company)
+                .Bind(4, now)
+                .Bind(5, "{\"sha256\":\"" + d.sha256 + "\"}");
+            TODOKE_RETURN_IF_ERROR(add_outbox.Run());
+        }
+        TODOKE_ASSIGN_OR_RETURN(auto found, FindDocument(d.arrive_id, d.notice_sub_id));
+        TODOKE_RETURN_IF_ERROR(tx.Commit());
+        if (!found) return Fail(ErrorCode::kInternal, "document row vanished", "queue.document");
+        return *found;
+    }
+
+    Result<void> MarkAcknowledged(std::int64_t document_id) override {
+        TODOKE_ASSIGN_OR_RETURN(
+            auto q, db_.Prepare("UPDATE documents SET state = 'acknowledged', acknowledged_at = "
+                                "?2 WHERE id = ?1 AND state = 'verified'"));
+        return q.Bind(1, document_id).Bind(2, Ms(clock_.Now())).Run();
+    }
+
+    Result<std::vector<OutboxEntry>> ClaimOutbox(const std::string& worker, int max,
+                                                 milliseconds lease) override {
+        const std::int64_t now = Ms(clock_.Now());
+        SqliteDb::Transaction tx(db_);
+        TODOKE_RETURN_IF_ERROR(tx.Begin());
+        TODOKE_ASSIGN_OR_RETURN(
+            auto take,
+            db_.Prepare("UPDATE outbox SET fence = fence + 1, lease_owner = ?2, lease_until = ?3 "
+                        "WHERE id IN (SELECT id FROM outbox WHERE done_at = 0 AND next_at <= ?1 "
+                        "AND lease_until <= ?1 ORDER BY id LIMIT ?4) RETURNING id, kind, "
+                        "filing_id, document_id, company, body, fence, failures"));
+        take.Bind(1, now).Bind(2, worker).Bind(3, now + lease.count()).Bind(4, std::int64_t{max});
+        std::vector<OutboxEntry> out;
+        for (;;) {
+            TODOKE_ASSIGN_OR_RETURN(bool row, take.Step());
+            if (!row) break;
+            out.push_back({take.Int64(0), take.Text(1), take.Int64(2), take.Int64(3),
+                           take.Text(4), take.Text(5), take.Int64(6),
+                           static_cast<int>(take.Int64(7))});
+        }
+        TODOKE_RETURN_IF_ERROR(tx.Commit());
+        return out;
+    }
+
+    Result<void> CompleteOutbox(const OutboxEntry& e) override {
+        const std::int64_t now = Ms(clock_.Now());
+        SqliteDb::Transaction tx(db_);
+        TODOKE_RETURN_IF_ERROR(tx.Begin());
+        TODOKE_ASSIGN_OR_RETURN(auto done, db_.Prepare("UPDATE outbox SET done_at = ?3, "
+                                                       "lease_owner = '', lease_until = 0 WHERE "
+                                                       "id = ?1 AND fence = ?2 AND done_at = 0"));
+        done.Bind(1, e.id).Bind(2, e.fence).Bind(3, now);
+        TODOKE_RETURN_IF_ERROR(done.Run());
+        if (db_.Changes() == 0) {
+            return Fail(ErrorCode::kConflict,
+                        "outbox entry " + std::to_string(e.id) + " was claimed again since",
+                        "queue.stale_claim");
+        }
+        if (e.kind == "deliver") {
+            TODOKE_ASSIGN_OR_RETURN(
+                auto put, db_.Prepare("INSERT INTO mailbox (company, document_id, filing_id, "
+                                      "delivered_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT "
+                                      "(company, document_id) DO NOTHING"));
+            put.Bind(1, e.company).Bind(2, e.document_id).Bind(3, e.filing_id).Bind(4, now);
+            TODOKE_RETURN_IF_ERROR(put.Run());
+        }
+        return tx.Commit();
+    }
+
+    Result<void> RetryOutbox(const OutboxEntry& e, const std::string& error,
+                             TimePoint next_at) override {
+        TODOKE_ASSIGN_OR_RETURN(
+            auto q, db_.Prepare("UPDATE outbox SET failures = failures + 1, last_error = ?3, "
+                                "next_at = ?4, lease_owner = '', lease_until = 0 WHERE id = ?1 "
+                                "AND fence = ?2 AND done_at = 0"));
+        return q.Bind(1, e.id).Bind(2, e.fence).Bind(3, error).Bind(4, Ms(next_at)).Run();
+    }
+
+    Result<std::vector<MailboxItem>> Mailbox(const std::string& company) override {
+        TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare(std::string(kMailboxSelect) +
+                                                    " WHERE m.company = ?1 ORDER BY m.id"));
+        q.Bind(1, company);
+        std::vector<MailboxItem> out;
+        for (;;) {
+            TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
+            if (!row) break;
+            out.push_back(ReadMailbox(q));
+        }
+        return out;
+    }
+
+    Result<std::optional<MailboxItem>> MailboxDocument(std::int64_t document_id) override {
+        TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare(std::string(kMailboxSelect) +
+                                                    " WHERE m.document_id = ?1"));
+        q.Bind(1, document_id);
+        TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) return std::optional<MailboxItem>();
+        return std::optional<MailboxItem>(ReadMailbox(q));
+    }
+
+    Result<Filing> Replay(std::int64_t id, std::string_view actor) override {
+        return Operator(id, actor, [](const Filing& f) -> Result<FilingState> {
+            if (f.state != FilingState::kDead) {
+                return Fail(ErrorCode::kConflict,
+                            "filing " + std::to_string(f.id) + " is " +
+                                std::string(StateName(f.state)) + "; only a dead filing is replayed",
+                            "filing.state");
+            }
+            const auto from = ParseState(f.dead_from).value_or(FilingState::kReceived);
+            // Whatever died while being sent may have arrived: ask the portal first.
+            if (from == FilingState::kSubmitting || from == FilingState::kUnknown) {
+                return FilingState::kUnknown;
+            }
+            return IsFinal(from) ? FilingState::kReceived : from;
+        }, "replayed by an operator", std::nullopt, ApplyKind::kNew);
+    }
+
+    Result<Filing> SupplyCorrection(std::int64_t id, const std::string& record_json,
+                                    ApplyKind kind, std::string_view actor) override {
+        return Operator(id, actor, [](const Filing& f) -> Result<FilingState> {
+            if (f.state != FilingState::kAmendmentRequested) {
+                return Fail(ErrorCode::kConflict,
+                            "filing " + std::to_string(f.id) + " is " +
+                                std::string(StateName(f.state)) + ", not waiting for a 補正",
+                            "filing.state");
+            }
+            return FilingState::kReceived;
+        }, kind == ApplyKind::kAmend ? "corrected record: 部分補正" : "corrected record: 再提出",
+                        record_json, kind);
+    }
+
+  private:
+    static constexpr std::string_view kDocumentSelect =
+        "SELECT id, filing_id, arrive_id, notice_sub_id, sha256, title, signer, state, "
+        "stored_at, acknowledged_at, company FROM documents";
+    static constexpr std::string_view kMailboxSelect =
+        "SELECT m.document_id, m.company, d.title, d.arrive_id, f.procedure, d.sha256, d.signer, "
+        "m.filing_id, d.notice_sub_id, m.delivered_at FROM mailbox m JOIN documents d ON d.id = "
+        "m.document_id JOIN filings f ON f.id = m.filing_id";
+
+    static DocumentRecord ReadDocument(const SqliteStatement& q) {
+        DocumentRecord d;
+        d.id = q.Int64(0);
+        d.filing_id = q.Int64(1);
+        d.arrive_id = q.Text(2);
+        d.notice_sub_id = static_cast<int>(q.Int64(3));
+        d.sha256 = q.Text(4);
+        d.title = q.Text(5);
+        d.signer = q.Text(6);
+        d.state = q.Text(7);
+        d.stored_at = FromMs(q.Int64(8));
+        d.acknowledged_at = FromMs(q.Int64(9));
+        d.company = q.Text(10);
+        return d;
+    }
+
+    static MailboxItem ReadMailbox(const SqliteStatement& q) {
+        MailboxItem m;
+        m.id = q.Int64(0);
+        m.company = q.Text(1);
+        m.title = q.Text(2);
+        m.arrive_id = q.Text(3);
+        m.procedure = q.Text(4);
+        m.sha256 = q.Text(5);
+        m.signer = q.Text(6);
+        m.filing_id = q.Int64(7);
+        m.notice_sub_id = static_cast<int>(q.Int64(8));
+        m.delivered_at = FromMs(q.Int64(9));
+        return m;
+    }
+
+    Result<void> AddHistory(std::int64_t id, std::int64_t at, std::string_view from,
+                            std::string_view to, std::string_view actor, std::string_view reason) {
+        TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare("INSERT INTO history (filing_id, at, "
+                                                    "from_state, to_state, actor, reason) VALUES "
+                                                    "(?1, ?2, ?3, ?4, ?5, ?6)"));
+        return q.Bind(1, id).Bind(2, at).Bind(3, from).Bind(4, to).Bind(5, actor).Bind(6, reason).Run();
+    }
+
+    // An operator's change: decided from the current row, fence raised (any holder is stale).
+    template <class Decide>
+    Result<Filing> Operator(std::int64_t id, std::string_view actor, Decide decide,
+                            std::string_view reason, std::optional<std::string> record,
+                            ApplyKind kind) {
+        const std::int64_t now = Ms(clock_.Now());
+        SqliteDb::Transaction tx(db_);
+        TODOKE_RETURN_IF_ERROR(tx.Begin());
+        TODOKE_ASSIGN_OR_RETURN(auto found, Find(id));
+        if (!found) return Fail(ErrorCode::kNotFound, "no filing " + std::to_string(id), "filing");
+        TODOKE_ASSIGN_OR_RETURN(FilingState to, decide(*found));
+        TODOKE_ASSIGN_OR_RETURN(
+            auto q, db_.Prepare("UPDATE filings SET state = ?2, fence = fence + 1, failures = 0, "
+                                "next_at = ?3, lease_owner = '', lease_until = 0, updated_at = "
+                                "?3, dead_from = '', record = COALESCE(?4, record), "
+                                "apply_kind = ?5, first_arrive_id = CASE WHEN ?6 THEN arrive_id "
+                                "ELSE first_arrive_id END, errors = CASE WHEN ?6 THEN '' ELSE "
+                                "errors END WHERE id = ?1"));
+        q.Bind(1, id).Bind(2, StateName(to)).Bind(3, now);
+        if (record) {
+            TODOKE_ASSIGN_OR_RETURN(
+                std::string sealed,
+                Seal(key_, *record, RecordAad(found->tenant, found->idempotency_key)));
+            q.BindBlob(4, sealed).Bind(5, ApplyKindName(kind)).Bind(6, std::int64_t{1});
+        } else {
+            q.BindNull(4).Bind(5, ApplyKindName(found->apply_kind)).Bind(6, std::int64_t{0});
+        }
+        TODOKE_RETURN_IF_ERROR(q.Run());
+        TODOKE_RETURN_IF_ERROR(AddHistory(id, now, StateName(found->state), StateName(to), actor,
+                                          reason));
+        TODOKE_ASSIGN_OR_RETURN(auto after, Find(id));
+        TODOKE_RETURN_IF_ERROR(tx.Commit());
+        return *after;
+    }
+
+    SqliteDb db_;
+    std::string key_;
+    const Clock& clock_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path, std::string key,
+                                               const Clock& clock) {
+    if (key.size() != 32) {
+        return Fail(ErrorCode::kInvalidArgument, "the data key must be 32 bytes", "queue.key");
+    }
+    TODOKE_ASSIGN_OR_RETURN(SqliteDb db, SqliteDb::Open(path));
+    auto store = std::make_unique<SqliteStore>(std::move(db), std::move(key), clock);
+    TODOKE_RETURN_IF_ERROR(store->Migrate());
+    return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace todoke::queue
