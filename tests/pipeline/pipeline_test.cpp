@@ -1,0 +1,315 @@
+// The pipeline's stages one pass at a time against the in-process simulator: intake to mailbox,
+// a dropped answer reconciled (not resent), a refused send sent again only after the portal
+// proved it has no case, 補正 answered with a 部分補正, a 公文書 from an untrusted signer
+// quarantined, field errors kept, a portal rejection final, the retry budget and replay.
+#include <boost/json.hpp>
+
+#include "sim_fixture.hpp"
+#include "todoke/common/file.hpp"
+#include "todoke/egov/client.hpp"
+#include "todoke/forms/record.hpp"
+#include "todoke/gateway/pipeline.hpp"
+#include "todoke/gateway/record_attachments.hpp"
+
+namespace todoke::gateway {
+namespace {
+
+using queue::FilingState;
+using queue::Stage;
+
+const std::string kDataKey(32, 'D');
+
+class PipelineTest : public egov::testing::SimTest {
+  protected:
+    void SetUp() override {
+        SimTest::SetUp();
+        config_.review_after_s = 60;
+        config_.decide_after_s = 600;
+        // 雇用保険 取得届: every second case gets a 補正 (部分補正).
+        config_.scripts = {{"4950000020325000", 2, "部分補正"}};
+        StartSim();
+        client_ = MakeClient();
+        ASSERT_TRUE(client_->Login(client_->ConsentByRedirect()));
+        auto ca = signing::TrustStore::FromPemFiles(
+            {std::string(Ready().at("official_ca_file").as_string())});
+        ASSERT_TRUE(ca);
+        official_ca_ = std::make_unique<signing::TrustStore>(std::move(*ca));
+        keys_ = {::todoke::testing::LoadKey(signer_)};
+        MakePipeline(*official_ca_);
+        auto s = queue::OpenSqliteStore(StorePath(data_dir()), kDataKey, clock_);
+        ASSERT_TRUE(s);
+        store_ = std::move(*s);
+    }
+
+    std::filesystem::path data_dir() const { return dir_.path() / "data"; }
+
+    std::unique_ptr<egov::EgovClient> MakeClient() {
+        const auto ready = Ready();
+        egov::ClientConfig c;
+        c.api_base = std::string(ready.at("api_base").as_string());
+        c.auth_base = std::string(ready.at("auth_base").as_string());
+        c.client_id = std::string(ready.at("client_id").as_string());
+        c.client_secret = std::string(ready.at("client_secret").as_string());
+        c.redirect_uri = std::string(ready.at("redirect_uri").as_string());
+        c.ca_file = std::string(ready.at("ca_file").as_string());
+        c.token_file = dir_.path() / "tokens.sealed";
+        c.token_key = std::string(32, 'K');
+        c.timeout = std::chrono::seconds(20);
+        auto client = egov::EgovClient::Create(c, clock_);
+        EXPECT_TRUE(client);
+        return std::move(*client);
+    }
+
+    void MakePipeline(const signing::TrustStore& government_ca) {
+        pipeline_.reset();
+        PipelineConfig config;
+        config.data_dir = data_dir();
+        config.data_key = kDataKey;
+        config.reconcile_after = std::chrono::milliseconds(0);
+        config.poll_interval = std::chrono::milliseconds(0);
+        config.portal_calls_per_second = 0;
+        config.retry.initial = std::chrono::milliseconds(1);
+        config.retry.budget = 3;
+        auto p = Pipeline::Create(config,
+                                  PipelineDeps{clock_, *client_, forms::Catalogue::Default(),
+                                               keys_, government_ca, nullptr});
+        ASSERT_TRUE(p) << p.error().ToString();
+        pipeline_ = std::move(*p);
+    }
+
+    std::int64_t Submit(const std::string& sample, const std::string& key,
+                        const std::function<void(boost::json::object&)>& edit = {}) {
+        const std::string path = std::string(TODOKE_SOURCE_DIR) + "/samples/records/" + sample;
+        auto records = forms::ParseJsonRecords(::todoke::testing::ReadFile(path), path);
+        EXPECT_TRUE(records);
+        forms::Record& r = records->front();
+        EXPECT_TRUE(EmbedAttachments(r));
+        if (edit) edit(r.data);
+        queue::NewFiling n;
+        n.idempotency_key = key;
+        n.company = "C-" + key;
+        n.procedure = r.procedure();
+        n.record_json = boost::json::serialize(r.data);
+        auto e = store_->Enqueue(n, "test");
+        EXPECT_TRUE(e) << e.error().ToString();
+        return e ? e->id : 0;
+    }
+
+    // Every stage once, `rounds` times.
+    void Drive(int rounds = 3) {
+        for (int i = 0; i < rounds; ++i) {
+            for (const auto stage : {Stage::kPrepare, Stage::kSubmit, Stage::kReconcile,
+                                     Stage::kTrack, Stage::kCollect}) {
+                auto n = pipeline_->RunOnce(stage);
+                ASSERT_TRUE(n) << n.error().ToString();
+            }
+            ASSERT_TRUE(pipeline_->RunDeliverOnce());
+        }
+    }
+
+    void Run(Stage stage) { ASSERT_TRUE(pipeline_->RunOnce(stage)); }
+
+    queue::Filing Get(std::int64_t id) {
+        auto f = store_->Find(id);
+        EXPECT_TRUE(f && *f);
+        return f && *f ? **f : queue::Filing{};
+    }
+
+    void Advance(int seconds) {
+        Call("POST", sim_->api_base() + "/_sim/clock",
+             R"({"advance_seconds": )" + std::to_string(seconds) + "}");
+    }
+    void Faults(const std::string& json) { Call("POST", sim_->api_base() + "/_sim/faults", json); }
+
+    std::vector<egov::Case> Cases() {
+        auto listed = client_->ListCases("2020-01-01", "2099-12-31");
+        EXPECT_TRUE(listed);
+        return listed ? *listed : std::vector<egov::Case>{};
+    }
+
+    SystemClock clock_;
+    std::unique_ptr<egov::EgovClient> client_;
+    std::unique_ptr<signing::TrustStore> official_ca_;
+    std::vector<signing::SigningKey> keys_;
+    std::unique_ptr<Pipeline> pipeline_;
+    std::unique_ptr<queue::Store> store_;
+};
+
+TEST_F(PipelineTest, FromIntakeToTheCompanysMailbox) {
+    const auto a = Submit("kenpo_shutoku.json", "shutoku-1");
+    const auto b = Submit("kenpo_santei.json", "santei-1");
+    const auto c = Submit("koyo_shutoku.json", "koyo-1");  // the first 取得届: no 補正
+    Drive();
+    for (const auto id : {a, b, c}) {
+        EXPECT_EQ(Get(id).state, FilingState::kArrived) << id;
+    }
+    Advance(700);
+    Drive();
+    for (const auto id : {a, b, c}) {
+        const auto f = Get(id);
+        EXPECT_EQ(f.state, FilingState::kCompleted) << id << " " << f.last_error;
+        auto mail = store_->Mailbox(f.company);
+        ASSERT_TRUE(mail);
+        ASSERT_EQ(mail->size(), 1u) << f.company;
+        EXPECT_EQ(mail->front().arrive_id, f.arrive_id);
+        EXPECT_EQ(mail->front().filing_id, id);
+        EXPECT_NE(mail->front().signer.find("Ministry of Health"), std::string::npos);
+    }
+    EXPECT_EQ(Cases().size(), 3u);
+    // The portal heard 取得完了 for each.
+    for (const auto id : {a, b, c}) {
+        EXPECT_EQ(client_->GetCase(Get(id).arrive_id)->status, "手続終了");
+    }
+    auto history = store_->History(a);
+    ASSERT_TRUE(history);
+    std::vector<std::string> path;
+    for (const auto& h : *history) path.push_back(h.to);
+    // The virtual clock jumped past 審査中, so the case went from 到達 to 審査終了.
+    EXPECT_EQ(path, (std::vector<std::string>{"received", "prepared", "submitting", "arrived",
+                                              "review_done", "completed"}));
+    auto events = ReadFileBytes(data_dir() / "events.jsonl");
+    ASSERT_TRUE(events);
+    EXPECT_NE(events->find(R"("event":"completed")"), std::string::npos);
+    // Nothing personal in the events.
+    EXPECT_EQ(events->find("526018159084"), std::string::npos);
+}
+
+TEST_F(PipelineTest, ADroppedAnswerIsReconciledNotSentAgain) {
+    const auto id = Submit("kenpo_shutoku.json", "dropped-1");
+    Run(Stage::kPrepare);
+    Faults(R"({"drop_after_record": 1, "seed": 3})");
+    Run(Stage::kSubmit);
+    EXPECT_EQ(Get(id).state, FilingState::kUnknown);
+    Faults(R"({"drop_after_record": 0})");
+    Run(Stage::kSubmit);  // unknown is not sent
+    Run(Stage::kReconcile);
+    const auto f = Get(id);
+    EXPECT_EQ(f.state, FilingState::kArrived) << f.last_error;
+    const auto cases = Cases();
+    ASSERT_EQ(cases.size(), 1u);
+    EXPECT_EQ(cases.front().arrive_id, f.arrive_id);
+}
+
+TEST_F(PipelineTest, AnUnansweredSendGoesAgainOnlyOnceThePortalProvesItHasNoCase) {
+    const auto id = Submit("kenpo_shutoku.json", "refused-1");
+    Run(Stage::kPrepare);
+    Faults(R"({"error_503": 1, "seed": 5})");
+    Run(Stage::kSubmit);
+    EXPECT_EQ(Get(id).state, FilingState::kUnknown);
+    Run(Stage::kReconcile);  // the portal cannot be asked: it waits, nothing is sent
+    auto f = Get(id);
+    EXPECT_EQ(f.state, FilingState::kUnknown);
+    EXPECT_EQ(f.failures, 1);
+    Faults(R"({"error_503": 0})");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // past the back-off
+    Run(Stage::kReconcile);
+    EXPECT_EQ(Get(id).state, FilingState::kPrepared);
+    Run(Stage::kSubmit);
+    f = Get(id);
+    EXPECT_EQ(f.state, FilingState::kArrived);
+    EXPECT_EQ(Cases().size(), 1u);
+}
+
+TEST_F(PipelineTest, AnAmendmentRequestIsAnsweredWithAPartialAmendment) {
+    const auto first = Submit("koyo_shutoku.json", "koyo-first");
+    Drive();
+    const auto second = Submit("koyo_shutoku.json", "koyo-second");  // every 2nd: 補正
+    Drive();
+    Advance(700);
+    Drive();
+    EXPECT_EQ(Get(first).state, FilingState::kCompleted);
+    auto f = Get(second);
+    ASSERT_EQ(f.state, FilingState::kAmendmentRequested) << f.last_error;
+    EXPECT_NE(f.notice_json.find("部分補正"), std::string::npos) << f.notice_json;
+    auto record = store_->ReadRecord(second);
+    ASSERT_TRUE(record);
+    auto corrected = store_->SupplyCorrection(second, *record, queue::ApplyKind::kAmend, "test");
+    ASSERT_TRUE(corrected) << corrected.error().ToString();
+    EXPECT_EQ(corrected->first_arrive_id, f.arrive_id);
+    Drive();
+    EXPECT_EQ(Get(second).state, FilingState::kUnderReview);
+    Advance(700);
+    Drive();
+    f = Get(second);
+    EXPECT_EQ(f.state, FilingState::kCompleted) << f.last_error;
+    auto mail = store_->Mailbox(f.company);
+    ASSERT_TRUE(mail);
+    ASSERT_EQ(mail->size(), 1u);
+    EXPECT_EQ(mail->front().notice_sub_id, 2);  // the 公文書 after the 補正
+    EXPECT_EQ(Cases().size(), 2u);
+}
+
+TEST_F(PipelineTest, AnOfficialDocumentFromAnUntrustedSignerIsQuarantinedNeverDelivered) {
+    auto wrong = signing::TrustStore::FromPemFiles({ca_.cert_path});
+    ASSERT_TRUE(wrong);
+    MakePipeline(*wrong);
+    const auto id = Submit("kenpo_shutoku.json", "quarantine-1");
+    Drive();
+    Advance(700);
+    Drive();
+    const auto f = Get(id);
+    EXPECT_EQ(f.state, FilingState::kDead);
+    EXPECT_NE(f.last_error.find("quarantined"), std::string::npos) << f.last_error;
+    auto counts = store_->Counts();
+    ASSERT_TRUE(counts);
+    EXPECT_EQ(counts->quarantined, 1);
+    EXPECT_EQ(counts->delivered, 0);
+    EXPECT_TRUE(store_->Mailbox(f.company)->empty());
+    EXPECT_EQ(client_->GetCase(f.arrive_id)->status, "審査終了");  // never acknowledged
+}
+
+TEST_F(PipelineTest, FieldErrorsAreAllKeptAndTheRecordIsNotLost) {
+    const auto id = Submit("kenpo_shutoku.json", "invalid-1", [](boost::json::object& r) {
+        auto& p = r["persons"].as_array()[0].as_object();
+        p["birth_date"] = "1985-02-30";
+        p["my_number"] = "526018159085";
+    });
+    Drive(1);
+    const auto f = Get(id);
+    EXPECT_EQ(f.state, FilingState::kInvalid);
+    auto errors = boost::json::parse(f.errors_json).as_array();
+    EXPECT_GE(errors.size(), 2u);
+    EXPECT_NE(f.errors_json.find("persons[0].birth_date"), std::string::npos);
+    EXPECT_NE(f.errors_json.find("persons[0].my_number"), std::string::npos);
+    EXPECT_EQ(f.errors_json.find("526018159085"), std::string::npos);  // masked
+    EXPECT_TRUE(store_->ReadRecord(id));
+    EXPECT_TRUE(Cases().empty());
+}
+
+TEST_F(PipelineTest, APortalRejectionIsFinalAndKeepsTheRows) {
+    auto other_ca = pki_.Issue("other-ca", {.common_name = "Other CA", .is_ca = true}, nullptr);
+    auto stranger = pki_.Issue("stranger", {.common_name = "Stranger"}, &other_ca);
+    keys_ = {::todoke::testing::LoadKey(stranger)};
+    MakePipeline(*official_ca_);
+    const auto id = Submit("kenpo_shutoku.json", "rejected-1");
+    Drive();
+    const auto f = Get(id);
+    EXPECT_EQ(f.state, FilingState::kRejected);
+    EXPECT_NE(f.errors_json.find("kousei.xml"), std::string::npos) << f.errors_json;
+    EXPECT_TRUE(Cases().empty());
+}
+
+TEST_F(PipelineTest, TheRetryBudgetEndsInDeadAndReplayPicksItUp) {
+    const auto id = Submit("kenpo_shutoku.json", "budget-1");
+    Drive(1);
+    ASSERT_EQ(Get(id).state, FilingState::kArrived);
+    Faults(R"({"error_500": 1, "seed": 9})");
+    for (int i = 0; i < 3; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        Run(Stage::kTrack);
+    }
+    auto f = Get(id);
+    EXPECT_EQ(f.state, FilingState::kDead);
+    EXPECT_EQ(f.dead_from, "arrived");
+    Faults(R"({"error_500": 0})");
+    auto replayed = store_->Replay(id, "operator:test");
+    ASSERT_TRUE(replayed);
+    EXPECT_EQ(replayed->state, FilingState::kArrived);
+    Advance(700);
+    Drive();
+    EXPECT_EQ(Get(id).state, FilingState::kCompleted);
+    EXPECT_EQ(Cases().size(), 1u);
+}
+
+}  // namespace
+}  // namespace todoke::gateway
