@@ -1,0 +1,265 @@
+// kill -9, over and over (security-and-reliability.md §8 items 14, 15, 21): the real `todoke
+// serve` against the real `todoke sim egov` with faults on (503s, slow answers, answers dropped
+// after the case was recorded), killed at random moments from outside and at its most
+// dangerous points from inside (after `submitting` committed, after the portal answered and
+// before the commit, after a 公文書 was stored and before 取得完了), restarted each time. At the
+// end every filing is final, the portal holds exactly one case per filing, every 公文書 is in
+// its mailbox exactly once and nothing is lost.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "test_support.hpp"
+#include "todoke/common/sqlite.hpp"
+
+namespace todoke {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using std::chrono::milliseconds;
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kFilings = 60;  // the sanitizer build is several times slower
+constexpr int kKills = 6;
+#else
+constexpr int kFilings = 200;
+constexpr int kKills = 12;
+#endif
+
+struct Child {
+    pid_t pid = -1;
+    std::string first_line;
+};
+
+Child Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
+            const fs::path& log) {
+    int out[2];
+    if (pipe(out) != 0) return {};
+    const pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out[1], STDOUT_FILENO);
+        const int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        dup2(err, STDERR_FILENO);
+        close(out[0]);
+        close(out[1]);
+        for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
+        std::vector<char*> argv;
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    close(out[1]);
+    Child c{pid, ""};
+    char ch = 0;
+    while (read(out[0], &ch, 1) == 1 && ch != '\n') c.first_line += ch;
+    close(out[0]);
+    return c;
+}
+
+// Runs a command to the end: (exit status, stdout).
+std::pair<int, std::string> Shell(const std::string& command) {
+    FILE* p = popen(command.c_str(), "r");
+    std::string out;
+    char buffer[4096];
+    while (p != nullptr) {
+        const size_t n = fread(buffer, 1, sizeof buffer, p);
+        if (n == 0) break;
+        out.append(buffer, n);
+    }
+    const int status = p != nullptr ? pclose(p) : -1;
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::int64_t Count(SqliteDb& db, const std::string& sql) {
+    auto q = db.Prepare(sql);
+    EXPECT_TRUE(q) << sql;
+    if (!q) return -1;
+    auto row = q->Step();
+    return row && *row ? q->Int64(0) : -1;
+}
+
+// N records from the 資格取得届 sample, spread over 25 companies (the reconciliation key).
+std::string Records(int n) {
+    const std::string sample = ::todoke::testing::ReadFile(std::string(TODOKE_SOURCE_DIR) +
+                                                           "/samples/records/kenpo_shutoku.json");
+    const json::object base = json::parse(sample).as_object();
+    static const char* const kDigits[] = {"０", "１", "２", "３", "４", "５", "６", "７", "８", "９"};
+    json::array all;
+    for (int i = 0; i < n; ++i) {
+        json::object r = base;
+        r["record_id"] = "crash-" + std::to_string(i);
+        const int company = i % 25;
+        r["employer"].as_object()["name"] =
+            std::string("株式会社見本") + kDigits[company / 10] + kDigits[company % 10];
+        r["company"] = "company-" + std::to_string(company);
+        all.push_back(std::move(r));
+    }
+    return json::serialize(all);
+}
+
+TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
+    ::todoke::testing::TempDir dir;
+    ::todoke::testing::TestPki pki(dir.path());
+    auto ca = pki.Issue("ca", {.common_name = "Crash CA", .is_ca = true}, nullptr);
+    auto signer = pki.Issue("signer", {.common_name = "Crash Signer"}, &ca);
+    const fs::path d = dir.path();
+    const std::string todoke = TODOKE_BINARY;
+    {
+        std::ofstream(d / "sim.json")
+            << R"({"clock_speed": "100", "review_after_s": 30, "decide_after_s": 120,
+                  "faults": {"error_503": "0.05", "drop_after_record": "0.1", "slow": "0.05",
+                             "slow_ms": 300, "seed": 11}})";
+        std::ofstream(d / "serve.json")
+            << R"({"pipeline": {"poll_interval_ms": 200, "reconcile_after_ms": 300, "idle_ms": 50,
+                  "lease_ms": 3000, "submit_lease_ms": 4000, "batch": 8,
+                  "retry": {"initial_ms": 100, "cap_ms": 1000, "budget": 100}}})";
+        std::ofstream(d / "token.key") << std::string(64, 'a');
+        std::ofstream(d / "data.key") << std::string(64, 'b');
+        std::ofstream(d / "records.json") << Records(kFilings);
+    }
+    Child sim = Spawn({todoke, "sim", "egov", "--listen", "127.0.0.1:0", "--data",
+                       (d / "sim").string(), "--trust", ca.cert_path.string(), "--config",
+                       (d / "sim.json").string()},
+                      {}, d / "sim.log");
+    ASSERT_GT(sim.pid, 0);
+    ASSERT_FALSE(sim.first_line.empty());
+    json::object egov = json::parse(sim.first_line).as_object();
+    egov["token_file"] = (d / "tokens.sealed").string();
+    egov["token_key_file"] = (d / "token.key").string();
+    egov["timeout_ms"] = 2000;
+    std::ofstream(d / "egov.json") << json::serialize(egov);
+    const std::string official_ca = std::string(egov["official_ca_file"].as_string());
+    const std::string common = " --data " + (d / "data").string() + " --data-key-file " +
+                               (d / "data.key").string();
+    ASSERT_EQ(Shell(todoke + " egov --config " + (d / "egov.json").string() + " login").first, 0);
+    auto submitted = Shell(todoke + " submit " + (d / "records.json").string() + common);
+    ASSERT_EQ(submitted.first, 0) << submitted.second;
+
+    const std::vector<std::string> serve{todoke,
+                                         "serve",
+                                         "--data",
+                                         (d / "data").string(),
+                                         "--data-key-file",
+                                         (d / "data.key").string(),
+                                         "--egov-config",
+                                         (d / "egov.json").string(),
+                                         "--key",
+                                         signer.p12_path.string(),
+                                         "--password-env",
+                                         "TODOKE_TEST_PW",
+                                         "--official-ca",
+                                         official_ca,
+                                         "--config",
+                                         (d / "serve.json").string()};
+    std::mt19937 rng(20261123);
+    int killed_outside = 0, crashed_inside = 0;
+    for (int round = 0; round < kKills; ++round) {
+        const std::string seed = "TODOKE_CRASH_SEED=" + std::to_string(round);
+        Child gw = Spawn(serve,
+                         {"TODOKE_TEST_PW=test-password", seed,
+                          "TODOKE_CRASH_POINTS=after_submitting_commit=0.03,"
+                          "after_portal_answer=0.03,after_document_stored=0.1"},
+                         d / "serve.log");
+        ASSERT_GT(gw.pid, 0);
+        const auto until = std::chrono::steady_clock::now() +
+                           milliseconds(std::uniform_int_distribution<int>(300, 2500)(rng));
+        int status = 0;
+        bool exited = false;
+        while (std::chrono::steady_clock::now() < until) {
+            if (waitpid(gw.pid, &status, WNOHANG) == gw.pid) {
+                exited = true;
+                break;
+            }
+            std::this_thread::sleep_for(milliseconds(20));
+        }
+        if (!exited) {
+            kill(gw.pid, SIGKILL);
+            waitpid(gw.pid, &status, 0);
+            ++killed_outside;
+        } else {
+            EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+                << "serve ended on its own: " << status;
+            ++crashed_inside;
+        }
+        // Intake is idempotent at any moment: the same file again creates nothing.
+        if (round == kKills / 2) {
+            auto again = Shell(todoke + " submit " + (d / "records.json").string() + common);
+            EXPECT_EQ(again.second.find("\"created\":true"), std::string::npos);
+        }
+    }
+    // The last run has no crash points and stops once everything is final and delivered.
+    std::vector<std::string> last = serve;
+    last.push_back("--exit-when-idle");
+    Child gw = Spawn(last, {"TODOKE_TEST_PW=test-password"}, d / "serve.log");
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
+    while (waitpid(gw.pid, &status, WNOHANG) != gw.pid) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill(gw.pid, SIGKILL);
+            waitpid(gw.pid, &status, 0);
+            ADD_FAILURE() << "not finished in 240 s: "
+                          << Shell(todoke + " status --summary" + common).second;
+            break;
+        }
+        std::this_thread::sleep_for(milliseconds(100));
+    }
+    kill(sim.pid, SIGTERM);
+    waitpid(sim.pid, &status, 0);
+
+    auto gateway_db = SqliteDb::Open(d / "data" / "todoke.db");
+    auto sim_db = SqliteDb::Open(d / "sim" / "sim.db");
+    ASSERT_TRUE(gateway_db && sim_db);
+    const auto filings = Count(*gateway_db, "SELECT COUNT(*) FROM filings");
+    const auto completed =
+        Count(*gateway_db, "SELECT COUNT(*) FROM filings WHERE state = 'completed'");
+    const auto distinct_cases = Count(
+        *gateway_db, "SELECT COUNT(DISTINCT arrive_id) FROM filings WHERE arrive_id <> ''");
+    const auto portal_cases = Count(*sim_db, "SELECT COUNT(*) FROM cases");
+    const auto portal_documents = Count(*sim_db, "SELECT COUNT(*) FROM documents");
+    const auto delivered = Count(*gateway_db, "SELECT COUNT(*) FROM mailbox");
+    const auto delivered_distinct =
+        Count(*gateway_db, "SELECT COUNT(DISTINCT document_id) FROM mailbox");
+    const auto documents = Count(*gateway_db, "SELECT COUNT(*) FROM documents WHERE state = "
+                                              "'acknowledged'");
+    const auto pending = Count(*gateway_db, "SELECT COUNT(*) FROM outbox WHERE done_at = 0");
+    const auto unknown = Count(*gateway_db, "SELECT COUNT(DISTINCT filing_id) FROM history "
+                                            "WHERE to_state = 'unknown'");
+    const auto found = Count(*gateway_db, "SELECT COUNT(*) FROM history WHERE reason LIKE "
+                                          "'reconciled: found%'");
+    const auto resent = Count(*gateway_db, "SELECT COUNT(*) FROM history WHERE reason LIKE "
+                                           "'reconciled: the portal has no case%'");
+    const auto stale_docs = Count(*gateway_db, "SELECT COUNT(*) FROM documents d WHERE NOT "
+                                               "EXISTS (SELECT 1 FROM mailbox m WHERE "
+                                               "m.document_id = d.id AND m.company = d.company)");
+    std::cout << "[crash] filings " << filings << ", kill -9 from outside " << killed_outside
+              << ", crash points fired " << crashed_inside << ", filings that went unknown "
+              << unknown << " (found at the portal " << found << ", sent again " << resent
+              << "); portal cases " << portal_cases << ", completed " << completed
+              << ", 公文書 issued " << portal_documents << ", acknowledged " << documents
+              << ", delivered " << delivered << "\n";
+    EXPECT_EQ(filings, kFilings);
+    EXPECT_EQ(completed, kFilings);
+    EXPECT_EQ(portal_cases, kFilings);     // exactly one case per filing
+    EXPECT_EQ(distinct_cases, kFilings);   // and each filing its own
+    EXPECT_EQ(portal_documents, kFilings);
+    EXPECT_EQ(documents, kFilings);
+    EXPECT_EQ(delivered, kFilings);        // every 公文書 delivered...
+    EXPECT_EQ(delivered_distinct, kFilings);  // ...exactly once
+    EXPECT_EQ(stale_docs, 0);              // and to its own company
+    EXPECT_EQ(pending, 0);
+    EXPECT_GT(killed_outside + crashed_inside, 0);
+}
+
+}  // namespace
+}  // namespace todoke
