@@ -65,22 +65,70 @@ step "9. The right signature from an untrusted CA is refused"
 "$todoke" verify "$work/koyo.zip" --trust "$work/pki/official-ca.pem"; echo "   exit status $?"
 set -e
 
-step "10. The e-Gov simulator: log in, apply, follow the case, collect the signed 公文書"
-"$todoke" sim egov --data "$work/sim" --trust "$work/pki/ca.pem" > "$work/ready.json" 2>/dev/null &
+step "10. The durable pipeline: todoke sim egov (fast virtual clock) + todoke serve on SQLite"
+# The simulator: one virtual hour per real second; every 雇用保険 喪失届 gets a 補正 (部分補正).
+cat > "$work/sim.json" <<'JSON'
+{"clock_speed": "3600", "review_after_s": 600, "decide_after_s": 14400,
+ "procedures": {"4950000020326000": {"amendment_every": 1, "correct_type": "部分補正"}}}
+JSON
+"$todoke" sim egov --data "$work/sim" --trust "$work/pki/ca.pem" --config "$work/sim.json" \
+    > "$work/ready.json" 2>"$work/sim.log" &
 sim_pid=$!
-trap 'kill "$sim_pid" 2>/dev/null || true; [ "${KEEP:-0}" = 1 ] || rm -rf "$work"' EXIT
+serve_pid=
+cleanup() {
+    [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null
+    kill "$sim_pid" 2>/dev/null
+    wait 2>/dev/null
+    [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
+}
+trap cleanup EXIT
 for _ in $(seq 50); do [ -s "$work/ready.json" ] && break; sleep 0.1; done
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/token.key"
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/data.key"   # never beside the data
 sed 's|}$|,"token_file":"'"$work"'/tokens.sealed","token_key_file":"'"$work"'/token.key"}|' \
     "$work/ready.json" > "$work/egov.json"
-egov() { "$todoke" egov --config "$work/egov.json" "$@"; }
-egov login
-egov apply "$work/packages/sample-kenpo-santei-2025.zip" | tee "$work/applied.json"
-arrive_id=$(sed 's/.*"arrive_id":"\([0-9]*\)".*/\1/' "$work/applied.json")
-egov status "$arrive_id"
-"$todoke" sim clock --ready "$work/ready.json" --advance 173401   # two virtual days later
-egov fetch "$arrive_id" --out "$work/docs" --official-ca "$work/sim/pki/official-ca.pem"
-egov status "$arrive_id"
-kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true
+cat > "$work/serve.json" <<'JSON'
+{"pipeline": {"poll_interval_ms": 300, "reconcile_after_ms": 1000, "idle_ms": 100}}
+JSON
+data=(--data "$work/data" --data-key-file "$work/data.key")
+"$todoke" egov --config "$work/egov.json" login
+echo "   submitting every sample record (the key is each record's record_id):"
+"$todoke" submit "$records"/*.json "${data[@]}" | sed 's/^/   /'
+echo "   the same records again: nothing new (idempotent)"
+"$todoke" submit "$records"/*.json "${data[@]}" | grep -c '"created":false' | sed 's/^/   unchanged: /'
+"$todoke" serve "${data[@]}" --egov-config "$work/egov.json" --key "$work/pki/sharoushi.p12" \
+    --password-env TODOKE_DEMO_PASSWORD --official-ca "$work/sim/pki/official-ca.pem" \
+    --config "$work/serve.json" > /dev/null 2>"$work/serve.log" &
+serve_pid=$!
 
-printf '\nNext: docs/records.md (records), docs/signing.md (signature profiles), docs/simulator.md, docs/egov.md, docs/architecture.md, make test, make bench.\n'
+step "11. Waiting for every filing to reach a final state (a 補正 is answered on the way)"
+corrected=
+for _ in $(seq 600); do
+    summary=$("$todoke" status --summary "${data[@]}")
+    printf '\r   %-110s' "$(echo "$summary" | sed 's/.*"by_state":{\([^}]*\)}.*/\1/' | tr -d '"')"
+    for id in $("$todoke" status --json --state amendment_requested "${data[@]}" \
+                | sed 's/^{"filing":\([0-9]*\),.*/\1/'); do
+        case " $corrected " in *" $id "*) continue ;; esac
+        printf '\n   filing %s: 補正 requested; answering with the corrected record (todoke correct)\n' "$id"
+        "$todoke" correct "$id" "$records/koyo_soshitsu.json" "${data[@]}" > /dev/null
+        corrected="$corrected $id"
+    done
+    total=$(echo "$summary" | sed 's/.*"total":\([0-9]*\).*/\1/')
+    final=$(echo "$summary" | sed 's/.*"final":\([0-9]*\).*/\1/')
+    pending=$(echo "$summary" | sed 's/.*"outbox_pending":\([0-9]*\).*/\1/')
+    [ "$total" = "$final" ] && [ "$pending" = 0 ] && break
+    sleep 0.5
+done
+printf '\n'
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=
+tail -n 3 "$work/serve.log" | sed 's/^/   serve: /'
+
+step "12. Filings, their cases and the mailboxes the 公文書 went to"
+"$todoke" status "${data[@]}" | sed 's/^/   /'
+company=$("$todoke" status --json "${data[@]}" | head -1 | sed 's/.*"company":"\([^"]*\)".*/\1/')
+echo "   mailbox of $company:"
+"$todoke" mailbox list "$company" "${data[@]}" | head -3 | cut -c1-150 | sed 's/^/   /'
+"$todoke" mailbox get 1 "${data[@]}" --out "$work/doc1.zip" | sed 's/^/   /'
+"$todoke" verify "$work/doc1.zip" --official --trust "$work/sim/pki/official-ca.pem" 2>&1 | head -3 | sed 's/^/   /' || true
+
+printf '\nNext: todoke status ID (history), docs/pipeline.md (states, guarantees, crash tests), docs/records.md, docs/signing.md, docs/simulator.md, docs/egov.md, docs/architecture.md, make test, make bench.\n'

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "commands.hpp"
@@ -219,16 +220,26 @@ struct StatusArgs {
     std::string state;
 };
 
-void PrintTable(const std::vector<queue::Filing>& filings) {
-    std::cout << std::left << std::setw(6) << "id" << std::setw(34) << "key" << std::setw(16)
-              << "procedure" << std::setw(21) << "state" << std::setw(20) << "arrive_id"
-              << "last error\n";
+// One line per filing, with the documents delivered to its company's mailbox.
+void PrintTable(queue::Store& store, const std::vector<queue::Filing>& filings) {
+    std::map<std::string, std::vector<queue::MailboxItem>> mailboxes;
+    std::cout << std::left << std::setw(5) << "id" << std::setw(32) << "key" << std::setw(16)
+              << "procedure" << std::setw(21) << "state" << std::setw(18) << "arrive_id"
+              << "mailbox (documents)\n";
     for (const auto& f : filings) {
-        std::cout << std::left << std::setw(6) << f.id << std::setw(34)
-                  << f.idempotency_key.substr(0, 33) << std::setw(16) << f.procedure
-                  << std::setw(21) << queue::StateName(f.state) << std::setw(20)
+        auto [it, fresh] = mailboxes.try_emplace(f.company);
+        if (fresh) {
+            if (auto m = store.Mailbox(f.company)) it->second = std::move(*m);
+        }
+        int delivered = 0;
+        for (const auto& m : it->second) delivered += m.filing_id == f.id ? 1 : 0;
+        std::cout << std::left << std::setw(5) << f.id << std::setw(32)
+                  << f.idempotency_key.substr(0, 31) << std::setw(16) << f.procedure
+                  << std::setw(21) << queue::StateName(f.state) << std::setw(18)
                   << (f.arrive_id.empty() ? "-" : f.arrive_id)
-                  << f.last_error.substr(0, 60) << "\n";
+                  << (delivered > 0 ? f.company + " (" + std::to_string(delivered) + ")"
+                                    : std::string("-"))
+                  << (f.last_error.empty() ? "" : "  " + f.last_error.substr(0, 60)) << "\n";
     }
 }
 
@@ -285,7 +296,7 @@ int RunStatus(const StatusArgs& a) {
         for (const auto& f : all) std::cout << json::serialize(FilingJson(f)) << "\n";
         return kExitOk;
     }
-    PrintTable(all);
+    PrintTable(s, all);
     if (auto c = s.Counts()) std::cout << json::serialize(CountsJson(*c)) << "\n";
     return kExitOk;
 }
