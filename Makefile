@@ -42,6 +42,8 @@ bench: build-release
 	@./$(BENCH_BUILD)/bench/signing_bench
 	@echo
 	@./$(BENCH_BUILD)/bench/forms_bench
+	@echo
+	@./$(BENCH_BUILD)/bench/pipeline_bench
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

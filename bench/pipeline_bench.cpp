@@ -1,0 +1,169 @@
+// The pipeline's throughput and memory: filings per second from the queue to `arrived` (prepare:
+// validate, render, sign; submit: `submitting` committed, POST /apply to the in-process
+// simulator, which checks every signature, then the answer committed) with all of it on this
+// machine's cores, beside OpenSSL's raw RSA-2048 rate of the same run. The sign-limited rate is
+// what the cores could do if a filing cost exactly one RSA signature and nothing else:
+// cores × raw RSA rate. Peak memory (ru_maxrss) is measured in a fresh process per size, so
+// the sizes can be compared: it must not grow with the number of filings.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "bench_util.hpp"
+#include "test_support.hpp"
+#include "todoke/common/runtime.hpp"
+#include "todoke/egov/client.hpp"
+#include "todoke/egov/simulator.hpp"
+#include "todoke/forms/record.hpp"
+#include "todoke/gateway/pipeline.hpp"
+
+namespace {
+
+using namespace todoke;
+namespace json = boost::json;
+
+struct Outcome {
+    int filings = 0;
+    double seconds = 0;
+    long peak_kb = 0;
+};
+
+// One workload in this process: N filings enqueued, then timed from Start() to all arrived.
+int Child(int n) {
+    LibraryRuntime runtime;
+    ::todoke::testing::TempDir dir;
+    ::todoke::testing::TestPki pki(dir.path());
+    auto ca = pki.Issue("ca", {.common_name = "Bench CA", .is_ca = true}, nullptr);
+    auto signer = pki.Issue("signer", {.common_name = "Bench Signer"}, &ca);
+    egov::SimulatorConfig sim_config;
+    sim_config.data_dir = dir.path() / "sim";
+    sim_config.trust_files = {ca.cert_path};
+    sim_config.threads = 4;
+    auto sim = egov::Simulator::Start(sim_config);
+    if (!sim) {
+        std::cerr << sim.error().ToString() << "\n";
+        return 1;
+    }
+    const auto ready = json::parse((*sim)->ReadyLine()).as_object();
+    egov::ClientConfig c;
+    c.api_base = std::string(ready.at("api_base").as_string());
+    c.auth_base = std::string(ready.at("auth_base").as_string());
+    c.client_id = std::string(ready.at("client_id").as_string());
+    c.client_secret = std::string(ready.at("client_secret").as_string());
+    c.redirect_uri = std::string(ready.at("redirect_uri").as_string());
+    c.ca_file = std::string(ready.at("ca_file").as_string());
+    c.token_file = dir.path() / "tokens.sealed";
+    c.token_key = std::string(32, 'K');
+    static const SystemClock clock;
+    auto client = egov::EgovClient::Create(c, clock);
+    if (!client || !(*client)->Login((*client)->ConsentByRedirect())) {
+        std::cerr << "cannot log in to the simulator\n";
+        return 1;
+    }
+    auto official = signing::TrustStore::FromPemFiles(
+        {std::string(ready.at("official_ca_file").as_string())});
+    const std::vector<signing::SigningKey> keys{::todoke::testing::LoadKey(signer)};
+    gateway::PipelineConfig config;
+    config.data_dir = dir.path() / "data";
+    config.data_key = std::string(32, 'D');
+    config.workers = {.prepare = 1, .submit = 1, .reconcile = 0, .track = 0, .collect = 0,
+                      .deliver = 0};
+    config.batch = 32;
+    config.portal_calls_per_second = 0;
+    config.idle = std::chrono::milliseconds(5);
+    auto pipeline = gateway::Pipeline::Create(
+        config, gateway::PipelineDeps{clock, **client, forms::Catalogue::Default(), keys,
+                                      *official, nullptr});
+    auto store = queue::OpenSqliteStore(gateway::StorePath(config.data_dir), config.data_key, clock);
+    if (!pipeline || !store) {
+        std::cerr << "cannot make the pipeline\n";
+        return 1;
+    }
+    const std::string sample = ::todoke::testing::ReadFile(std::string(TODOKE_SOURCE_DIR) +
+                                                           "/samples/records/kenpo_shutoku.json");
+    json::object record = json::parse(sample).as_object();
+    static const char* const kDigits[] = {"０", "１", "２", "３", "４", "５", "６", "７", "８", "９"};
+    for (int i = 0; i < n; ++i) {
+        const int company = i % 100;  // the reconciliation key: 100 companies
+        record["employer"].as_object()["name"] =
+            std::string("株式会社見本") + kDigits[company / 10] + kDigits[company % 10];
+        queue::NewFiling f;
+        f.idempotency_key = "bench-" + std::to_string(i);
+        f.company = "company-" + std::to_string(company);
+        f.procedure = "kenpo_shutoku";
+        f.record_json = json::serialize(record);
+        if (!(*store)->Enqueue(f, "bench")) return 1;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    (*pipeline)->Start();
+    for (;;) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        auto counts = (*store)->Counts();
+        if (!counts) return 1;
+        const auto arrived = counts->by_state[static_cast<std::size_t>(queue::FilingState::kArrived)];
+        if (arrived + counts->final() >= n) {
+            if (counts->final() != 0) {
+                std::cerr << "some filings did not arrive\n";
+                return 1;
+            }
+            break;
+        }
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    (*pipeline)->Stop();
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf("%d %.6f %ld\n", n, seconds, usage.ru_maxrss);
+    return 0;
+}
+
+Outcome RunChild(const char* self, int n) {
+    const std::string command = std::string(self) + " --child " + std::to_string(n);
+    FILE* p = popen(command.c_str(), "r");
+    Outcome o;
+    if (p == nullptr || std::fscanf(p, "%d %lf %ld", &o.filings, &o.seconds, &o.peak_kb) != 3) {
+        o.filings = 0;
+    }
+    if (p != nullptr) pclose(p);
+    return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc == 3 && std::string(argv[1]) == "--child") {
+        return Child(std::atoi(argv[2]));
+    }
+    const double seconds = bench::SecondsPerMeasurement(1.0);
+    const bench::Rate rsa = bench::MeasureRawRsa(seconds);
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const double sign_limited = rsa.per_second * cores;
+    const char* big_env = std::getenv("TODOKE_BENCH_FILINGS");
+    const int big = big_env != nullptr ? std::atoi(big_env) : 10000;
+    std::printf("pipeline: filings from the queue to arrived, simulator in-process, faults off\n");
+    std::printf("  raw RSA-2048 sign: %.0f/s per core; sign-limited on %u cores: %.0f/s\n",
+                rsa.per_second, cores, sign_limited);
+    Outcome results[2];
+    const int sizes[2] = {std::max(big / 10, 100), big};
+    for (int i = 0; i < 2; ++i) {
+        results[i] = RunChild(argv[0], sizes[i]);
+        if (results[i].filings == 0) {
+            std::fprintf(stderr, "the %d-filing run failed\n", sizes[i]);
+            return 1;
+        }
+        const double rate = results[i].filings / results[i].seconds;
+        std::printf("  %6d filings: %7.1f s  %7.1f filings/s  = %5.1f %% of sign-limited  "
+                    "peak RSS %ld MiB\n",
+                    results[i].filings, results[i].seconds, rate, 100.0 * rate / sign_limited,
+                    results[i].peak_kb / 1024);
+    }
+    std::printf("  peak memory %d vs %d filings: x%.2f (goal: flat)\n", sizes[1], sizes[0],
+                static_cast<double>(results[1].peak_kb) / static_cast<double>(results[0].peak_kb));
+    return 0;
+}
