@@ -1,5 +1,5 @@
 # todoke — every target installs what it needs (scripts/setup.sh), then configures and builds.
-#   make demo    sign and verify a sample package with a throw-away demo PKI
+#   make demo    the forms and signatures, then the pipeline end to end against the simulator
 #   make test    ctest on the normal build and on the ASan+UBSan build
 #   make bench   benchmarks (Release), each printing ratios to a baseline of the same run
 JOBS ?= $(shell nproc)
