@@ -248,6 +248,14 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
               << "); portal cases " << portal_cases << ", completed " << completed
               << ", 公文書 issued " << portal_documents << ", acknowledged " << documents
               << ", delivered " << delivered << "\n";
+    // Whatever did not complete, with its history, for the one reading a failure.
+    auto odd = gateway_db->Prepare(
+        "SELECT f.id, f.state, f.last_error, h.to_state, h.reason FROM filings f JOIN history h "
+        "ON h.filing_id = f.id WHERE f.state <> 'completed' ORDER BY f.id, h.id");
+    while (odd && *odd->Step()) {
+        std::cout << "[crash] filing " << odd->Int64(0) << " " << odd->Text(1) << ": "
+                  << odd->Text(3) << " — " << odd->Text(4) << "\n";
+    }
     EXPECT_EQ(filings, kFilings);
     EXPECT_EQ(completed, kFilings);
     EXPECT_EQ(portal_cases, kFilings);     // exactly one case per filing
