@@ -1,6 +1,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <set>
 #include <mutex>
 #include <ranges>
 
@@ -509,10 +510,16 @@ Result<std::vector<Case>> EgovClient::ListCases(const std::string& from, const s
     TODOKE_ASSIGN_OR_RETURN(
         auto items,
         impl_->AllPages("/apply/lists?date_from=" + from + "&date_to=" + to, "apply_list"));
+    // Pages are by offset, newest first: a case arriving between two pages shifts the later
+    // ones, so the same case can come back twice. Each case is listed once.
     std::vector<Case> out;
+    std::set<std::string> seen;
     out.reserve(items.size());
     for (const auto& item : items) {
-        out.push_back(ParseCase(item));
+        Case c = ParseCase(item);
+        if (seen.insert(c.arrive_id).second) {
+            out.push_back(std::move(c));
+        }
     }
     return out;
 }
@@ -709,8 +716,10 @@ Result<std::vector<Case>> FindArrivedCases(Portal& portal, const std::string& pr
     std::reverse(cases.begin(), cases.end());  // oldest first
     std::vector<Case> out;
     for (const auto& it : cases) {
-        const bool who = (!applicant_name.empty() && it.applicant_name == applicant_name) ||
-                         (!corporation_name.empty() && it.corporation_name == corporation_name);
+        // Every name given must match; at least one must be given.
+        const bool who = (!applicant_name.empty() || !corporation_name.empty()) &&
+                         (applicant_name.empty() || it.applicant_name == applicant_name) &&
+                         (corporation_name.empty() || it.corporation_name == corporation_name);
         if (it.proc_name == proc_name && who && it.arrive_date >= earliest) {
             out.push_back(it);
         }

@@ -3,7 +3,6 @@
 // `unknown`, and only the portal's case list decides whether it arrived or is sent again.
 #include <boost/json.hpp>
 #include <future>
-#include <set>
 
 #include "crash_points.hpp"
 #include "worker.hpp"
@@ -188,14 +187,12 @@ Result<void> Reconcile(Worker& w, std::vector<queue::Claim>& claims) {
             w.Commit(c, w.RetryLater(f, cases.error(), "reconciliation"));
             continue;
         }
+        // The cases of this procedure, corporation and applicant since the send (each listed
+        // once), less the case a resubmission answers and the cases of other filings.
         std::vector<const egov::Case*> mine;
-        std::set<std::string> seen;
         bool lookup_failed = false;
         for (const auto& k : *cases) {
-            // The list is paged newest first by offset: cases arriving meanwhile shift later
-            // pages, so one case can be listed twice. Count each case once.
-            if (k.applicant_name != f.applicant_name || k.corporation_name != f.corporation_name ||
-                k.arrive_id == f.first_arrive_id || !seen.insert(k.arrive_id).second) {
+            if (k.arrive_id == f.first_arrive_id) {
                 continue;
             }
             auto owner = w.store->CaseOwner(k.arrive_id);

@@ -104,7 +104,8 @@ class Portal {
     virtual Result<Submission> Amend(const std::string& arrive_id, const std::string& zip) = 0;
     virtual Result<Submission> Withdraw(const std::string& arrive_id, const std::string& zip) = 0;
     virtual Result<Case> GetCase(const std::string& arrive_id) = 0;
-    // Every case that arrived in [from, to] (JST dates "YYYY-MM-DD"), newest first, all pages.
+    // Every case that arrived in [from, to] (JST dates "YYYY-MM-DD"), newest first, all pages,
+    // each case once.
     virtual Result<std::vector<Case>> ListCases(const std::string& from, const std::string& to) = 0;
     virtual Result<std::vector<Notice>> ListNotices(const std::string& from,
                                                     const std::string& to) = 0;
@@ -123,7 +124,8 @@ class Portal {
 };
 
 // Reconciliation after an ambiguous Apply (egov-api.md §15): the cases of procedure
-// `proc_name` whose applicant or corporation matches and that arrived from `sent_at` - 5 minutes
+// `proc_name` whose applicant and corporation match (each one given; at least one must be) and
+// that arrived from `sent_at` - 5 minutes
 // (clock skew) on, oldest first. Empty when the portal provably has none (the caller may send
 // again); the caller excludes cases it already knows. An error when the portal could not be
 // asked: then nothing may be sent.
