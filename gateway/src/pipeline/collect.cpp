@@ -27,20 +27,19 @@ queue::Transition Dead(const queue::Filing& f, const std::string& reason) {
     return t;
 }
 
-queue::Transition Acknowledge(Worker& w, const queue::Filing& f, const queue::DocumentRecord& d,
-                              bool& ok) {
-    ok = false;
+// 取得完了 for a stored, verified document: nullopt when done, else the transition to commit.
+std::optional<queue::Transition> Acknowledge(Worker& w, const queue::Filing& f,
+                                             const queue::DocumentRecord& d) {
     if (auto done = w.Portal().CompleteOfficialDocument(d.arrive_id, d.notice_sub_id); !done) {
         return w.RetryLater(f, done.error(), "取得完了");
     }
     if (auto marked = w.store->MarkAcknowledged(d.id); !marked) {
         return w.RetryLater(f, marked.error(), "recording 取得完了");
     }
-    ok = true;
-    return {};
+    return std::nullopt;
 }
 
-// One document: the transition to commit when it stops the filing, nullopt when it is done.
+// One document: nullopt when it is done, else the transition that stops the filing here.
 std::optional<queue::Transition> CollectOne(Worker& w, queue::Claim& c,
                                             const egov::OfficialDocumentRef& ref) {
     const queue::Filing& f = c.filing;
@@ -48,16 +47,13 @@ std::optional<queue::Transition> CollectOne(Worker& w, queue::Claim& c,
     if (!known) {
         return w.RetryLater(f, known.error(), "reading the documents");
     }
-    bool ok = false;
     if (*known) {
         const queue::DocumentRecord& d = **known;
         if (d.state == "acknowledged") return std::nullopt;
         if (d.state == "quarantined") {
             return Dead(f, "公文書 " + std::to_string(d.notice_sub_id) + " is quarantined");
         }
-        queue::Transition t = Acknowledge(w, f, d, ok);
-        if (!ok) return t;
-        return std::nullopt;
+        return Acknowledge(w, f, d);  // stored by an earlier try that did not get to 取得完了
     }
     auto downloaded = w.Portal().DownloadOfficialDocument(f.arrive_id, ref.notice_sub_id);
     if (!downloaded) {
@@ -69,38 +65,34 @@ std::optional<queue::Transition> CollectOne(Worker& w, queue::Claim& c,
                            "): " + downloaded.error().message);
     }
     const std::string& zip = downloaded->zip;
+    // The signature first: nothing in the document is read before it verifies.
     auto report = signing::VerifyOfficialDocument(zip, w.shared.deps.government_ca, w.Now());
+    const bool good = report.has_value();
+    // A disk that refuses is not retried into success: the filing waits, nothing acked.
+    auto sha = w.shared.vault.Put(zip, /*quarantine=*/!good);
+    if (!sha) {
+        return w.RetryLater(f, sha.error(), "storing 公文書");
+    }
     queue::DocumentRecord d;
     d.arrive_id = f.arrive_id;
     d.notice_sub_id = ref.notice_sub_id;
     d.title = ref.title;
-    if (!report) {
-        auto sha = w.shared.vault.Put(zip, /*quarantine=*/true);
-        if (!sha) return w.RetryLater(f, sha.error(), "storing a quarantined 公文書");
-        d.sha256 = *sha;
-        d.state = "quarantined";
-        if (auto added = w.store->AddDocument(c, d); !added) return std::nullopt;  // stale
+    d.sha256 = *sha;
+    d.state = good ? "verified" : "quarantined";
+    if (good) {
+        d.signer = report->signature.signer.subject;
+    }
+    auto added = w.store->AddDocument(c, d);
+    if (!added) {
+        return w.RetryLater(f, added.error(), "recording 公文書");
+    }
+    if (!good) {
         return Dead(f, "公文書 " + std::to_string(ref.notice_sub_id) +
                            " failed verification and was quarantined: [" +
                            report.error().field + "] " + report.error().message);
     }
-    auto sha = w.shared.vault.Put(zip);
-    if (!sha) {
-        // A disk that refuses is not retried into success: the filing waits, nothing acked.
-        return w.RetryLater(f, sha.error(), "storing 公文書");
-    }
-    d.sha256 = *sha;
-    d.signer = report->signature.signer.subject;
-    d.state = "verified";
-    auto added = w.store->AddDocument(c, d);
-    if (!added) {
-        if (added.error().field == "queue.stale_claim") return std::nullopt;
-        return w.RetryLater(f, added.error(), "recording 公文書");
-    }
     MaybeCrash("after_document_stored");
-    queue::Transition t = Acknowledge(w, f, *added, ok);
-    if (!ok) return t;
-    return std::nullopt;
+    return Acknowledge(w, f, *added);
 }
 
 queue::Transition CollectCase(Worker& w, queue::Claim& c) {
@@ -150,13 +142,7 @@ Result<void> AppendEvent(Shared& s, const std::string& line) {
 }  // namespace
 
 Result<void> Collect(Worker& w, std::vector<queue::Claim>& claims) {
-    for (auto& c : claims) {
-        if (w.shared.stopping.load()) {
-            (void)w.store->Release(c);
-            continue;
-        }
-        w.Commit(c, CollectCase(w, c));
-    }
+    TransitionEach(w, claims, [&w](queue::Claim& c) { return CollectCase(w, c); });
     return Ok();
 }
 

@@ -106,6 +106,21 @@ std::vector<bool> Worker::CommitBatch(std::vector<queue::Claim*>& claims,
     return written;
 }
 
+void TransitionEach(Worker& w, std::vector<queue::Claim>& claims,
+                    const std::function<queue::Transition(queue::Claim&)>& step) {
+    std::vector<queue::Claim*> done;
+    std::vector<queue::Transition> ts;
+    for (auto& c : claims) {
+        if (w.shared.stopping.load()) {
+            (void)w.store->Release(c);
+            continue;
+        }
+        ts.push_back(step(c));
+        done.push_back(&c);
+    }
+    w.CommitBatch(done, ts);
+}
+
 queue::OutboxItem Event(const queue::Filing& f, std::string_view event, std::string_view detail) {
     boost::json::object body{{"filing", f.id},
                              {"key", f.idempotency_key},

@@ -116,17 +116,7 @@ queue::Transition PrepareOne(Worker& w, const queue::Filing& f) {
 }  // namespace
 
 Result<void> Prepare(Worker& w, std::vector<queue::Claim>& claims) {
-    std::vector<queue::Claim*> done;
-    std::vector<queue::Transition> ts;
-    for (auto& c : claims) {
-        if (w.shared.stopping.load()) {
-            (void)w.store->Release(c);
-            continue;
-        }
-        ts.push_back(PrepareOne(w, c.filing));
-        done.push_back(&c);
-    }
-    w.CommitBatch(done, ts);
+    TransitionEach(w, claims, [&w](queue::Claim& c) { return PrepareOne(w, c.filing); });
     return Ok();
 }
 

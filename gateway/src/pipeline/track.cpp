@@ -85,17 +85,7 @@ queue::Transition Follow(Worker& w, const queue::Filing& f) {
 }  // namespace
 
 Result<void> Track(Worker& w, std::vector<queue::Claim>& claims) {
-    std::vector<queue::Claim*> done;
-    std::vector<queue::Transition> ts;
-    for (auto& c : claims) {
-        if (w.shared.stopping.load()) {
-            (void)w.store->Release(c);
-            continue;
-        }
-        ts.push_back(Follow(w, c.filing));
-        done.push_back(&c);
-    }
-    w.CommitBatch(done, ts);
+    TransitionEach(w, claims, [&w](queue::Claim& c) { return Follow(w, c.filing); });
     return Ok();
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <string>
@@ -58,6 +59,11 @@ struct Worker {
     std::vector<bool> CommitBatch(std::vector<queue::Claim*>& claims,
                                   std::vector<queue::Transition>& ts);
 };
+
+// The common shape of a stage: one transition per claim, committed together; claims not
+// started when the pipeline stops are released.
+void TransitionEach(Worker& w, std::vector<queue::Claim>& claims,
+                    const std::function<queue::Transition(queue::Claim&)>& step);
 
 // The stages: each handles the claims it was given and commits every result.
 Result<void> Prepare(Worker& w, std::vector<queue::Claim>& claims);
