@@ -50,17 +50,14 @@ int Child(int n) {
         return 1;
     }
     const auto ready = json::parse((*sim)->ReadyLine()).as_object();
-    egov::ClientConfig c;
-    c.api_base = std::string(ready.at("api_base").as_string());
-    c.auth_base = std::string(ready.at("auth_base").as_string());
-    c.client_id = std::string(ready.at("client_id").as_string());
-    c.client_secret = std::string(ready.at("client_secret").as_string());
-    c.redirect_uri = std::string(ready.at("redirect_uri").as_string());
-    c.ca_file = std::string(ready.at("ca_file").as_string());
-    c.token_file = dir.path() / "tokens.sealed";
-    c.token_key = std::string(32, 'K');
+    auto c = egov::ClientConfigFromReadyLine((*sim)->ReadyLine(), dir.path() / "tokens.sealed",
+                                             std::string(32, 'K'));
+    if (!c) {
+        std::cerr << c.error().ToString() << "\n";
+        return 1;
+    }
     static const SystemClock clock;
-    auto client = egov::EgovClient::Create(c, clock);
+    auto client = egov::EgovClient::Create(*c, clock);
     if (!client || !(*client)->Login((*client)->ConsentByRedirect())) {
         std::cerr << "cannot log in to the simulator\n";
         return 1;

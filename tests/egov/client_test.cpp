@@ -22,16 +22,10 @@ class ClientTest : public SimTest {
         ASSERT_TRUE(client_->Login(client_->ConsentByRedirect()));
     }
     std::unique_ptr<EgovClient> MakeClient() {
-        const auto ready = Ready();
-        ClientConfig c;
-        c.api_base = std::string(ready.at("api_base").as_string());
-        c.auth_base = std::string(ready.at("auth_base").as_string());
-        c.client_id = std::string(ready.at("client_id").as_string());
-        c.client_secret = std::string(ready.at("client_secret").as_string());
-        c.redirect_uri = std::string(ready.at("redirect_uri").as_string());
-        c.ca_file = std::string(ready.at("ca_file").as_string());
-        c.token_file = dir_.path() / "tokens.sealed";
-        c.token_key = std::string(32, 'K');
+        auto config = ClientConfigFromReadyLine(sim_->ReadyLine(), dir_.path() / "tokens.sealed",
+                                                 std::string(32, 'K'));
+        EXPECT_TRUE(config);
+        ClientConfig c = *config;
         c.timeout = std::chrono::seconds(20);
         auto client = EgovClient::Create(c, clock_);
         EXPECT_TRUE(client);

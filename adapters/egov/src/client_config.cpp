@@ -7,10 +7,14 @@
 
 namespace todoke::egov {
 
-Result<ClientConfig> ReadClientConfig(const std::filesystem::path& path) {
-    TODOKE_ASSIGN_OR_RETURN(ConfigNode root, ConfigNode::LoadFile(path));
+namespace {
+
+// The settings in `root`; the token file and key given here are used when it names none.
+Result<ClientConfig> FromNode(ConfigNode& root, std::filesystem::path given_token_file,
+                              std::string given_token_key) {
     ClientConfig c;
-    std::string secret_env, key_env, key_file, token_file;
+    c.token_key = std::move(given_token_key);
+    std::string secret_env, key_env, key_file, token_file = given_token_file.string();
     std::int64_t timeout_ms = c.timeout.count();
     TODOKE_RETURN_IF_ERROR(root.Read("api_base", c.api_base));
     TODOKE_RETURN_IF_ERROR(root.Read("auth_base", c.auth_base));
@@ -56,6 +60,20 @@ Result<ClientConfig> ReadClientConfig(const std::filesystem::path& path) {
                     "token_file");
     }
     return c;
+}
+
+}  // namespace
+
+Result<ClientConfig> ReadClientConfig(const std::filesystem::path& path) {
+    TODOKE_ASSIGN_OR_RETURN(ConfigNode root, ConfigNode::LoadFile(path));
+    return FromNode(root, {}, {});
+}
+
+Result<ClientConfig> ClientConfigFromReadyLine(std::string_view ready_line,
+                                               const std::filesystem::path& token_file,
+                                               std::string token_key) {
+    TODOKE_ASSIGN_OR_RETURN(ConfigNode root, ConfigNode::Parse(ready_line, "ready line"));
+    return FromNode(root, token_file, std::move(token_key));
 }
 
 }  // namespace todoke::egov

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "todoke/common/clock.hpp"
 #include "todoke/egov/portal.hpp"
@@ -33,6 +34,10 @@ struct ClientConfig {
 // "redirect_uri", "ca_file", "token_file", "token_key_env" | "token_key_file", "timeout_ms"}.
 // The ready line of `todoke sim egov` plus token_file and a key is such a file.
 Result<ClientConfig> ReadClientConfig(const std::filesystem::path& path);
+// The same from the simulator's ready line, with the token file and key given here.
+Result<ClientConfig> ClientConfigFromReadyLine(std::string_view ready_line,
+                                               const std::filesystem::path& token_file,
+                                               std::string token_key);
 
 class EgovClient final : public Portal {
   public:
