@@ -1,67 +1,24 @@
 // `todoke sim egov` as tools start it: one JSON line on stdout when ready, serving until
 // SIGTERM, its state kept over a restart.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 
 #include "http_client.hpp"
+#include "process.hpp"
 #include "sim_fixture.hpp"
 
 namespace todoke::egov::testing {
 namespace {
 
-struct Process {
-    pid_t pid = -1;
-    std::string first_line;
-};
+using Process = ::todoke::testing::ChildProcess;
 
-// Starts the binary with stdout on a pipe and reads its first line (the ready line).
-Process Spawn(const std::vector<std::string>& args) {
-    int out[2];
-    if (pipe(out) != 0) return {};
-    const pid_t pid = fork();
-    if (pid == 0) {
-        dup2(out[1], STDOUT_FILENO);
-        close(out[0]);
-        close(out[1]);
-        std::vector<char*> argv;
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    close(out[1]);
-    Process p{pid, ""};
-    char c = 0;
-    while (read(out[0], &c, 1) == 1 && c != '\n') p.first_line += c;
-    close(out[0]);
-    return p;
-}
+using ::todoke::testing::SpawnProcess;
+using ::todoke::testing::StopProcess;
 
 // Runs the binary to completion; returns (exit status, stdout).
 std::pair<int, std::string> RunTodoke(const std::string& args) {
-    const std::string command =
-        "TODOKE_TEST_PW=test-password " + std::string(TODOKE_BINARY) + " " + args + " 2>/dev/null";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string out;
-    char buffer[4096];
-    while (pipe != nullptr) {
-        const size_t n = fread(buffer, 1, sizeof buffer, pipe);
-        if (n == 0) break;
-        out.append(buffer, n);
-    }
-    const int status = pipe != nullptr ? pclose(pipe) : -1;
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-int Stop(const Process& p) {
-    kill(p.pid, SIGTERM);
-    int status = 0;
-    waitpid(p.pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return ::todoke::testing::RunShell("TODOKE_TEST_PW=test-password " +
+                                       std::string(TODOKE_BINARY) + " " + args + " 2>/dev/null");
 }
 
 TEST(SimProcessTest, PrintsTheReadyLineServesAndStopsOnSigterm) {
@@ -77,7 +34,7 @@ TEST(SimProcessTest, PrintsTheReadyLineServesAndStopsOnSigterm) {
                                         (dir.path() / "data").string(),
                                         "--trust",
                                         ca.cert_path.string()};
-    Process sim = Spawn(args);
+    Process sim = SpawnProcess(args);
     ASSERT_GT(sim.pid, 0);
     boost::system::error_code ec;
     const auto ready = boost::json::parse(sim.first_line, ec);
@@ -99,14 +56,14 @@ TEST(SimProcessTest, PrintsTheReadyLineServesAndStopsOnSigterm) {
     EXPECT_FALSE(detail::Perform(
         untrusting,
         {"GET", std::string(ready.at("api_base").as_string()) + "/apply/lists", {}, ""}));
-    EXPECT_EQ(Stop(sim), 0);
+    EXPECT_EQ(StopProcess(sim), 0);
 
     // Restarted on the same folder: same client secret (its SQLite state is kept).
-    Process again = Spawn(args);
+    Process again = SpawnProcess(args);
     const auto ready2 = boost::json::parse(again.first_line, ec);
     ASSERT_FALSE(ec) << again.first_line;
     EXPECT_EQ(ready2.at("client_secret"), ready.at("client_secret"));
-    EXPECT_EQ(Stop(again), 0);
+    EXPECT_EQ(StopProcess(again), 0);
 }
 
 TEST(SimProcessTest, TheEgovCommandsLogInApplyFollowAndFetch) {
@@ -115,7 +72,7 @@ TEST(SimProcessTest, TheEgovCommandsLogInApplyFollowAndFetch) {
     auto ca = pki.Issue("ca", {.common_name = "CA", .is_ca = true}, nullptr);
     auto signer = pki.Issue(
         "signer", {.common_name = "Signer", .valid_until = std::chrono::hours(24 * 3650)}, &ca);
-    Process sim = Spawn({TODOKE_BINARY, "sim", "egov", "--data", (dir.path() / "data").string(),
+    Process sim = SpawnProcess({TODOKE_BINARY, "sim", "egov", "--data", (dir.path() / "data").string(),
                          "--trust", ca.cert_path.string()});
     auto ready = boost::json::parse(sim.first_line).as_object();
     ready["token_file"] = (dir.path() / "tokens.sealed").string();
@@ -149,7 +106,7 @@ TEST(SimProcessTest, TheEgovCommandsLogInApplyFollowAndFetch) {
     EXPECT_NE(RunTodoke(config + "status " + id).second.find("手続終了"), std::string::npos);
     // A package for another procedure's folder is refused with its rows: exit 1.
     EXPECT_EQ(RunTodoke(config + "apply " + zip + " --proc-id 4950000020415000").first, 1);
-    EXPECT_EQ(Stop(sim), 0);
+    EXPECT_EQ(StopProcess(sim), 0);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include <set>
 #include <thread>
 
+#include "process.hpp"
 #include "test_support.hpp"
 #include "todoke/common/sqlite.hpp"
 
@@ -36,50 +37,9 @@ constexpr int kFilings = 200;
 constexpr int kKills = 12;
 #endif
 
-struct Child {
-    pid_t pid = -1;
-    std::string first_line;
-};
-
-Child Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
-            const fs::path& log) {
-    int out[2];
-    if (pipe(out) != 0) return {};
-    const pid_t pid = fork();
-    if (pid == 0) {
-        dup2(out[1], STDOUT_FILENO);
-        const int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-        dup2(err, STDERR_FILENO);
-        close(out[0]);
-        close(out[1]);
-        for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
-        std::vector<char*> argv;
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    close(out[1]);
-    Child c{pid, ""};
-    char ch = 0;
-    while (read(out[0], &ch, 1) == 1 && ch != '\n') c.first_line += ch;
-    close(out[0]);
-    return c;
-}
-
-// Runs a command to the end: (exit status, stdout).
-std::pair<int, std::string> Shell(const std::string& command) {
-    FILE* p = popen(command.c_str(), "r");
-    std::string out;
-    char buffer[4096];
-    while (p != nullptr) {
-        const size_t n = fread(buffer, 1, sizeof buffer, p);
-        if (n == 0) break;
-        out.append(buffer, n);
-    }
-    const int status = p != nullptr ? pclose(p) : -1;
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using Child = ::todoke::testing::ChildProcess;
+using ::todoke::testing::RunShell;
+using ::todoke::testing::SpawnProcess;
 
 std::int64_t Count(SqliteDb& db, const std::string& sql) {
     auto q = db.Prepare(sql);
@@ -128,7 +88,7 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
         std::ofstream(d / "data.key") << std::string(64, 'b');
         std::ofstream(d / "records.json") << Records(kFilings);
     }
-    Child sim = Spawn({todoke, "sim", "egov", "--listen", "127.0.0.1:0", "--data",
+    Child sim = SpawnProcess({todoke, "sim", "egov", "--listen", "127.0.0.1:0", "--data",
                        (d / "sim").string(), "--trust", ca.cert_path.string(), "--config",
                        (d / "sim.json").string()},
                       {}, d / "sim.log");
@@ -142,8 +102,8 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
     const std::string official_ca = std::string(egov["official_ca_file"].as_string());
     const std::string common = " --data " + (d / "data").string() + " --data-key-file " +
                                (d / "data.key").string();
-    ASSERT_EQ(Shell(todoke + " egov --config " + (d / "egov.json").string() + " login").first, 0);
-    auto submitted = Shell(todoke + " submit " + (d / "records.json").string() + common);
+    ASSERT_EQ(RunShell(todoke + " egov --config " + (d / "egov.json").string() + " login").first, 0);
+    auto submitted = RunShell(todoke + " submit " + (d / "records.json").string() + common);
     ASSERT_EQ(submitted.first, 0) << submitted.second;
 
     const std::vector<std::string> serve{todoke,
@@ -166,7 +126,7 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
     int killed_outside = 0, crashed_inside = 0;
     for (int round = 0; round < kKills; ++round) {
         const std::string seed = "TODOKE_CRASH_SEED=" + std::to_string(round);
-        Child gw = Spawn(serve,
+        Child gw = SpawnProcess(serve,
                          {"TODOKE_TEST_PW=test-password", seed,
                           "TODOKE_CRASH_POINTS=after_submitting_commit=0.03,"
                           "after_portal_answer=0.03,after_document_stored=0.1"},
@@ -194,14 +154,14 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
         }
         // Intake is idempotent at any moment: the same file again creates nothing.
         if (round == kKills / 2) {
-            auto again = Shell(todoke + " submit " + (d / "records.json").string() + common);
+            auto again = RunShell(todoke + " submit " + (d / "records.json").string() + common);
             EXPECT_EQ(again.second.find("\"created\":true"), std::string::npos);
         }
     }
     // The last run has no crash points and stops once everything is final and delivered.
     std::vector<std::string> last = serve;
     last.push_back("--exit-when-idle");
-    Child gw = Spawn(last, {"TODOKE_TEST_PW=test-password"}, d / "serve.log");
+    Child gw = SpawnProcess(last, {"TODOKE_TEST_PW=test-password"}, d / "serve.log");
     int status = 0;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
     while (waitpid(gw.pid, &status, WNOHANG) != gw.pid) {
@@ -209,7 +169,7 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
             kill(gw.pid, SIGKILL);
             waitpid(gw.pid, &status, 0);
             ADD_FAILURE() << "not finished in 240 s: "
-                          << Shell(todoke + " status --summary" + common).second;
+                          << RunShell(todoke + " status --summary" + common).second;
             break;
         }
         std::this_thread::sleep_for(milliseconds(100));
