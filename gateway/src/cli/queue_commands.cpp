@@ -1,81 +1,29 @@
-// The durable pipeline from the command line:
-//   todoke serve    run the workers until SIGTERM/SIGINT (graceful), or until nothing is left
+// The durable pipeline from the command line (serve and mailbox have their own files):
 //   todoke submit   enqueue records (idempotency key: --key or the record's record_id)
 //   todoke status   states and history
 //   todoke replay   a dead filing, with the same key
 //   todoke correct  a corrected record for a filing waiting for 補正
-//   todoke mailbox  list / get the documents delivered to a company
 // Every command takes --data DIR and the data key (--data-key-file FILE, else the environment
 // variable named by --data-key-env, TODOKE_DATA_KEY by default): 64 hex digits or Base64 of 32
 // bytes, kept away from DIR.
-#include <signal.h>
-#include <unistd.h>
-
 #include <boost/json.hpp>
-#include <chrono>
 #include <iomanip>
 #include <iostream>
 #include <map>
-#include <thread>
 
 #include "commands.hpp"
+#include "data_options.hpp"
 #include "exit_status.hpp"
-#include "settings.hpp"
-#include "signing_keys.hpp"
 #include "todoke/common/file.hpp"
-#include "todoke/common/seal.hpp"
-#include "todoke/egov/client.hpp"
 #include "todoke/forms/record_validator.hpp"
 #include "todoke/forms/wareki.hpp"
-#include "todoke/gateway/pipeline.hpp"
 #include "todoke/gateway/record_attachments.hpp"
-#include "todoke/queue/vault.hpp"
 
 namespace todoke::gateway {
 namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-
-struct DataArgs {
-    std::string data;
-    std::string key_file;
-    std::string key_env = "TODOKE_DATA_KEY";
-    std::optional<std::string> config;
-};
-
-void AddDataOptions(CLI::App& cmd, DataArgs& a) {
-    cmd.add_option("--data", a.data, "data folder (store, documents)")->required();
-    cmd.add_option("--data-key-file", a.key_file, "file with the 32-byte data key");
-    cmd.add_option("--data-key-env", a.key_env,
-                   "environment variable with the data key (default TODOKE_DATA_KEY)");
-}
-
-int Failed(const Error& e) {
-    std::cerr << "error: " << (e.field.empty() ? "" : "[" + e.field + "] ") << e.message << "\n";
-    return e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kConflict ||
-                   e.code == ErrorCode::kRejected
-               ? kExitInvalid
-               : kExitUsage;
-}
-
-Result<std::string> DataKey(const DataArgs& a) {
-    return a.key_file.empty() ? SealKeyFromEnv(a.key_env) : SealKeyFromFile(a.key_file);
-}
-
-Result<std::unique_ptr<queue::Store>> OpenStore(const DataArgs& a, const Clock& clock) {
-    TODOKE_ASSIGN_OR_RETURN(std::string key, DataKey(a));
-    std::error_code ec;
-    fs::create_directories(a.data, ec);
-    return queue::OpenSqliteStore(StorePath(a.data), std::move(key), clock);
-}
-
-const SystemClock& Wall() {
-    static const SystemClock clock;
-    return clock;
-}
-
-std::string Time(TimePoint t) { return t == TimePoint{} ? "" : FormatJstDateTime(t); }
 
 json::object FilingJson(const queue::Filing& f) {
     json::object o{{"filing", f.id},
@@ -140,11 +88,9 @@ std::string CompanyOf(const forms::Record& r, const std::string& given) {
 }
 
 int RunSubmit(const SubmitArgs& a) {
-    auto settings = LoadCliSettings(a.data.config);
-    if (!settings) return Failed(settings.error());
-    auto catalogue = CliCatalogue(*settings);
+    auto catalogue = SettingsCatalogue(a.data);
     if (!catalogue) return Failed(catalogue.error());
-    auto store = OpenStore(a.data, Wall());
+    auto store = OpenStore(a.data);
     if (!store) return Failed(store.error());
     std::vector<forms::Record> records;
     for (const auto& input : a.inputs) {
@@ -244,7 +190,7 @@ void PrintTable(queue::Store& store, const std::vector<queue::Filing>& filings) 
 }
 
 int RunStatus(const StatusArgs& a) {
-    auto store = OpenStore(a.data, Wall());
+    auto store = OpenStore(a.data);
     if (!store) return Failed(store.error());
     queue::Store& s = **store;
     if (a.summary) {
@@ -318,17 +264,15 @@ int PrintFiling(const Result<queue::Filing>& f) {
 }
 
 int RunReplay(const OperatorArgs& a) {
-    auto store = OpenStore(a.data, Wall());
+    auto store = OpenStore(a.data);
     if (!store) return Failed(store.error());
     return PrintFiling((*store)->Replay(a.id, "operator:" + a.actor));
 }
 
 int RunCorrect(const OperatorArgs& a) {
-    auto settings = LoadCliSettings(a.data.config);
-    if (!settings) return Failed(settings.error());
-    auto catalogue = CliCatalogue(*settings);
+    auto catalogue = SettingsCatalogue(a.data);
     if (!catalogue) return Failed(catalogue.error());
-    auto store = OpenStore(a.data, Wall());
+    auto store = OpenStore(a.data);
     if (!store) return Failed(store.error());
     auto filing = (*store)->Find(a.id);
     if (!filing) return Failed(filing.error());
@@ -364,148 +308,10 @@ int RunCorrect(const OperatorArgs& a) {
                                                   "operator:" + a.actor));
 }
 
-// ---- mailbox
-
-struct MailboxArgs {
-    DataArgs data;
-    std::string company;
-    std::int64_t document = 0;
-    std::string out;
-};
-
-int RunMailboxList(const MailboxArgs& a) {
-    auto store = OpenStore(a.data, Wall());
-    if (!store) return Failed(store.error());
-    auto items = (*store)->Mailbox(a.company);
-    if (!items) return Failed(items.error());
-    for (const auto& m : *items) {
-        std::cout << json::serialize(json::object{{"document", m.id},
-                                                  {"company", m.company},
-                                                  {"title", m.title},
-                                                  {"arrive_id", m.arrive_id},
-                                                  {"notice_sub_id", m.notice_sub_id},
-                                                  {"procedure", m.procedure},
-                                                  {"filing", m.filing_id},
-                                                  {"signer", m.signer},
-                                                  {"sha256", m.sha256},
-                                                  {"delivered", Time(m.delivered_at)}})
-                  << "\n";
-    }
-    return kExitOk;
-}
-
-int RunMailboxGet(const MailboxArgs& a) {
-    auto store = OpenStore(a.data, Wall());
-    if (!store) return Failed(store.error());
-    auto item = (*store)->MailboxDocument(a.document);
-    if (!item) return Failed(item.error());
-    if (!*item || (!a.company.empty() && (*item)->company != a.company)) {
-        std::cerr << "error: no document " << a.document << " in that mailbox\n";
-        return kExitInvalid;
-    }
-    auto key = DataKey(a.data);
-    if (!key) return Failed(key.error());
-    const queue::DocumentVault vault(a.data.data, *key);
-    auto bytes = vault.Get((*item)->sha256);
-    if (!bytes) return Failed(bytes.error());
-    if (auto w = WriteFileAtomically(a.out, *bytes); !w) return Failed(w.error());
-    std::cout << json::serialize(json::object{{"document", a.document},
-                                              {"out", a.out},
-                                              {"bytes", bytes->size()},
-                                              {"sha256", (*item)->sha256}})
-              << "\n";
-    return kExitOk;
-}
-
-// ---- serve
-
-struct ServeArgs {
-    DataArgs data;
-    std::string egov_config;
-    KeyArgs keys;
-    std::vector<std::string> official_ca;
-    bool exit_when_idle = false;
-};
-
-int RunServe(const ServeArgs& a) {
-    auto settings = LoadCliSettings(a.data.config);
-    if (!settings) return Failed(settings.error());
-    auto catalogue = CliCatalogue(*settings);
-    if (!catalogue) return Failed(catalogue.error());
-    auto key = DataKey(a.data);
-    if (!key) return Failed(key.error());
-    const TimePoint now = Wall().Now();
-    auto keys = LoadSigningKeys(a.keys, now, settings->expiry_warning_days);
-    if (!keys) return Failed(keys.error());
-    std::vector<fs::path> ca_files(a.official_ca.begin(), a.official_ca.end());
-    auto government_ca = signing::TrustStore::FromPemFiles(ca_files);
-    if (!government_ca) return Failed(government_ca.error());
-    auto client_config = egov::ReadClientConfig(a.egov_config);
-    if (!client_config) return Failed(client_config.error());
-    auto client = egov::EgovClient::Create(*client_config, Wall());
-    if (!client) return Failed(client.error());
-    if (!(*client)->HasTokens()) {
-        std::cerr << "error: no e-Gov tokens: run `todoke egov --config " << a.egov_config
-                  << " login` first\n";
-        return kExitUsage;
-    }
-    Logger log(std::cerr, LogLevel::kInfo, std::make_shared<SystemClock>());
-    PipelineConfig config = settings->pipeline;
-    config.data_dir = a.data.data;
-    config.data_key = *key;
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
-    config.worker_prefix = std::string(host) + "/" + std::to_string(::getpid());
-    // Signals are taken by sigwait below, not by whichever thread they land on.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    auto pipeline = Pipeline::Create(
-        std::move(config),
-        PipelineDeps{Wall(), **client, *catalogue, *keys, *government_ca, &log});
-    if (!pipeline) return Failed(pipeline.error());
-    (*pipeline)->Start();
-    std::cout << json::serialize(json::object{{"serving", true}, {"data", a.data.data}})
-              << std::endl;
-    log.Info("todoke serve: workers started");
-    if (a.exit_when_idle) {
-        // Stop once every filing is final and every side effect delivered.
-        auto store = OpenStore(a.data, Wall());
-        if (!store) return Failed(store.error());
-        const timespec tick{0, 200 * 1000 * 1000};
-        for (;;) {
-            if (sigtimedwait(&signals, nullptr, &tick) > 0) break;
-            auto c = (*store)->Counts();
-            if (c && c->final() == c->total() && c->outbox_pending == 0) break;
-        }
-    } else {
-        int sig = 0;
-        sigwait(&signals, &sig);
-    }
-    log.Info("todoke serve: stopping (in-flight work finishes, claims are released)");
-    (*pipeline)->Stop();
-    log.Info("todoke serve: stopped");
-    return kExitOk;
-}
-
 }  // namespace
 
 CommandRun AddQueueCommands(CLI::App& app, std::map<std::string, CommandRun>& commands) {
-    auto serve = std::make_shared<ServeArgs>();
-    CLI::App* s = app.add_subcommand("serve", "Run the pipeline's workers until SIGTERM");
-    AddDataOptions(*s, serve->data);
-    s->add_option("--config", serve->data.config, "settings file (JSON; \"pipeline\" section)");
-    s->add_option("--egov-config", serve->egov_config, "e-Gov client settings (todoke egov)")
-        ->required();
-    AddKeyOptions(*s, serve->keys);
-    s->add_option("--official-ca", serve->official_ca,
-                  "PEM of the CA that signs official documents (公文書)")
-        ->required();
-    s->add_flag("--exit-when-idle", serve->exit_when_idle,
-                "stop once every filing is final and everything is delivered");
-    commands["serve"] = [serve] { return RunServe(*serve); };
+    commands["serve"] = AddServeCommand(app);
 
     auto submit = std::make_shared<SubmitArgs>();
     CLI::App* sub = app.add_subcommand("submit", "Enqueue filing records (idempotent per key)");
@@ -546,20 +352,7 @@ CommandRun AddQueueCommands(CLI::App& app, std::map<std::string, CommandRun>& co
     c->add_option("--config", correct->data.config, "settings file (JSON)");
     commands["correct"] = [correct] { return RunCorrect(*correct); };
 
-    auto mailbox = std::make_shared<MailboxArgs>();
-    CLI::App* m = app.add_subcommand("mailbox", "Documents delivered to a company's mailbox");
-    m->require_subcommand(1);
-    CLI::App* list = m->add_subcommand("list", "The documents of one company");
-    AddDataOptions(*list, mailbox->data);
-    list->add_option("company", mailbox->company, "company (as in `todoke submit`)")->required();
-    CLI::App* get = m->add_subcommand("get", "Write one document (the signed 公文書 ZIP)");
-    AddDataOptions(*get, mailbox->data);
-    get->add_option("document", mailbox->document, "document id (from list)")->required();
-    get->add_option("--company", mailbox->company, "only from this company's mailbox");
-    get->add_option("--out", mailbox->out, "file to write")->required();
-    commands["mailbox"] = [mailbox, list] {
-        return list->parsed() ? RunMailboxList(*mailbox) : RunMailboxGet(*mailbox);
-    };
+    commands["mailbox"] = AddMailboxCommand(app);
     return nullptr;
 }
 
