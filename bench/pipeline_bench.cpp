@@ -62,21 +62,22 @@ int Child(int n) {
         std::cerr << "cannot log in to the simulator\n";
         return 1;
     }
-    auto official = signing::TrustStore::FromPemFiles(
-        {std::string(ready.at("official_ca_file").as_string())});
+    auto official =
+        signing::TrustStore::FromPemFiles({std::string(ready.at("official_ca_file").as_string())});
     const std::vector<signing::SigningKey> keys{::todoke::testing::LoadKey(signer)};
     gateway::PipelineConfig config;
     config.data_dir = dir.path() / "data";
     config.data_key = std::string(32, 'D');
-    config.workers = {.prepare = 1, .submit = 1, .reconcile = 0, .track = 0, .collect = 0,
-                      .deliver = 0};
+    config.workers = {
+        .prepare = 1, .submit = 1, .reconcile = 0, .track = 0, .collect = 0, .deliver = 0};
     config.batch = 32;
     config.portal_calls_per_second = 0;
     config.idle = std::chrono::milliseconds(5);
     auto pipeline = gateway::Pipeline::Create(
-        config, gateway::PipelineDeps{clock, **client, forms::Catalogue::Default(), keys,
-                                      *official, nullptr});
-    auto store = queue::OpenSqliteStore(gateway::StorePath(config.data_dir), config.data_key, clock);
+        config, gateway::PipelineDeps{clock, **client, forms::Catalogue::Default(), keys, *official,
+                                      nullptr});
+    auto store =
+        queue::OpenSqliteStore(gateway::StorePath(config.data_dir), config.data_key, clock);
     if (!pipeline || !store) {
         std::cerr << "cannot make the pipeline\n";
         return 1;
@@ -84,7 +85,8 @@ int Child(int n) {
     const std::string sample = ::todoke::testing::ReadFile(std::string(TODOKE_SOURCE_DIR) +
                                                            "/samples/records/kenpo_shutoku.json");
     json::object record = json::parse(sample).as_object();
-    static const char* const kDigits[] = {"０", "１", "２", "３", "４", "５", "６", "７", "８", "９"};
+    static const char* const kDigits[] = {"０", "１", "２", "３", "４",
+                                          "５", "６", "７", "８", "９"};
     for (int i = 0; i < n; ++i) {
         const int company = i % 100;  // the reconciliation key: 100 companies
         record["employer"].as_object()["name"] =
@@ -102,7 +104,8 @@ int Child(int n) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         auto counts = (*store)->Counts();
         if (!counts) return 1;
-        const auto arrived = counts->by_state[static_cast<std::size_t>(queue::FilingState::kArrived)];
+        const auto arrived =
+            counts->by_state[static_cast<std::size_t>(queue::FilingState::kArrived)];
         if (arrived + counts->final() >= n) {
             if (counts->final() != 0) {
                 std::cerr << "some filings did not arrive\n";
@@ -155,10 +158,11 @@ int main(int argc, char** argv) {
             return 1;
         }
         const double rate = results[i].filings / results[i].seconds;
-        std::printf("  %6d filings: %7.1f s  %7.1f filings/s  = %5.1f %% of sign-limited  "
-                    "peak RSS %ld MiB\n",
-                    results[i].filings, results[i].seconds, rate, 100.0 * rate / sign_limited,
-                    results[i].peak_kb / 1024);
+        std::printf(
+            "  %6d filings: %7.1f s  %7.1f filings/s  = %5.1f %% of sign-limited  "
+            "peak RSS %ld MiB\n",
+            results[i].filings, results[i].seconds, rate, 100.0 * rate / sign_limited,
+            results[i].peak_kb / 1024);
     }
     std::printf("  peak memory %d vs %d filings: x%.2f (goal: flat)\n", sizes[1], sizes[0],
                 static_cast<double>(results[1].peak_kb) / static_cast<double>(results[0].peak_kb));

@@ -32,7 +32,8 @@ TimePoint MaintenanceCalendar::NextOpen(TimePoint t) const {
 TimePoint NextTry(const RetryPolicy& policy, const MaintenanceCalendar& calendar, TimePoint now,
                   int failures, std::int64_t retry_after_seconds, double random) {
     TimePoint next = now + policy.Delay(failures, random);
-    next = std::max(next, now + std::chrono::seconds(std::max<std::int64_t>(retry_after_seconds, 0)));
+    next =
+        std::max(next, now + std::chrono::seconds(std::max<std::int64_t>(retry_after_seconds, 0)));
     return calendar.NextOpen(next);
 }
 

@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <set>
 
+#include "sqlite_schema.hpp"
 #include "todoke/common/digest.hpp"
 #include "todoke/common/seal.hpp"
 #include "todoke/common/sqlite.hpp"
-#include "sqlite_schema.hpp"
 #include "todoke/queue/store.hpp"
 
 namespace todoke::queue {
@@ -97,7 +97,8 @@ class SqliteStore final : public Store {
 
     // A sealed canary tells at open whether the key is the one the data was sealed with.
     Result<void> CheckKey() {
-        TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT value FROM meta WHERE name = 'canary'"));
+        TODOKE_ASSIGN_OR_RETURN(auto q,
+                                db_.Prepare("SELECT value FROM meta WHERE name = 'canary'"));
         TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
         if (row) {
             if (!Unseal(key_, q.Text(0), "store.canary")) {
@@ -124,17 +125,15 @@ class SqliteStore final : public Store {
         const std::int64_t now = Ms(clock_.Now());
         SqliteDb::Transaction tx(db_);
         TODOKE_RETURN_IF_ERROR(tx.Begin());
-        TODOKE_ASSIGN_OR_RETURN(
-            auto find, db_.Prepare("SELECT id, fingerprint, state FROM filings "
-                                   "WHERE tenant = ?1 AND idem_key = ?2"));
+        TODOKE_ASSIGN_OR_RETURN(auto find, db_.Prepare("SELECT id, fingerprint, state FROM filings "
+                                                       "WHERE tenant = ?1 AND idem_key = ?2"));
         find.Bind(1, n.tenant).Bind(2, n.idempotency_key);
         TODOKE_ASSIGN_OR_RETURN(bool found, find.Step());
         if (found) {
             if (find.Text(1) != fingerprint) {
                 return Fail(ErrorCode::kConflict,
-                            "the key \"" + n.idempotency_key +
-                                "\" was used for filing " + std::to_string(find.Int64(0)) +
-                                " with another record",
+                            "the key \"" + n.idempotency_key + "\" was used for filing " +
+                                std::to_string(find.Int64(0)) + " with another record",
                             "queue.idempotency_key");
             }
             return Enqueued{find.Int64(0), false,
@@ -144,9 +143,10 @@ class SqliteStore final : public Store {
             n.errors_json.empty() ? FilingState::kReceived : FilingState::kInvalid;
         TODOKE_ASSIGN_OR_RETURN(
             auto insert,
-            db_.Prepare("INSERT INTO filings (tenant, idem_key, fingerprint, company, "
-                        "company_name, procedure, state, next_at, created_at, updated_at, "
-                        "errors, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?8, ?9, ?10)"));
+            db_.Prepare(
+                "INSERT INTO filings (tenant, idem_key, fingerprint, company, "
+                "company_name, procedure, state, next_at, created_at, updated_at, "
+                "errors, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?8, ?9, ?10)"));
         insert.Bind(1, n.tenant)
             .Bind(2, n.idempotency_key)
             .Bind(3, fingerprint)
@@ -159,10 +159,9 @@ class SqliteStore final : public Store {
             .BindBlob(10, sealed);
         TODOKE_RETURN_IF_ERROR(insert.Run());
         const std::int64_t id = db_.LastInsertRowId();
-        TODOKE_RETURN_IF_ERROR(AddHistory(id, now, "", StateName(state), actor,
-                                          state == FilingState::kInvalid
-                                              ? "the record has field errors"
-                                              : "accepted"));
+        TODOKE_RETURN_IF_ERROR(AddHistory(
+            id, now, "", StateName(state), actor,
+            state == FilingState::kInvalid ? "the record has field errors" : "accepted"));
         TODOKE_RETURN_IF_ERROR(tx.Commit());
         return Enqueued{id, true, state};
     }
@@ -296,8 +295,9 @@ class SqliteStore final : public Store {
                     "lease_until <= ?1";
                 break;
             case Stage::kTrack:
-                where = "state IN ('arrived', 'under_review') AND next_at <= ?1 AND "
-                        "lease_until <= ?1";
+                where =
+                    "state IN ('arrived', 'under_review') AND next_at <= ?1 AND "
+                    "lease_until <= ?1";
                 break;
             case Stage::kCollect:
                 where = "state = 'review_done' AND next_at <= ?1 AND lease_until <= ?1";
@@ -443,8 +443,8 @@ class SqliteStore final : public Store {
                 }
             }
             if (t.to != f.state || t.count_failure || t.actor != "worker") {
-                TODOKE_RETURN_IF_ERROR(AddHistory(f.id, now, StateName(f.state), StateName(t.to),
-                                                  t.actor, t.reason));
+                TODOKE_RETURN_IF_ERROR(
+                    AddHistory(f.id, now, StateName(f.state), StateName(t.to), t.actor, t.reason));
             }
             for (const auto& o : t.outbox) {
                 add_outbox.Reset();
@@ -471,7 +471,9 @@ class SqliteStore final : public Store {
         TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare("UPDATE filings SET lease_owner = '', "
                                                     "lease_until = 0 WHERE id = ?1 AND fence = "
                                                     "?2 AND state = ?3"));
-        q.Bind(1, claim.filing.id).Bind(2, claim.filing.fence).Bind(3, StateName(claim.filing.state));
+        q.Bind(1, claim.filing.id)
+            .Bind(2, claim.filing.fence)
+            .Bind(3, StateName(claim.filing.state));
         TODOKE_RETURN_IF_ERROR(q.Run());
         if (db_.Changes() == 0) return Stale(claim.filing.id);
         return Ok();
@@ -479,8 +481,9 @@ class SqliteStore final : public Store {
 
     Result<std::optional<DocumentRecord>> FindDocument(const std::string& arrive_id,
                                                        int notice_sub_id) override {
-        TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare(std::string(kDocumentSelect) +
-                                                    " WHERE arrive_id = ?1 AND notice_sub_id = ?2"));
+        TODOKE_ASSIGN_OR_RETURN(auto q,
+                                db_.Prepare(std::string(kDocumentSelect) +
+                                            " WHERE arrive_id = ?1 AND notice_sub_id = ?2"));
         q.Bind(1, arrive_id).Bind(2, std::int64_t{notice_sub_id});
         TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
         if (!row) return std::optional<DocumentRecord>();
@@ -555,9 +558,8 @@ class SqliteStore final : public Store {
         for (;;) {
             TODOKE_ASSIGN_OR_RETURN(bool row, take.Step());
             if (!row) break;
-            out.push_back({take.Int64(0), take.Text(1), take.Int64(2), take.Int64(3),
-                           take.Text(4), take.Text(5), take.Int64(6),
-                           static_cast<int>(take.Int64(7))});
+            out.push_back({take.Int64(0), take.Text(1), take.Int64(2), take.Int64(3), take.Text(4),
+                           take.Text(5), take.Int64(6), static_cast<int>(take.Int64(7))});
         }
         TODOKE_RETURN_IF_ERROR(tx.Commit());
         return out;
@@ -611,8 +613,8 @@ class SqliteStore final : public Store {
     }
 
     Result<std::optional<MailboxItem>> MailboxDocument(std::int64_t document_id) override {
-        TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare(std::string(kMailboxSelect) +
-                                                    " WHERE m.document_id = ?1"));
+        TODOKE_ASSIGN_OR_RETURN(
+            auto q, db_.Prepare(std::string(kMailboxSelect) + " WHERE m.document_id = ?1"));
         q.Bind(1, document_id);
         TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
         if (!row) return std::optional<MailboxItem>();
@@ -620,34 +622,41 @@ class SqliteStore final : public Store {
     }
 
     Result<Filing> Replay(std::int64_t id, std::string_view actor) override {
-        return Operator(id, actor, [](const Filing& f) -> Result<FilingState> {
-            if (f.state != FilingState::kDead) {
-                return Fail(ErrorCode::kConflict,
-                            "filing " + std::to_string(f.id) + " is " +
-                                std::string(StateName(f.state)) + "; only a dead filing is replayed",
-                            "filing.state");
-            }
-            const auto from = ParseState(f.dead_from).value_or(FilingState::kReceived);
-            // Whatever died while being sent may have arrived: ask the portal first.
-            if (from == FilingState::kSubmitting || from == FilingState::kUnknown) {
-                return FilingState::kUnknown;
-            }
-            return IsFinal(from) ? FilingState::kReceived : from;
-        }, "replayed by an operator", std::nullopt, ApplyKind::kNew);
+        return Operator(
+            id, actor,
+            [](const Filing& f) -> Result<FilingState> {
+                if (f.state != FilingState::kDead) {
+                    return Fail(ErrorCode::kConflict,
+                                "filing " + std::to_string(f.id) + " is " +
+                                    std::string(StateName(f.state)) +
+                                    "; only a dead filing is replayed",
+                                "filing.state");
+                }
+                const auto from = ParseState(f.dead_from).value_or(FilingState::kReceived);
+                // Whatever died while being sent may have arrived: ask the portal first.
+                if (from == FilingState::kSubmitting || from == FilingState::kUnknown) {
+                    return FilingState::kUnknown;
+                }
+                return IsFinal(from) ? FilingState::kReceived : from;
+            },
+            "replayed by an operator", std::nullopt, ApplyKind::kNew);
     }
 
-    Result<Filing> SupplyCorrection(std::int64_t id, const std::string& record_json,
-                                    ApplyKind kind, std::string_view actor) override {
-        return Operator(id, actor, [](const Filing& f) -> Result<FilingState> {
-            if (f.state != FilingState::kAmendmentRequested) {
-                return Fail(ErrorCode::kConflict,
-                            "filing " + std::to_string(f.id) + " is " +
-                                std::string(StateName(f.state)) + ", not waiting for a 補正",
-                            "filing.state");
-            }
-            return FilingState::kReceived;
-        }, kind == ApplyKind::kAmend ? "corrected record: 部分補正" : "corrected record: 再提出",
-                        record_json, kind);
+    Result<Filing> SupplyCorrection(std::int64_t id, const std::string& record_json, ApplyKind kind,
+                                    std::string_view actor) override {
+        return Operator(
+            id, actor,
+            [](const Filing& f) -> Result<FilingState> {
+                if (f.state != FilingState::kAmendmentRequested) {
+                    return Fail(ErrorCode::kConflict,
+                                "filing " + std::to_string(f.id) + " is " +
+                                    std::string(StateName(f.state)) + ", not waiting for a 補正",
+                                "filing.state");
+                }
+                return FilingState::kReceived;
+            },
+            kind == ApplyKind::kAmend ? "corrected record: 部分補正" : "corrected record: 再提出",
+            record_json, kind);
     }
 
   private:
@@ -695,7 +704,13 @@ class SqliteStore final : public Store {
         TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare("INSERT INTO history (filing_id, at, "
                                                     "from_state, to_state, actor, reason) VALUES "
                                                     "(?1, ?2, ?3, ?4, ?5, ?6)"));
-        return q.Bind(1, id).Bind(2, at).Bind(3, from).Bind(4, to).Bind(5, actor).Bind(6, reason).Run();
+        return q.Bind(1, id)
+            .Bind(2, at)
+            .Bind(3, from)
+            .Bind(4, to)
+            .Bind(5, actor)
+            .Bind(6, reason)
+            .Run();
     }
 
     // An operator's change: decided from the current row, fence raised (any holder is stale).
@@ -726,8 +741,8 @@ class SqliteStore final : public Store {
             q.BindNull(4).Bind(5, ApplyKindName(found->apply_kind)).Bind(6, std::int64_t{0});
         }
         TODOKE_RETURN_IF_ERROR(q.Run());
-        TODOKE_RETURN_IF_ERROR(AddHistory(id, now, StateName(found->state), StateName(to), actor,
-                                          reason));
+        TODOKE_RETURN_IF_ERROR(
+            AddHistory(id, now, StateName(found->state), StateName(to), actor, reason));
         TODOKE_ASSIGN_OR_RETURN(auto after, Find(id));
         TODOKE_RETURN_IF_ERROR(tx.Commit());
         return *after;

@@ -6,10 +6,19 @@
 namespace todoke::queue {
 namespace {
 
-constexpr std::array<std::string_view, kStateCount> kNames = {
-    "received",     "prepared",  "submitting", "unknown",  "arrived",   "under_review",
-    "amendment_requested",       "review_done", "completed", "invalid", "rejected",
-    "withdrawn",    "dead"};
+constexpr std::array<std::string_view, kStateCount> kNames = {"received",
+                                                              "prepared",
+                                                              "submitting",
+                                                              "unknown",
+                                                              "arrived",
+                                                              "under_review",
+                                                              "amendment_requested",
+                                                              "review_done",
+                                                              "completed",
+                                                              "invalid",
+                                                              "rejected",
+                                                              "withdrawn",
+                                                              "dead"};
 
 }  // namespace
 

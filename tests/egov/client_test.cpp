@@ -23,7 +23,7 @@ class ClientTest : public SimTest {
     }
     std::unique_ptr<EgovClient> MakeClient() {
         auto config = ClientConfigFromReadyLine(sim_->ReadyLine(), dir_.path() / "tokens.sealed",
-                                                 std::string(32, 'K'));
+                                                std::string(32, 'K'));
         EXPECT_TRUE(config);
         ClientConfig c = *config;
         c.timeout = std::chrono::seconds(20);

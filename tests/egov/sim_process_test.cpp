@@ -72,8 +72,8 @@ TEST(SimProcessTest, TheEgovCommandsLogInApplyFollowAndFetch) {
     auto ca = pki.Issue("ca", {.common_name = "CA", .is_ca = true}, nullptr);
     auto signer = pki.Issue(
         "signer", {.common_name = "Signer", .valid_until = std::chrono::hours(24 * 3650)}, &ca);
-    Process sim = SpawnProcess({TODOKE_BINARY, "sim", "egov", "--data", (dir.path() / "data").string(),
-                         "--trust", ca.cert_path.string()});
+    Process sim = SpawnProcess({TODOKE_BINARY, "sim", "egov", "--data",
+                                (dir.path() / "data").string(), "--trust", ca.cert_path.string()});
     auto ready = boost::json::parse(sim.first_line).as_object();
     ready["token_file"] = (dir.path() / "tokens.sealed").string();
     ready["token_key_file"] = (dir.path() / "token.key").string();

@@ -54,7 +54,8 @@ std::string Records(int n) {
     const std::string sample = ::todoke::testing::ReadFile(std::string(TODOKE_SOURCE_DIR) +
                                                            "/samples/records/kenpo_shutoku.json");
     const json::object base = json::parse(sample).as_object();
-    static const char* const kDigits[] = {"０", "１", "２", "３", "４", "５", "６", "７", "８", "９"};
+    static const char* const kDigits[] = {"０", "１", "２", "３", "４",
+                                          "５", "６", "７", "８", "９"};
     json::array all;
     for (int i = 0; i < n; ++i) {
         json::object r = base;
@@ -88,10 +89,10 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
         std::ofstream(d / "data.key") << std::string(64, 'b');
         std::ofstream(d / "records.json") << Records(kFilings);
     }
-    Child sim = SpawnProcess({todoke, "sim", "egov", "--listen", "127.0.0.1:0", "--data",
-                       (d / "sim").string(), "--trust", ca.cert_path.string(), "--config",
-                       (d / "sim.json").string()},
-                      {}, d / "sim.log");
+    Child sim = SpawnProcess(
+        {todoke, "sim", "egov", "--listen", "127.0.0.1:0", "--data", (d / "sim").string(),
+         "--trust", ca.cert_path.string(), "--config", (d / "sim.json").string()},
+        {}, d / "sim.log");
     ASSERT_GT(sim.pid, 0);
     ASSERT_FALSE(sim.first_line.empty());
     json::object egov = json::parse(sim.first_line).as_object();
@@ -100,9 +101,10 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
     egov["timeout_ms"] = 2000;
     std::ofstream(d / "egov.json") << json::serialize(egov);
     const std::string official_ca = std::string(egov["official_ca_file"].as_string());
-    const std::string common = " --data " + (d / "data").string() + " --data-key-file " +
-                               (d / "data.key").string();
-    ASSERT_EQ(RunShell(todoke + " egov --config " + (d / "egov.json").string() + " login").first, 0);
+    const std::string common =
+        " --data " + (d / "data").string() + " --data-key-file " + (d / "data.key").string();
+    ASSERT_EQ(RunShell(todoke + " egov --config " + (d / "egov.json").string() + " login").first,
+              0);
     auto submitted = RunShell(todoke + " submit " + (d / "records.json").string() + common);
     ASSERT_EQ(submitted.first, 0) << submitted.second;
 
@@ -127,10 +129,10 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
     for (int round = 0; round < kKills; ++round) {
         const std::string seed = "TODOKE_CRASH_SEED=" + std::to_string(round);
         Child gw = SpawnProcess(serve,
-                         {"TODOKE_TEST_PW=test-password", seed,
-                          "TODOKE_CRASH_POINTS=after_submitting_commit=0.03,"
-                          "after_portal_answer=0.03,after_document_stored=0.1"},
-                         d / "serve.log");
+                                {"TODOKE_TEST_PW=test-password", seed,
+                                 "TODOKE_CRASH_POINTS=after_submitting_commit=0.03,"
+                                 "after_portal_answer=0.03,after_document_stored=0.1"},
+                                d / "serve.log");
         ASSERT_GT(gw.pid, 0);
         const auto until = std::chrono::steady_clock::now() +
                            milliseconds(std::uniform_int_distribution<int>(300, 2500)(rng));
@@ -183,25 +185,30 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
     const auto filings = Count(*gateway_db, "SELECT COUNT(*) FROM filings");
     const auto completed =
         Count(*gateway_db, "SELECT COUNT(*) FROM filings WHERE state = 'completed'");
-    const auto distinct_cases = Count(
-        *gateway_db, "SELECT COUNT(DISTINCT arrive_id) FROM filings WHERE arrive_id <> ''");
+    const auto distinct_cases =
+        Count(*gateway_db, "SELECT COUNT(DISTINCT arrive_id) FROM filings WHERE arrive_id <> ''");
     const auto portal_cases = Count(*sim_db, "SELECT COUNT(*) FROM cases");
     const auto portal_documents = Count(*sim_db, "SELECT COUNT(*) FROM documents");
     const auto delivered = Count(*gateway_db, "SELECT COUNT(*) FROM mailbox");
     const auto delivered_distinct =
         Count(*gateway_db, "SELECT COUNT(DISTINCT document_id) FROM mailbox");
-    const auto documents = Count(*gateway_db, "SELECT COUNT(*) FROM documents WHERE state = "
-                                              "'acknowledged'");
+    const auto documents = Count(*gateway_db,
+                                 "SELECT COUNT(*) FROM documents WHERE state = "
+                                 "'acknowledged'");
     const auto pending = Count(*gateway_db, "SELECT COUNT(*) FROM outbox WHERE done_at = 0");
-    const auto unknown = Count(*gateway_db, "SELECT COUNT(DISTINCT filing_id) FROM history "
-                                            "WHERE to_state = 'unknown'");
-    const auto found = Count(*gateway_db, "SELECT COUNT(*) FROM history WHERE reason LIKE "
-                                          "'reconciled: found%'");
-    const auto resent = Count(*gateway_db, "SELECT COUNT(*) FROM history WHERE reason LIKE "
-                                           "'reconciled: the portal has no case%'");
-    const auto stale_docs = Count(*gateway_db, "SELECT COUNT(*) FROM documents d WHERE NOT "
-                                               "EXISTS (SELECT 1 FROM mailbox m WHERE "
-                                               "m.document_id = d.id AND m.company = d.company)");
+    const auto unknown = Count(*gateway_db,
+                               "SELECT COUNT(DISTINCT filing_id) FROM history "
+                               "WHERE to_state = 'unknown'");
+    const auto found = Count(*gateway_db,
+                             "SELECT COUNT(*) FROM history WHERE reason LIKE "
+                             "'reconciled: found%'");
+    const auto resent = Count(*gateway_db,
+                              "SELECT COUNT(*) FROM history WHERE reason LIKE "
+                              "'reconciled: the portal has no case%'");
+    const auto stale_docs = Count(*gateway_db,
+                                  "SELECT COUNT(*) FROM documents d WHERE NOT "
+                                  "EXISTS (SELECT 1 FROM mailbox m WHERE "
+                                  "m.document_id = d.id AND m.company = d.company)");
     std::cout << "[crash] filings " << filings << ", kill -9 from outside " << killed_outside
               << ", crash points fired " << crashed_inside << ", filings that went unknown "
               << unknown << " (found at the portal " << found << ", sent again " << resent
@@ -218,13 +225,13 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
     }
     EXPECT_EQ(filings, kFilings);
     EXPECT_EQ(completed, kFilings);
-    EXPECT_EQ(portal_cases, kFilings);     // exactly one case per filing
-    EXPECT_EQ(distinct_cases, kFilings);   // and each filing its own
+    EXPECT_EQ(portal_cases, kFilings);    // exactly one case per filing
+    EXPECT_EQ(distinct_cases, kFilings);  // and each filing its own
     EXPECT_EQ(portal_documents, kFilings);
     EXPECT_EQ(documents, kFilings);
-    EXPECT_EQ(delivered, kFilings);        // every 公文書 delivered...
+    EXPECT_EQ(delivered, kFilings);           // every 公文書 delivered...
     EXPECT_EQ(delivered_distinct, kFilings);  // ...exactly once
-    EXPECT_EQ(stale_docs, 0);              // and to its own company
+    EXPECT_EQ(stale_docs, 0);                 // and to its own company
     EXPECT_EQ(pending, 0);
     EXPECT_GT(killed_outside + crashed_inside, 0);
 }

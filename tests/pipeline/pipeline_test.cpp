@@ -2,13 +2,14 @@
 // a dropped answer reconciled (not resent), a refused send sent again only after the portal
 // proved it has no case, 補正 answered with a 部分補正, a 公文書 from an untrusted signer
 // quarantined, field errors kept, a portal rejection final, the retry budget and replay.
+#include "todoke/gateway/pipeline.hpp"
+
 #include <boost/json.hpp>
 
 #include "sim_fixture.hpp"
 #include "todoke/common/file.hpp"
 #include "todoke/egov/client.hpp"
 #include "todoke/forms/record.hpp"
-#include "todoke/gateway/pipeline.hpp"
 #include "todoke/gateway/record_attachments.hpp"
 
 namespace todoke::gateway {
@@ -44,8 +45,8 @@ class PipelineTest : public egov::testing::SimTest {
     std::filesystem::path data_dir() const { return dir_.path() / "data"; }
 
     std::unique_ptr<egov::EgovClient> MakeClient() {
-        auto config = egov::ClientConfigFromReadyLine(sim_->ReadyLine(), dir_.path() / "tokens.sealed",
-                                                 std::string(32, 'K'));
+        auto config = egov::ClientConfigFromReadyLine(
+            sim_->ReadyLine(), dir_.path() / "tokens.sealed", std::string(32, 'K'));
         EXPECT_TRUE(config);
         egov::ClientConfig c = *config;
         c.timeout = std::chrono::seconds(20);
@@ -64,9 +65,9 @@ class PipelineTest : public egov::testing::SimTest {
         config.portal_calls_per_second = 0;
         config.retry.initial = std::chrono::milliseconds(1);
         config.retry.budget = 3;
-        auto p = Pipeline::Create(config,
-                                  PipelineDeps{clock_, *client_, forms::Catalogue::Default(),
-                                               keys_, government_ca, nullptr});
+        auto p =
+            Pipeline::Create(config, PipelineDeps{clock_, *client_, forms::Catalogue::Default(),
+                                                  keys_, government_ca, nullptr});
         ASSERT_TRUE(p) << p.error().ToString();
         pipeline_ = std::move(*p);
     }

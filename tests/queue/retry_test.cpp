@@ -1,8 +1,8 @@
 // The back-off schedule: ×factor from the initial delay, capped, jitter within its bounds,
 // Retry-After and maintenance windows respected, the budget ends it.
-#include <gtest/gtest.h>
-
 #include "todoke/queue/retry.hpp"
+
+#include <gtest/gtest.h>
 
 namespace todoke::queue {
 namespace {
@@ -47,8 +47,8 @@ TEST(RetryTest, RetryAfterAndMaintenanceWindowsPushTheNextTry) {
     EXPECT_EQ(NextTry(p, {}, now, 1, 0, 0.5), now + seconds(1));
     EXPECT_EQ(NextTry(p, {}, now, 1, 120, 0.5), now + seconds(120));  // the server said so
     // Two windows back to back: the try waits for the end of both.
-    MaintenanceCalendar calendar({{now + seconds(3600), now + seconds(7200)},
-                                  {now, now + seconds(3600)}});
+    MaintenanceCalendar calendar(
+        {{now + seconds(3600), now + seconds(7200)}, {now, now + seconds(3600)}});
     EXPECT_EQ(NextTry(p, calendar, now, 1, 0, 0.5), now + seconds(7200));
     EXPECT_EQ(calendar.NextOpen(now + seconds(9000)), now + seconds(9000));
 }

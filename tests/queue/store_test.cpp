@@ -1,6 +1,8 @@
 // The store's promises with a fake clock: idempotent intake, leases with fencing, submitting
 // never handed back to "send", one in flight per reconciliation key, the outbox delivering
 // once, replay rules, records sealed at rest.
+#include "todoke/queue/store.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -9,7 +11,6 @@
 #include "test_support.hpp"
 #include "todoke/common/file.hpp"
 #include "todoke/common/sqlite.hpp"
-#include "todoke/queue/store.hpp"
 #include "todoke/queue/vault.hpp"
 
 namespace todoke::queue {
@@ -46,7 +47,8 @@ class StoreTest : public ::testing::Test {
     }
 
     // Moves a filing to `state` through claims, as workers would.
-    Claim ClaimOne(Stage stage, const std::string& worker = "w1", milliseconds lease = seconds(30)) {
+    Claim ClaimOne(Stage stage, const std::string& worker = "w1",
+                   milliseconds lease = seconds(30)) {
         auto c = store_->ClaimDue(stage, worker, 1, lease);
         EXPECT_TRUE(c);
         EXPECT_EQ(c->size(), 1u);

@@ -10,8 +10,7 @@
 
 namespace todoke::testing {
 
-ChildProcess SpawnProcess(const std::vector<std::string>& argv,
-                          const std::vector<std::string>& env,
+ChildProcess SpawnProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                           const std::filesystem::path& stderr_file) {
     int out[2];
     if (pipe(out) != 0) return {};

@@ -1,9 +1,9 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <set>
 #include <mutex>
 #include <ranges>
+#include <set>
 
 #include "http_client.hpp"
 #include "todoke/common/config.hpp"

@@ -3,12 +3,11 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
-#include "commands.hpp"
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "commands.hpp"
 #include "todoke/common/clock.hpp"
 #include "todoke/common/result.hpp"
 #include "todoke/forms/catalogue.hpp"

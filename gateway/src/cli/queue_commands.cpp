@@ -65,7 +65,7 @@ json::object CountsJson(const queue::StoreCounts& c) {
                 c.by_state[static_cast<std::size_t>(i)];
         }
     }
-    return json::object{{"total", c.total()},         {"final", c.final()},
+    return json::object{{"total", c.total()},          {"final", c.final()},
                         {"by_state", by_state},        {"outbox_pending", c.outbox_pending},
                         {"documents", c.documents},    {"delivered", c.delivered},
                         {"quarantined", c.quarantined}};
@@ -297,10 +297,10 @@ int RunCorrect(const OperatorArgs& a) {
     if (as.empty()) {
         boost::system::error_code ec;
         const auto notice = json::parse((*filing)->notice_json, ec);
-        const auto* type = !ec && notice.is_object() ? notice.as_object().if_contains("correct_type")
-                                                     : nullptr;
+        const auto* type =
+            !ec && notice.is_object() ? notice.as_object().if_contains("correct_type") : nullptr;
         as = type != nullptr && type->is_string() && type->as_string() == "再提出" ? "resubmit"
-                                                                                  : "amend";
+                                                                                   : "amend";
     }
     const auto kind = queue::ParseApplyKind(as);
     return PrintFiling((*store)->SupplyCorrection(a.id, json::serialize(r.data),
@@ -346,7 +346,8 @@ CommandRun AddQueueCommands(CLI::App& app, std::map<std::string, CommandRun>& co
     AddDataOptions(*c, correct->data);
     c->add_option("id", correct->id, "filing id")->required();
     c->add_option("record", correct->record, "the corrected record (JSON)")->required();
-    c->add_option("--as", correct->as, "amend (部分補正) or resubmit (再提出); default: the notice's")
+    c->add_option("--as", correct->as,
+                  "amend (部分補正) or resubmit (再提出); default: the notice's")
         ->check(CLI::IsMember({"amend", "resubmit"}));
     c->add_option("--actor", correct->actor, "who corrects it (history)");
     c->add_option("--config", correct->data.config, "settings file (JSON)");

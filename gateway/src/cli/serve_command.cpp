@@ -63,8 +63,7 @@ int RunServe(const ServeArgs& a) {
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     auto pipeline = Pipeline::Create(
-        std::move(config),
-        PipelineDeps{Wall(), **client, *catalogue, *keys, *government_ca, &log});
+        std::move(config), PipelineDeps{Wall(), **client, *catalogue, *keys, *government_ca, &log});
     if (!pipeline) return Failed(pipeline.error());
     (*pipeline)->Start();
     std::cout << json::serialize(json::object{{"serving", true}, {"data", a.data.data}})
@@ -106,7 +105,6 @@ CommandRun AddServeCommand(CLI::App& app) {
     s->add_flag("--exit-when-idle", serve->exit_when_idle,
                 "stop once every filing is final and everything is delivered");
     return [serve] { return RunServe(*serve); };
-
 }
 
 }  // namespace todoke::gateway

@@ -40,9 +40,9 @@ Result<void> ReadPipeline(ConfigNode& node, PipelineConfig& p) {
     TODOKE_RETURN_IF_ERROR(ReadMs(node, "idle_ms", p.idle, 60000));
     TODOKE_ASSIGN_OR_RETURN(ConfigNode workers, node.Section("workers"));
     const std::pair<std::string_view, int*> pools[] = {
-        {"prepare", &p.workers.prepare}, {"submit", &p.workers.submit},
+        {"prepare", &p.workers.prepare},     {"submit", &p.workers.submit},
         {"reconcile", &p.workers.reconcile}, {"track", &p.workers.track},
-        {"collect", &p.workers.collect}, {"deliver", &p.workers.deliver}};
+        {"collect", &p.workers.collect},     {"deliver", &p.workers.deliver}};
     for (const auto& [name, count] : pools) {
         std::int64_t n = *count;
         TODOKE_RETURN_IF_ERROR(workers.Read(name, n, 0, 64));

@@ -88,8 +88,8 @@ std::optional<queue::Transition> CollectOne(Worker& w, queue::Claim& c,
     }
     if (!good) {
         return Dead(f, "公文書 " + std::to_string(ref.notice_sub_id) +
-                           " failed verification and was quarantined: [" +
-                           report.error().field + "] " + report.error().message);
+                           " failed verification and was quarantined: [" + report.error().field +
+                           "] " + report.error().message);
     }
     MaybeCrash("after_document_stored");
     return Acknowledge(w, f, *added);
@@ -154,8 +154,8 @@ Result<int> Deliver(Worker& w, int max) {
             // The mailbox entry points at the vault: deliver only what is there and intact.
             boost::system::error_code ec;
             const auto body = boost::json::parse(e.body_json, ec);
-            const auto* sha = !ec && body.is_object() ? body.as_object().if_contains("sha256")
-                                                      : nullptr;
+            const auto* sha =
+                !ec && body.is_object() ? body.as_object().if_contains("sha256") : nullptr;
             if (sha == nullptr || !sha->is_string()) {
                 done = Fail(ErrorCode::kInternal, "deliver entry without a document", "outbox");
             } else if (auto bytes = w.shared.vault.Get(std::string(sha->as_string())); !bytes) {
@@ -167,8 +167,9 @@ Result<int> Deliver(Worker& w, int max) {
         if (done) {
             done = w.store->CompleteOutbox(e);
         } else {
-            const TimePoint next = queue::NextTry(w.shared.config.retry, w.shared.config.maintenance,
-                                                  w.Now(), e.failures + 1, 0, w.Random());
+            const TimePoint next =
+                queue::NextTry(w.shared.config.retry, w.shared.config.maintenance, w.Now(),
+                               e.failures + 1, 0, w.Random());
             (void)w.store->RetryOutbox(e, done.error().ToString(), next);
         }
         if (!done) {

@@ -17,7 +17,8 @@ fs::path StorePath(const fs::path& data_dir) { return data_dir / "todoke.db"; }
 namespace pipeline {
 
 RateLimiter::RateLimiter(double per_second)
-    : per_second_(per_second), tokens_(std::max(per_second, 1.0)),
+    : per_second_(per_second),
+      tokens_(std::max(per_second, 1.0)),
       last_(std::chrono::steady_clock::now()) {}
 
 void RateLimiter::Acquire() {
@@ -29,9 +30,9 @@ void RateLimiter::Acquire() {
         {
             std::lock_guard lock(mu_);
             const auto now = std::chrono::steady_clock::now();
-            tokens_ = std::min(std::max(per_second_, 1.0),
-                               tokens_ + std::chrono::duration<double>(now - last_).count() *
-                                             per_second_);
+            tokens_ = std::min(
+                std::max(per_second_, 1.0),
+                tokens_ + std::chrono::duration<double>(now - last_).count() * per_second_);
             last_ = now;
             if (tokens_ >= 1.0) {
                 tokens_ -= 1.0;
@@ -122,12 +123,9 @@ void TransitionEach(Worker& w, std::vector<queue::Claim>& claims,
 }
 
 queue::OutboxItem Event(const queue::Filing& f, std::string_view event, std::string_view detail) {
-    boost::json::object body{{"filing", f.id},
-                             {"key", f.idempotency_key},
-                             {"tenant", f.tenant},
-                             {"company", f.company},
-                             {"event", event},
-                             {"detail", detail},
+    boost::json::object body{{"filing", f.id},          {"key", f.idempotency_key},
+                             {"tenant", f.tenant},      {"company", f.company},
+                             {"event", event},          {"detail", detail},
                              {"arrive_id", f.arrive_id}};
     return {"notify", 0, f.company, boost::json::serialize(body)};
 }
@@ -142,18 +140,17 @@ struct Pipeline::Impl {
     std::unique_ptr<Worker> inline_worker;  // RunOnce
 
     Result<std::unique_ptr<Worker>> MakeWorker(const std::string& name) {
-        TODOKE_ASSIGN_OR_RETURN(auto store,
-                                queue::OpenSqliteStore(StorePath(shared->config.data_dir),
-                                                       shared->config.data_key,
-                                                       shared->deps.clock));
+        TODOKE_ASSIGN_OR_RETURN(
+            auto store, queue::OpenSqliteStore(StorePath(shared->config.data_dir),
+                                               shared->config.data_key, shared->deps.clock));
         const std::string id = shared->config.worker_prefix + "/" + name;
-        return std::make_unique<Worker>(Worker{*shared, std::move(store), id,
-                                               std::mt19937_64(std::hash<std::string>{}(id))});
+        return std::make_unique<Worker>(
+            Worker{*shared, std::move(store), id, std::mt19937_64(std::hash<std::string>{}(id))});
     }
 
     Result<int> Pass(Worker& w, queue::Stage stage) {
-        const auto lease = stage == queue::Stage::kSubmit ? shared->config.submit_lease
-                                                          : shared->config.lease;
+        const auto lease =
+            stage == queue::Stage::kSubmit ? shared->config.submit_lease : shared->config.lease;
         TODOKE_ASSIGN_OR_RETURN(auto claims,
                                 w.store->ClaimDue(stage, w.id, shared->config.batch, lease));
         if (claims.empty()) {
@@ -212,8 +209,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(PipelineConfig config, Pipeli
     auto impl = std::make_unique<Impl>();
     const double rate = config.portal_calls_per_second;
     queue::DocumentVault vault(config.data_dir, config.data_key);
-    impl->shared.reset(new Shared{std::move(config), deps, std::move(vault),
-                                  pipeline::RateLimiter(rate), {}, {}});
+    impl->shared.reset(
+        new Shared{std::move(config), deps, std::move(vault), pipeline::RateLimiter(rate), {}, {}});
     // Opening once applies the migrations and checks the key before any thread starts.
     TODOKE_ASSIGN_OR_RETURN(impl->inline_worker, impl->MakeWorker("inline"));
     return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
@@ -223,9 +220,9 @@ void Pipeline::Start() {
     Impl& m = *impl_;
     const StageWorkers& n = m.shared->config.workers;
     const std::pair<std::optional<queue::Stage>, int> pools[] = {
-        {queue::Stage::kPrepare, n.prepare}, {queue::Stage::kSubmit, n.submit},
+        {queue::Stage::kPrepare, n.prepare},     {queue::Stage::kSubmit, n.submit},
         {queue::Stage::kReconcile, n.reconcile}, {queue::Stage::kTrack, n.track},
-        {queue::Stage::kCollect, n.collect}, {std::nullopt, n.deliver}};
+        {queue::Stage::kCollect, n.collect},     {std::nullopt, n.deliver}};
     for (const auto& [stage, count] : pools) {
         for (int i = 0; i < count; ++i) {
             const std::string name =

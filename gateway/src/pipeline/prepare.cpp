@@ -26,8 +26,8 @@ queue::Transition Invalid(const queue::Filing& f, std::string errors_json, std::
 }
 
 std::string OneError(const std::string& field, const std::string& rule, const std::string& m) {
-    return boost::json::serialize(boost::json::array{
-        boost::json::object{{"field", field}, {"rule", rule}, {"message", m}}});
+    return boost::json::serialize(
+        boost::json::array{boost::json::object{{"field", field}, {"rule", rule}, {"message", m}}});
 }
 
 forms::ApplicationType TypeOf(queue::ApplyKind kind) {
@@ -74,9 +74,9 @@ queue::Transition PrepareOne(Worker& w, const queue::Filing& f) {
     const forms::Procedure* p = catalogue.Find(record.procedure());
     auto attachments = RecordAttachments(record);
     if (!attachments) {
-        return Invalid(f, OneError(attachments.error().field, "attachments",
-                                   attachments.error().message),
-                       attachments.error().message);
+        return Invalid(
+            f, OneError(attachments.error().field, "attachments", attachments.error().message),
+            attachments.error().message);
     }
     forms::PackageOptions options;
     options.submitted_on = today;

@@ -51,8 +51,8 @@ queue::Transition Answered(Worker& w, const queue::Filing& f, const Result<egov:
     }
     if (s) {  // a business rejection: final, never retried
         t.errors_json = RowsJson(s->rejection);
-        t.last_error = "the portal refused the package (" + std::to_string(s->rejection.size()) +
-                       " row(s))";
+        t.last_error =
+            "the portal refused the package (" + std::to_string(s->rejection.size()) + " row(s))";
         if (f.apply_kind == ApplyKind::kNew) {
             t.to = FilingState::kRejected;
             t.reason = *t.last_error;

@@ -42,7 +42,8 @@ queue::Transition Follow(Worker& w, const queue::Filing& f) {
     } else if (k.status == "審査中（補正待ち）") {
         const egov::NoticeRef* latest = nullptr;
         for (const auto& n : k.notices) {
-            if (n.type == "補正" && (latest == nullptr || n.notice_sub_id > latest->notice_sub_id)) {
+            if (n.type == "補正" &&
+                (latest == nullptr || n.notice_sub_id > latest->notice_sub_id)) {
                 latest = &n;
             }
         }
@@ -62,8 +63,8 @@ queue::Transition Follow(Worker& w, const queue::Filing& f) {
                                 {"correct_type", notice->correct_type},
                                 {"correct_deadline", notice->correct_deadline},
                                 {"issued", notice->issued}});
-        t.reason = "補正 requested (" + notice->correct_type + ", by " +
-                   notice->correct_deadline + "): " + notice->title;
+        t.reason = "補正 requested (" + notice->correct_type + ", by " + notice->correct_deadline +
+                   "): " + notice->title;
         t.outbox.push_back(Event(f, "amendment_requested", t.reason));
     } else if (k.status == "審査終了" || (k.status == "手続終了" && HasUncollected(k))) {
         t.to = FilingState::kReviewDone;

@@ -120,8 +120,8 @@ struct Transition {
     FilingState to = FilingState::kReceived;
     std::string reason;
     std::string actor = "worker";
-    TimePoint next_at{};      // when the filing is due again (default: now)
-    bool keep_lease = false;  // the claim goes on (submitting before the send)
+    TimePoint next_at{};         // when the filing is due again (default: now)
+    bool keep_lease = false;     // the claim goes on (submitting before the send)
     bool count_failure = false;  // failures + 1 (else reset to 0)
     std::optional<std::string> last_error;
     std::optional<std::string> errors_json;

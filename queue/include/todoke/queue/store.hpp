@@ -127,7 +127,7 @@ class Store {
 
 // The SQLite backend: WAL, synchronous=FULL, migrations applied at open (schema version in
 // PRAGMA user_version). `key` is the 32-byte sealing key.
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path,
-                                               std::string key, const Clock& clock);
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path, std::string key,
+                                               const Clock& clock);
 
 }  // namespace todoke::queue
