@@ -16,6 +16,10 @@
 namespace todoke {
 namespace {
 
+// zlib level 1: packages are a few kilobytes of XML and CSV; level 1 deflates them several
+// times faster than the default 6 for a few per cent more bytes (measured in forms_bench).
+constexpr zip_uint32_t kDeflateLevel = 1;
+
 using ZipHandle = CHandle<zip_t, &zip_discard>;
 using ZipFileHandle = CHandle<zip_file_t, &zip_fclose>;
 
@@ -165,7 +169,7 @@ Result<void> AddEntry(zip_t* za, const ZipWriteEntry& e) {
                     "zip.write");
     }
     const zip_int32_t method = e.compress ? ZIP_CM_DEFLATE : ZIP_CM_STORE;
-    if (zip_set_file_compression(za, static_cast<zip_uint64_t>(idx), method, 0) < 0) {
+    if (zip_set_file_compression(za, static_cast<zip_uint64_t>(idx), method, kDeflateLevel) < 0) {
         return Fail(ErrorCode::kInternal,
                     std::string("zip_set_file_compression: ") + zip_strerror(za));
     }
@@ -391,7 +395,7 @@ Result<std::string> ReplaceZipEntries(std::string_view zip_bytes,
                         "cannot replace " + r.name + ": " + zip_strerror(za.get()));
         }
         const zip_int32_t method = r.compress ? ZIP_CM_DEFLATE : ZIP_CM_STORE;
-        zip_set_file_compression(za.get(), static_cast<zip_uint64_t>(idx), method, 0);
+        zip_set_file_compression(za.get(), static_cast<zip_uint64_t>(idx), method, kDeflateLevel);
     }
     return CloseInto(std::move(za), src);
 }
