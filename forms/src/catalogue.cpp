@@ -11,7 +11,7 @@ const Catalogue& Catalogue::Default() {
     static const Catalogue catalogue({detail::KenpoShutoku(), detail::KenpoSoshitsu(),
                                       detail::KenpoSantei(), detail::KenpoGetsuhen(),
                                       detail::KenpoShoyo(), detail::KoyoShutoku(),
-                                      detail::KoyoSoshitsu()});
+                                      detail::KoyoSoshitsu(), detail::RodoNendoKoshin()});
     return catalogue;
 }
 

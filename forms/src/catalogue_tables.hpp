@@ -39,5 +39,7 @@ Procedure KenpoGetsuhen();
 // 雇用保険 procedures, e-Gov form XML: catalogue_koyo.cpp.
 Procedure KoyoShutoku();
 Procedure KoyoSoshitsu();
+// 労働保険 procedures, e-Gov form XML: catalogue_rodo.cpp.
+Procedure RodoNendoKoshin();
 
 }  // namespace todoke::forms::detail

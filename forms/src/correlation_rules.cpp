@@ -1,5 +1,7 @@
 #include "correlation_rules.hpp"
 
+#include "todoke/forms/identifiers.hpp"
+#include "todoke/forms/nendo_koshin.hpp"
 #include "todoke/forms/santei.hpp"
 
 namespace todoke::forms::rules {
@@ -303,6 +305,53 @@ void KoyoSoshitsu(const PersonRef& p, Date today, std::vector<RuleHit>& out) {
         !Text(p, "address_after")) {
         Hit(out, "address_after", "koyo.address_after_required",
             "the 離職票 is sent to the person: the 離職後の住所 is required");
+    }
+}
+
+void NendoKoshin(const Record& r, Date today, std::vector<RuleHit>& out) {
+    const std::string year_text = GetText(r.data, "declaration.fiscal_year").value_or("");
+    if (year_text.size() == 4 && IsAsciiDigits(year_text)) {
+        const int year = std::stoi(year_text);
+        // The 保険年度 runs from April: in May 2026 the current one is 2025's.
+        const int current = today.month >= 4 ? today.year : today.year - 1;
+        if (year < 2020 || year > current + 1) {
+            Hit(out, "declaration.fiscal_year", "nendo.fiscal_year",
+                "must be a 保険年度 from 2020 (令和2年度) to " + std::to_string(current + 1),
+                "the 年度 of the 概算保険料, e.g. 2026 for the 申告 of June–July 2026");
+        }
+    }
+    const auto* declaration = r.data.if_contains("declaration");
+    if (declaration == nullptr || !declaration->is_object()) {
+        return;  // the field rules report the missing items
+    }
+    const auto& d = declaration->as_object();
+    for (const char* part : {"final", "estimate"}) {
+        for (const char* insurance : {"rosai", "koyo"}) {
+            const std::string base = std::string(part) + "." + insurance + "_base_thousand_yen";
+            const std::string rate = std::string(part) + "." + insurance + "_rate_per_mille";
+            const std::string base_text = GetText(d, base).value_or("");
+            const bool has_base =
+                !base_text.empty() && base_text.find_first_not_of('0') != std::string::npos;
+            const std::string rate_text = GetText(d, rate).value_or("");
+            if (has_base && rate_text.empty()) {
+                Hit(out, "declaration." + rate, "nendo.rate_required",
+                    "is required with its 算定基礎額", "the 保険料率 in ‰, e.g. 3 or 15.5");
+            }
+            if (const auto tenths = ParsePerMilleTenths(rate_text);
+                tenths && (*tenths == 0 || *tenths > 1000)) {
+                Hit(out, "declaration." + rate, "nendo.rate_range",
+                    "must be above 0 and at most 100 ‰",
+                    "rates are per thousand: 15.5 means 15.5/1000");
+            }
+        }
+    }
+    const auto result = ComputeNendoKoshin(d);
+    if (result && result->installments == 3 && !result->installments_allowed) {
+        Hit(out, "declaration.installments", "nendo.installments_not_allowed",
+            "延納 (3 periods) needs a 概算保険料額 of at least 400,000 yen (200,000 yen with only "
+            "労災 or only 雇用); this one is " +
+                std::to_string(result->estimate_total) + " yen",
+            "set installments to 1");
     }
 }
 

@@ -41,4 +41,9 @@ void KoyoShutoku(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 // フリガナ together; the 離職後の住所 needed when a 離職票 is asked for.
 void KoyoSoshitsu(const PersonRef& p, Date today, std::vector<RuleHit>& out);
 
+// 労働保険 年度更新 (a record rule; nendo_koshin.hpp): the 保険年度 from 2020 to next year's;
+// a 保険料率 with every non-zero 算定基礎額, above 0 and at most 100 ‰; 延納 only from the
+// 概算保険料額 the 徴収法 sets.
+void NendoKoshin(const Record& r, Date today, std::vector<RuleHit>& out);
+
 }  // namespace todoke::forms::rules

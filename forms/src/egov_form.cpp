@@ -6,6 +6,7 @@
 
 #include "todoke/common/xml_writer.hpp"
 #include "todoke/forms/identifiers.hpp"
+#include "todoke/forms/nendo_koshin.hpp"
 
 namespace todoke::forms::detail {
 namespace {
@@ -166,6 +167,137 @@ Result<std::string> RenderKoyoSoshitsuForm(const Procedure& procedure, const Rec
     w.Leaf("被保険者の住所又は居所", Text(person, "address_after"));
     TODOKE_RETURN_IF_ERROR(WriteKoyoTail(w, r, person, submitted_on));
     return w.Finish();
+}
+
+namespace {
+
+std::string RateText(int tenths) {
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
+}
+
+// One line of a 算定内訳: 算定基礎額 (千円), 保険料率 (‰), 保険料額 (円).
+void PremiumGroup(XmlWriter& w, std::string_view element, const PremiumLine& line) {
+    w.Open(element);
+    w.Leaf("算定基礎額", std::to_string(line.base_thousand_yen));
+    w.Leaf("保険料率", line.rate_tenths > 0 ? RateText(line.rate_tenths) : "");
+    w.Leaf("保険料額", std::to_string(line.premium));
+    w.Close();
+}
+
+// The period of a 保険年度: 4月1日 of `year` to 3月31日 of the next.
+Result<void> YearPeriod(XmlWriter& w, int year) {
+    w.Open("期間");
+    TODOKE_RETURN_IF_ERROR(DateGroup(w, "開始", FormatIsoDate({year, 4, 1})));
+    TODOKE_RETURN_IF_ERROR(DateGroup(w, "終了", FormatIsoDate({year + 1, 3, 31})));
+    w.Close();
+    return Ok();
+}
+
+}  // namespace
+
+Result<std::string> RenderNendoKoshinForm(const Procedure& procedure, const Record& record,
+                                          Date submitted_on) {
+    const auto& r = record.data;
+    const auto* declaration = r.if_contains("declaration");
+    const auto result = declaration != nullptr && declaration->is_object()
+                            ? ComputeNendoKoshin(declaration->as_object())
+                            : std::nullopt;
+    if (!result) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "the 年度更新 amounts cannot be computed: validate the record first",
+                    "declaration");
+    }
+    const int year = std::stoi(Text(r, "declaration.fiscal_year"));
+    // The 年度 is named by the era of its May (2019 is 令和元年度, though April was 平成).
+    TODOKE_ASSIGN_OR_RETURN(Wareki fiscal, ToWareki({year, 5, 1}));
+    XmlWriter w("\r\n");
+    WriteHead(w, procedure);
+    const std::string number = Text(r, "employer.rodo.insurance_number");
+    w.Open("労働保険番号");
+    w.Leaf("府県", number.substr(0, 2));
+    w.Leaf("所掌", number.substr(2, 1));
+    w.Leaf("管轄", number.substr(3, 2));
+    w.Leaf("基幹番号", number.substr(5, 6));
+    w.Leaf("枝番号", number.substr(11, 3));
+    w.Close();
+    w.Open("年度");
+    w.Leaf("年号", EraKanji(fiscal.era));
+    w.Leaf("年", std::to_string(fiscal.year));
+    w.Close();
+    w.Open("確定保険料算定内訳");
+    TODOKE_RETURN_IF_ERROR(YearPeriod(w, year - 1));
+    PremiumGroup(w, "労災保険分", result->final_rosai);
+    PremiumGroup(w, "雇用保険分", result->final_koyo);
+    w.Leaf("確定保険料額", std::to_string(result->final_total));
+    w.Close();
+    w.Open("一般拠出金");
+    w.Leaf("算定基礎額", std::to_string(result->final_rosai.base_thousand_yen));
+    w.Leaf("率", "0.02");
+    w.Leaf("額", std::to_string(result->contribution));
+    w.Close();
+    w.Open("概算保険料算定内訳");
+    TODOKE_RETURN_IF_ERROR(YearPeriod(w, year));
+    PremiumGroup(w, "労災保険分", result->estimate_rosai);
+    PremiumGroup(w, "雇用保険分", result->estimate_koyo);
+    w.Leaf("概算保険料額", std::to_string(result->estimate_total));
+    w.Close();
+    w.Leaf("申告済概算保険料額", std::to_string(result->paid_estimate));
+    w.Open("差引額");
+    w.Leaf("充当額", std::to_string(result->applied));
+    w.Leaf("還付額", std::to_string(result->refund));
+    w.Leaf("不足額", std::to_string(result->shortfall));
+    w.Close();
+    w.Open("延納の申請");
+    const int periods = result->installments_allowed ? result->installments : 1;
+    w.Leaf("納付回数", std::to_string(periods));
+    w.Close();
+    w.Open("期別納付額");
+    for (int i = 0; i < periods; ++i) {
+        const NendoPeriod& p = result->periods[static_cast<std::size_t>(i)];
+        w.Open("期");
+        w.Leaf("期別", std::to_string(i + 1));
+        w.Leaf("概算保険料額", std::to_string(p.estimate));
+        w.Leaf("充当額", std::to_string(p.applied));
+        w.Leaf("不足額", std::to_string(p.shortfall));
+        w.Leaf("一般拠出金", std::to_string(p.contribution));
+        w.Leaf("納付額", std::to_string(p.payable));
+        w.Close();
+    }
+    w.Close();
+    w.Open("事業");
+    w.Leaf("郵便番号", Text(r, "employer.postal_code"));
+    w.Leaf("所在地", Text(r, "employer.address"));
+    w.Leaf("名称", Text(r, "employer.name"));
+    PhoneGroup(w, Text(r, "employer.phone"));
+    w.Close();
+    w.Leaf("事業の種類", Text(r, "employer.rodo.business_kind"));
+    w.Open("事業主");
+    w.Leaf("氏名", Text(r, "employer.owner_name"));
+    w.Close();
+    TODOKE_RETURN_IF_ERROR(DateGroup(w, "申告年月日", FormatIsoDate(submitted_on)));
+    w.Open("社会保険労務士記載欄");
+    const bool sharoushi = Text(r, "submitter.kind") == "sharoushi";
+    TODOKE_RETURN_IF_ERROR(
+        DateGroup(w, "作成年月日", sharoushi ? FormatIsoDate(submitted_on) : std::string()));
+    w.Leaf("提出代行者事務代理者の表示", sharoushi ? "提出代行者" : "");
+    w.Leaf("氏名", sharoushi ? Text(r, "submitter.name") : "");
+    w.Leaf("電話番号", sharoushi ? Text(r, "submitter.phone") : "");
+    w.Close();
+    return w.Finish();
+}
+
+const FormRenderer* FormRendererFor(std::string_view procedure_id) {
+    static constexpr FormRenderer kRenderers[] = {
+        {"koyo_shutoku", RenderKoyoShutokuForm, Schema::kKoyoShutoku},
+        {"koyo_soshitsu", RenderKoyoSoshitsuForm, Schema::kKoyoSoshitsu},
+        {"rodo_nendo_koshin", RenderNendoKoshinForm, Schema::kNendoKoshin},
+    };
+    for (const auto& r : kRenderers) {
+        if (r.procedure == procedure_id) {
+            return &r;
+        }
+    }
+    return nullptr;
 }
 
 Result<std::string> RenderSoukatsuhyo(const Procedure& procedure, const Record& record,

@@ -3,6 +3,7 @@
 
 #include "todoke/forms/chars.hpp"
 #include "todoke/forms/identifiers.hpp"
+#include "todoke/forms/nendo_koshin.hpp"
 #include "todoke/forms/wareki.hpp"
 
 namespace todoke::forms::detail {
@@ -228,6 +229,17 @@ std::vector<Violation> CheckField(const FieldSpec& f, const std::string& value) 
             }
             break;
         }
+        case FieldKind::kPerMille:
+            if (!ParsePerMilleTenths(value)) {
+                Add(hits, "rate.per_mille", "must be a rate in ‰ with at most one decimal",
+                    "e.g. 3 or 15.5 (for 15.5/1000)");
+            }
+            break;
+        case FieldKind::kRodoNumber:
+            if (auto v = CheckRodoHokenNumber(value)) {
+                hits.push_back(*v);
+            }
+            break;
         case FieldKind::kEmail:
             if (value.find('@') == std::string::npos || value.find(' ') != std::string::npos) {
                 Add(hits, "email.format", "is not an e-mail address");

@@ -78,6 +78,25 @@ std::optional<Violation> CheckKoyoHokenNumber(std::string_view four, std::string
     return std::nullopt;
 }
 
+std::optional<Violation> CheckRodoHokenNumber(std::string_view v) {
+    if (v.size() != 14 || !IsAsciiDigits(v)) {
+        return Make("rodo_hoken_number.format",
+                    "a 労働保険番号 is 14 half-width digits (府県 2, 所掌 1, 管轄 2, 基幹番号 6, "
+                    "枝番号 3)",
+                    "write it without hyphens, e.g. 13101123456000");
+    }
+    const int prefecture = (v[0] - '0') * 10 + (v[1] - '0');
+    if (prefecture < 1 || prefecture > 47) {
+        return Make("rodo_hoken_number.prefecture", "the first two digits (府県) must be 01–47",
+                    "");
+    }
+    if (v[2] != '1' && v[2] != '3') {
+        return Make("rodo_hoken_number.shosho",
+                    "the third digit (所掌) must be 1 (労働基準監督署) or 3 (公共職業安定所)", "");
+    }
+    return std::nullopt;
+}
+
 std::optional<Violation> CheckPostalCode(std::string_view v) {
     if (v.size() != 7 || !IsAsciiDigits(v)) {
         return Make("postal_code.format", "郵便番号 must be 7 half-width digits without hyphen",

@@ -234,22 +234,7 @@ Result<std::vector<ApplicationFiles>> RenderApplications(const Procedure& proced
     std::vector<Unit> units;
     switch (procedure.channel) {
         case Channel::kEgovFormXml: {
-            // The form renderers of the 標準形式 procedures and the schema each output must meet.
-            struct FormRenderer {
-                std::string_view procedure;
-                Result<std::string> (*render)(const Procedure&, const Record&, Date);
-                detail::Schema schema;
-            };
-            static constexpr FormRenderer kRenderers[] = {
-                {"koyo_shutoku", detail::RenderKoyoShutokuForm, detail::Schema::kKoyoShutoku},
-                {"koyo_soshitsu", detail::RenderKoyoSoshitsuForm, detail::Schema::kKoyoSoshitsu},
-            };
-            const FormRenderer* renderer = nullptr;
-            for (const auto& r : kRenderers) {
-                if (r.procedure == procedure.id) {
-                    renderer = &r;
-                }
-            }
+            const detail::FormRenderer* renderer = detail::FormRendererFor(procedure.id);
             if (renderer == nullptr) {
                 return Fail(ErrorCode::kInvalidArgument,
                             "no form renderer for " + std::string(procedure.id), "procedure");
@@ -401,9 +386,9 @@ Result<ApplicationFiles> RenderSkeleton(const Procedure& procedure) {
     f.Leaf("STYLESHEET", std::string(procedure.form_id) + ".xsl");
     f.Leaf("様式コピー情報", "0");
     out.files.push_back({form_file, f.Finish()});
-    const detail::Schema schema = procedure.id == "koyo_shutoku"    ? detail::Schema::kKoyoShutoku
-                                  : procedure.id == "koyo_soshitsu" ? detail::Schema::kKoyoSoshitsu
-                                                                    : detail::Schema::kSoukatsuhyo;
+    const detail::FormRenderer* renderer = detail::FormRendererFor(procedure.id);
+    const detail::Schema schema =
+        renderer != nullptr ? renderer->schema : detail::Schema::kSoukatsuhyo;
     out.files.push_back(
         {std::string(procedure.form_id) + ".xsd", std::string(detail::SchemaText(schema))});
     return out;

@@ -14,13 +14,12 @@ void CheckFields(const Record& record, const boost::json::object& scope,
                  std::vector<FieldError>& out) {
     for (const auto& f : fields) {
         const auto value = GetText(scope, f.path);
-        const std::string field = prefix + std::string(f.path);
-        auto make = [&](const Violation& v) {
+        auto make = [&](const Violation& v) {  // only on an error: most fields have none
             FieldError e;
             e.record = record.index;
             e.source = record.source;
             e.record_id = record.id();
-            e.field = field;
+            e.field = prefix + std::string(f.path);
             e.label = std::string(f.label);
             e.rule = v.rule;
             e.message = v.message;
@@ -75,7 +74,48 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
         return out;
     }
     CheckFields(record, record.data, procedure->employer_fields, "", out);
+    // A hit on a record path ("employer.phone", "declaration.installments"), labelled from the
+    // record-level fields.
+    auto record_hit = [&](const RuleHit& h) {
+        FieldError e;
+        e.record = record.index;
+        e.source = record.source;
+        e.record_id = record.id();
+        e.field = h.field;
+        e.rule = h.violation.rule;
+        e.message = h.violation.message;
+        e.hint = h.violation.hint;
+        bool personal = false;
+        for (const auto& f : procedure->employer_fields) {
+            if (f.path == h.field) {
+                e.label = std::string(f.label);
+                personal = f.personal;
+            }
+        }
+        if (auto v = GetText(record.data, h.field)) {
+            e.value = personal ? MaskPersonal(*v) : *v;
+        }
+        out.push_back(std::move(e));
+    };
+    if (!procedure->record_rules.empty()) {
+        std::vector<RuleHit> hits;
+        for (const auto rule : procedure->record_rules) {
+            rule(record, today, hits);
+        }
+        for (const auto& h : hits) {
+            record_hit(h);
+        }
+    }
     const auto persons = record.data.find("persons");
+    if (!procedure->takes_persons) {
+        if (persons != record.data.end() && !persons->value().is_null() &&
+            !(persons->value().is_array() && persons->value().as_array().empty())) {
+            record_error("persons", "persons.unexpected",
+                         "this procedure is filed for the 事業所 alone and takes no persons",
+                         "remove \"persons\"");
+        }
+        return out;
+    }
     if (persons == record.data.end() || !persons->value().is_array() ||
         persons->value().as_array().size() < static_cast<std::size_t>(procedure->min_persons)) {
         record_error("persons", "persons.missing", "at least one person is required");
@@ -109,25 +149,16 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
                 if (i > 0) {
                     continue;
                 }
-                FieldError e;
-                e.record = record.index;
-                e.source = record.source;
-                e.record_id = record.id();
-                e.field = h.field;
-                e.rule = h.violation.rule;
-                e.message = h.violation.message;
-                e.hint = h.violation.hint;
-                e.value = GetText(record.data, h.field).value_or("");
-                out.push_back(std::move(e));
+                record_hit(h);
                 continue;
             }
-            const bool record_level = h.field.rfind("employer.", 0) == 0 ||
-                                      h.field.rfind("submitter.", 0) == 0 ||
-                                      h.field.rfind("record.", 0) == 0;
+            if (h.field.rfind("employer.", 0) == 0 || h.field.rfind("submitter.", 0) == 0) {
+                record_hit(h);
+                continue;
+            }
             std::string label;
             bool personal = false;
-            for (const auto& f :
-                 record_level ? procedure->employer_fields : procedure->person_fields) {
+            for (const auto& f : procedure->person_fields) {
                 if (f.path == h.field) {
                     label = std::string(f.label);
                     personal = f.personal;
@@ -137,12 +168,12 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
             e.record = record.index;
             e.source = record.source;
             e.record_id = record.id();
-            e.field = record_level ? h.field : prefix + h.field;
+            e.field = prefix + h.field;
             e.label = label;
             e.rule = h.violation.rule;
             e.message = h.violation.message;
             e.hint = h.violation.hint;
-            if (auto v = GetText(record_level ? record.data : person, h.field)) {
+            if (auto v = GetText(person, h.field)) {
                 e.value = personal ? MaskPersonal(*v) : *v;
             }
             out.push_back(std::move(e));

@@ -15,9 +15,9 @@ using XmlDoc = CHandle<xmlDoc, &xmlFreeDoc>;
 using ValidCtxt = CHandle<xmlSchemaValidCtxt, &xmlSchemaFreeValidCtxt>;
 using ParserCtxt = CHandle<xmlSchemaParserCtxt, &xmlSchemaFreeParserCtxt>;
 
-constexpr std::array<Schema, 6> kAll{Schema::kKousei,         Schema::kKoyoShutoku,
-                                     Schema::kKouseiTorisage, Schema::kTorisageirai,
-                                     Schema::kSoukatsuhyo,    Schema::kKoyoSoshitsu};
+constexpr std::array<Schema, 7> kAll{
+    Schema::kKousei,      Schema::kKoyoShutoku,  Schema::kKouseiTorisage, Schema::kTorisageirai,
+    Schema::kSoukatsuhyo, Schema::kKoyoSoshitsu, Schema::kNendoKoshin};
 
 xmlSchemaPtr Compile(Schema schema) {
     const std::string_view text = SchemaText(schema);

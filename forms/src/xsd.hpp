@@ -15,7 +15,8 @@ enum class Schema {
     kKouseiTorisage,
     kTorisageirai,
     kSoukatsuhyo,
-    kKoyoSoshitsu
+    kKoyoSoshitsu,
+    kNendoKoshin
 };
 
 std::string_view SchemaText(Schema schema);

@@ -169,7 +169,7 @@ struct StatusArgs {
 // One line per filing, with the documents delivered to its company's mailbox.
 void PrintTable(queue::Store& store, const std::vector<queue::Filing>& filings) {
     std::map<std::string, std::vector<queue::MailboxItem>> mailboxes;
-    std::cout << std::left << std::setw(5) << "id" << std::setw(32) << "key" << std::setw(16)
+    std::cout << std::left << std::setw(5) << "id" << std::setw(32) << "key" << std::setw(19)
               << "procedure" << std::setw(21) << "state" << std::setw(18) << "arrive_id"
               << "mailbox (documents)\n";
     for (const auto& f : filings) {
@@ -180,7 +180,7 @@ void PrintTable(queue::Store& store, const std::vector<queue::Filing>& filings) 
         int delivered = 0;
         for (const auto& m : it->second) delivered += m.filing_id == f.id ? 1 : 0;
         std::cout << std::left << std::setw(5) << f.id << std::setw(32)
-                  << f.idempotency_key.substr(0, 31) << std::setw(16) << f.procedure
+                  << f.idempotency_key.substr(0, 31) << std::setw(19) << f.procedure
                   << std::setw(21) << queue::StateName(f.state) << std::setw(18)
                   << (f.arrive_id.empty() ? "-" : f.arrive_id)
                   << (delivered > 0 ? f.company + " (" + std::to_string(delivered) + ")"

@@ -38,6 +38,8 @@ enum class FieldKind {
     kKoyoNumber,  // 雇用保険 被保険者番号 / 事業所番号 "1234-567890-1"
     kAlnum,       // half-width letters and digits, min_length..max_length
     kYearMonth,   // "YYYY-MM"
+    kPerMille,    // a rate in ‰ with at most one decimal: "3", "15.5"
+    kRodoNumber,  // 労働保険番号: 14 digits, 府県 2 + 所掌 1 + 管轄 2 + 基幹番号 6 + 枝番号 3
 };
 
 struct FieldSpec {
@@ -101,6 +103,8 @@ struct RuleHit {
     Violation violation;
 };
 using CorrelationRule = void (*)(const PersonRef& p, Date today, std::vector<RuleHit>& out);
+// A rule over the filing as a whole, run once per record; every `field` is a record path.
+using RecordRule = void (*)(const Record& r, Date today, std::vector<RuleHit>& out);
 
 enum class Channel {
     kNenkinCsv,    // e-Gov, CSV添付方式: 総括票 form XML + SHFD0006.CSV
@@ -121,6 +125,8 @@ struct Procedure {
     std::vector<FieldSpec> person_fields;
     std::vector<CsvColumn> csv_columns;
     std::vector<CorrelationRule> rules;
+    std::vector<RecordRule> record_rules;
+    bool takes_persons = true;  // false: a filing of the 事業所 alone (年度更新), no "persons"
     int min_persons = 1;
     int max_persons = 0;  // 0: no limit (one 届 form per person: 1)
 };

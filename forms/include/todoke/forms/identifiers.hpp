@@ -21,6 +21,10 @@ std::optional<Violation> CheckKisoNenkinNumber(std::string_view office, std::str
 // published, so only the shape is checked.
 std::optional<Violation> CheckKoyoHokenNumber(std::string_view four, std::string_view six,
                                               std::string_view check_digit);
+// 労働保険番号: 14 digits = 府県 2 (01–47) + 所掌 1 (1 労働基準監督署, 3 公共職業安定所) +
+// 管轄 2 + 基幹番号 6 + 枝番号 3 (forms-and-data.md §4.9, a secondary source; the 所掌 codes
+// are todoke's reading, unconfirmed). No check digit is known.
+std::optional<Violation> CheckRodoHokenNumber(std::string_view value);
 // 郵便番号: 7 half-width digits, no hyphen (kousei.xml form).
 std::optional<Violation> CheckPostalCode(std::string_view value);
 // 電話番号 for kousei.xml: half-width digits in 3 hyphen-separated parts (2–5, 1–4, 4–5 digits).
