@@ -3,13 +3,13 @@
 #include <curl/curl.h>
 
 #include <mutex>
+#include <vector>
 
 #include "todoke/common/c_handle.hpp"
 
 namespace todoke::egov::detail {
 namespace {
 
-using Easy = CHandle<CURL, &curl_easy_cleanup>;
 using Slist = CHandle<curl_slist, &curl_slist_free_all>;
 
 void GlobalInit() {
@@ -58,6 +58,57 @@ size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
     return n;
 }
 
+// Easy handles kept between calls: a handle keeps its live connections, its TLS session cache
+// and its loaded CA store across curl_easy_reset, so a call on a kept handle skips the TCP and
+// TLS handshakes (or, on a fresh connection, resumes the TLS session) and the CA file parse.
+class EasyPool {
+  public:
+    static EasyPool& Instance() {
+        static auto* pool = new EasyPool();  // never destroyed: calls may run during exit
+        return *pool;
+    }
+    CURL* Take() {
+        {
+            std::lock_guard lock(mutex_);
+            if (!idle_.empty()) {
+                CURL* h = idle_.back();
+                idle_.pop_back();
+                return h;
+            }
+        }
+        return curl_easy_init();
+    }
+    void Give(CURL* h) {
+        curl_easy_reset(h);  // options back to defaults; connections and caches stay
+        std::lock_guard lock(mutex_);
+        if (idle_.size() < kMaxIdle) {
+            idle_.push_back(h);
+            return;
+        }
+        curl_easy_cleanup(h);
+    }
+
+  private:
+    static constexpr std::size_t kMaxIdle = 64;
+    std::mutex mutex_;
+    std::vector<CURL*> idle_;
+};
+
+// A handle taken from the pool for one call, given back after it.
+class PooledEasy {
+  public:
+    PooledEasy() : h_(EasyPool::Instance().Take()) {}
+    ~PooledEasy() {
+        if (h_ != nullptr) EasyPool::Instance().Give(h_);
+    }
+    PooledEasy(const PooledEasy&) = delete;
+    PooledEasy& operator=(const PooledEasy&) = delete;
+    CURL* get() const { return h_; }
+
+  private:
+    CURL* h_;
+};
+
 }  // namespace
 
 std::string UrlEncode(std::string_view text) {
@@ -78,8 +129,8 @@ std::string UrlEncode(std::string_view text) {
 
 Result<HttpReply> Perform(const HttpClientOptions& options, const HttpCall& call) {
     GlobalInit();
-    Easy easy(curl_easy_init());
-    if (!easy) {
+    PooledEasy easy;
+    if (easy.get() == nullptr) {
         return Fail(ErrorCode::kInternal, "curl_easy_init failed", "http.transport");
     }
     CURL* h = easy.get();
@@ -107,6 +158,12 @@ Result<HttpReply> Perform(const HttpClientOptions& options, const HttpCall& call
     if (call.method == "GET") {
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     } else {
+        // Only GETs ride on a kept-alive connection. libcurl silently sends a request again
+        // when a reused connection dies before any byte of the answer; for a POST /apply that
+        // the portal did receive, that is a second case (e-Gov has no idempotency key). A new
+        // connection per POST leaves every resend decision to the pipeline's reconciliation.
+        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+        curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, call.body.data());
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call.body.size()));
     }

@@ -1,7 +1,8 @@
 // HTTPS calls on libcurl for the e-Gov client (and the tests that drive the simulator): TLS
 // verification always on (a CA file for loopback), HTTP/1.1, a connect and a total timeout on
 // every call, a response size limit, redirects never followed (the OAuth /auth step reads the
-// 302 itself). Thread-safe: each call uses its own easy handle.
+// 302 itself). Thread-safe: each call has an easy handle of its own, taken from a pool that keeps
+// connections alive for GETs; every other method gets a new connection (http_client.cpp says why).
 #pragma once
 
 #include <chrono>

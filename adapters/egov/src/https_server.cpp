@@ -3,14 +3,19 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <condition_variable>
-#include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -24,60 +29,45 @@ using tcp = asio::ip::tcp;
 
 constexpr std::uint64_t kMaxDrainBytes = 256ull << 20;
 
+// Each connection is a coroutine on a pool of `threads` threads: a connection waiting for its
+// next request holds no thread, so clients may keep as many connections alive as they like
+// (a thread per connection would let idle keep-alive connections starve the pool). The
+// handler runs on a pool thread and may block; at most `threads` handlers run at once.
 struct HttpsServer::Impl {
     HttpsServerOptions options;
     HttpHandler handler;
-    asio::io_context io;
     ssl::context tls{ssl::context::tls_server};
+    asio::io_context io;
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
     tcp::acceptor acceptor{io};
-    std::thread accept_thread;
     std::vector<std::thread> workers;
     std::mutex mutex;
-    std::condition_variable ready;
-    std::deque<tcp::socket> pending;
-    std::set<int> active;  // native handles of connections being served
+    std::set<int> active;  // native handles of open connections
+    std::uint64_t accepted = 0;
+    std::uint64_t resumed = 0;
     bool stopping = false;
 
-    void AcceptLoop() {
+    asio::awaitable<void> Listen() {
         for (;;) {
             boost::system::error_code ec;
-            tcp::socket socket(io);
-            acceptor.accept(socket, ec);
-            std::lock_guard lock(mutex);
-            if (stopping) {
-                return;
+            tcp::socket socket =
+                co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+            {
+                std::lock_guard lock(mutex);
+                if (stopping) {
+                    co_return;
+                }
+                if (ec) {
+                    if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
+                        co_return;
+                    }
+                    continue;  // e.g. a client that went away during accept
+                }
+                active.insert(socket.native_handle());
+                ++accepted;
             }
-            if (ec) {
-                continue;  // e.g. a client that went away during accept
-            }
-            pending.push_back(std::move(socket));
-            ready.notify_one();
+            asio::co_spawn(io, Serve(std::move(socket)), asio::detached);
         }
-    }
-
-    void WorkerLoop() {
-        for (;;) {
-            std::unique_lock lock(mutex);
-            ready.wait(lock, [&] { return stopping || !pending.empty(); });
-            if (stopping) {
-                return;
-            }
-            tcp::socket socket = std::move(pending.front());
-            pending.pop_front();
-            const int fd = socket.native_handle();
-            active.insert(fd);
-            lock.unlock();
-            Serve(std::move(socket));
-            lock.lock();
-            active.erase(fd);
-        }
-    }
-
-    static void SetTimeouts(int fd, std::chrono::seconds timeout) {
-        timeval tv{};
-        tv.tv_sec = static_cast<time_t>(timeout.count());
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     }
 
     HttpResponse Handle(const http::request<http::string_body>& req) {
@@ -106,20 +96,43 @@ struct HttpsServer::Impl {
         }
     }
 
-    void Serve(tcp::socket socket) {
-        SetTimeouts(socket.native_handle(), options.read_timeout);
-        beast::ssl_stream<tcp::socket> stream(std::move(socket), tls);
+    static http::response<http::string_body> TooLarge() {
+        http::response<http::string_body> res{http::status::payload_too_large, 11};
+        res.set(http::field::connection, "close");
+        res.prepare_payload();
+        return res;
+    }
+
+    asio::awaitable<void> Serve(tcp::socket socket) {
+        const int fd = socket.native_handle();
+        beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), tls);
+        co_await Converse(stream);
+        std::lock_guard lock(mutex);
+        active.erase(fd);
+    }
+
+    asio::awaitable<void> Converse(beast::ssl_stream<beast::tcp_stream>& stream) {
+        auto& tcp_layer = beast::get_lowest_layer(stream);
+        const auto token = [](boost::system::error_code& ec) {
+            return asio::redirect_error(asio::use_awaitable, ec);
+        };
         boost::system::error_code ec;
-        stream.handshake(ssl::stream_base::server, ec);
+        tcp_layer.expires_after(options.read_timeout);
+        co_await stream.async_handshake(ssl::stream_base::server, token(ec));
         if (ec) {
-            return;
+            co_return;
+        }
+        if (SSL_session_reused(stream.native_handle()) == 1) {
+            std::lock_guard lock(mutex);
+            ++resumed;
         }
         beast::flat_buffer buffer;
         for (;;) {
             http::request_parser<http::string_body> parser;
             parser.body_limit(boost::none);  // checked below, with an answer instead of a reset
             parser.header_limit(64 * 1024);
-            http::read_header(stream, buffer, parser, ec);
+            tcp_layer.expires_after(options.read_timeout);  // also the keep-alive idle limit
+            co_await http::async_read_header(stream, buffer, parser, token(ec));
             if (ec) {
                 break;
             }
@@ -131,39 +144,38 @@ struct HttpsServer::Impl {
                     std::uint64_t remaining =
                         *length - std::min<std::uint64_t>(*length, buffer.size());
                     buffer.consume(buffer.size());
-                    char sink[65536];
+                    std::vector<char> sink(65536);
                     while (remaining > 0 && !ec) {
-                        remaining -= stream.read_some(
-                            asio::buffer(sink, std::min<std::uint64_t>(remaining, sizeof sink)),
-                            ec);
+                        remaining -= co_await stream.async_read_some(
+                            asio::buffer(sink.data(),
+                                         std::min<std::uint64_t>(remaining, sink.size())),
+                            token(ec));
                     }
                 }
-                http::response<http::string_body> res{http::status::payload_too_large, 11};
-                res.set(http::field::connection, "close");
-                res.prepare_payload();
-                http::write(stream, res, ec);
+                auto res = TooLarge();
+                co_await http::async_write(stream, res, token(ec));
                 break;
             }
             parser.body_limit(options.max_body_bytes);  // also bounds chunked bodies
-            http::read(stream, buffer, parser, ec);
+            co_await http::async_read(stream, buffer, parser, token(ec));
             if (ec == http::error::body_limit) {
-                http::response<http::string_body> res{http::status::payload_too_large, 11};
-                res.set(http::field::connection, "close");
-                res.prepare_payload();
-                http::write(stream, res, ec);
+                auto res = TooLarge();
+                co_await http::async_write(stream, res, token(ec));
                 break;
             }
             if (ec) {
                 break;
             }
+            tcp_layer.expires_never();  // the handler may take its time
             const auto& req = parser.get();
             HttpResponse out = Handle(req);
             if (out.drop) {
-                beast::get_lowest_layer(stream).close(ec);  // no answer: the ambiguous outcome
-                return;
+                tcp_layer.socket().close(ec);  // no answer: the ambiguous outcome
+                co_return;
             }
             if (out.delay.count() > 0) {
-                std::this_thread::sleep_for(out.delay);
+                asio::steady_timer timer(co_await asio::this_coro::executor, out.delay);
+                co_await timer.async_wait(token(ec));
             }
             http::response<http::string_body> res{static_cast<http::status>(out.status), 11};
             for (const auto& [name, value] : out.headers) {
@@ -172,12 +184,14 @@ struct HttpsServer::Impl {
             res.body() = std::move(out.body);
             res.keep_alive(req.keep_alive());
             res.prepare_payload();
-            http::write(stream, res, ec);
+            tcp_layer.expires_after(options.read_timeout);
+            co_await http::async_write(stream, res, token(ec));
             if (ec || !res.keep_alive()) {
                 break;
             }
         }
-        stream.shutdown(ec);
+        tcp_layer.expires_after(std::chrono::seconds(2));
+        co_await stream.async_shutdown(token(ec));
     }
 };
 
@@ -225,16 +239,27 @@ Result<std::unique_ptr<HttpsServer>> HttpsServer::Start(const HttpsServerOptions
                     "https.listen");
     }
     Impl* raw = impl.get();
+    impl->work.emplace(impl->io.get_executor());
+    asio::co_spawn(impl->io, raw->Listen(), asio::detached);
     for (int i = 0; i < std::max(1, options.threads); ++i) {
-        impl->workers.emplace_back([raw] { raw->WorkerLoop(); });
+        impl->workers.emplace_back([raw] { raw->io.run(); });
     }
-    impl->accept_thread = std::thread([raw] { raw->AcceptLoop(); });
     return std::unique_ptr<HttpsServer>(new HttpsServer(std::move(impl)));
 }
 
 std::uint16_t HttpsServer::port() const {
     boost::system::error_code ec;
     return impl_->acceptor.local_endpoint(ec).port();
+}
+
+std::uint64_t HttpsServer::connections_accepted() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->accepted;
+}
+
+std::uint64_t HttpsServer::sessions_resumed() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->resumed;
 }
 
 void HttpsServer::Stop() {
@@ -248,23 +273,22 @@ void HttpsServer::Stop() {
         }
         impl_->stopping = true;
         for (int fd : impl_->active) {
-            ::shutdown(fd, SHUT_RDWR);  // wakes a worker blocked in read
+            ::shutdown(fd, SHUT_RDWR);  // every open connection ends now, idle or not
         }
-        impl_->ready.notify_all();
     }
-    // Unblock accept() with shutdown on the listening socket, then close it.
+    // No new connections: shutdown refuses them at once (close happens on the pool below).
     ::shutdown(impl_->acceptor.native_handle(), SHUT_RDWR);
-    if (impl_->accept_thread.joinable()) {
-        impl_->accept_thread.join();
-    }
-    boost::system::error_code ec;
-    impl_->acceptor.close(ec);
+    asio::post(impl_->io, [impl = impl_.get()] {
+        boost::system::error_code ec;
+        impl->acceptor.close(ec);
+    });
+    impl_->work.reset();
+    // Running handlers finish; the coroutines of the shut-down connections then end.
     for (auto& t : impl_->workers) {
         if (t.joinable()) {
             t.join();
         }
     }
-    impl_->pending.clear();
 }
 
 }  // namespace todoke::egov::detail

@@ -1,8 +1,9 @@
 // A small HTTPS/1.1 server on Boost.Beast for the portal simulators: TLS with a PEM certificate
-// and key, keep-alive, a body size limit (413 without reading further), a read timeout, and a
-// fixed pool of worker threads each serving one connection at a time. The handler sees a parsed
-// request and returns the response; it can also ask for a delay before answering, or for the
-// connection to be dropped without an answer (fault injection).
+// and key, keep-alive, a body size limit (413 without reading further), a read timeout (also the
+// idle limit of a kept-alive connection). Connections are coroutines on a fixed pool of threads:
+// an idle connection holds no thread. The handler sees a parsed request and returns the
+// response; it can also ask for a delay before answering, or for the connection to be dropped
+// without an answer (fault injection).
 #pragma once
 
 #include <chrono>
@@ -45,10 +46,10 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct HttpsServerOptions {
     std::string host = "127.0.0.1";
-    std::uint16_t port = 0;  // 0: a free port
-    std::string cert_pem;    // server certificate (and chain), PEM text
-    std::string key_pem;     // its private key, PEM text
-    int threads = 8;
+    std::uint16_t port = 0;                      // 0: a free port
+    std::string cert_pem;                        // server certificate (and chain), PEM text
+    std::string key_pem;                         // its private key, PEM text
+    int threads = 8;                             // pool threads: the most handlers that run at once
     std::uint64_t max_body_bytes = 64ull << 20;  // larger bodies get 413
     std::chrono::seconds read_timeout{30};
 };
@@ -62,6 +63,10 @@ class HttpsServer {
     HttpsServer& operator=(const HttpsServer&) = delete;
 
     std::uint16_t port() const;
+    // Connections accepted since Start (for tests of connection reuse).
+    std::uint64_t connections_accepted() const;
+    // Of those, the ones whose TLS handshake resumed an earlier session (no certificate sent).
+    std::uint64_t sessions_resumed() const;
     // Stops accepting, closes idle connections and joins the workers. Idempotent.
     void Stop();
 
