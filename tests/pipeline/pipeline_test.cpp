@@ -55,7 +55,8 @@ class PipelineTest : public egov::testing::SimTest {
         return std::move(*client);
     }
 
-    void MakePipeline(const signing::TrustStore& government_ca) {
+    void MakePipeline(const signing::TrustStore& government_ca,
+                      const std::function<void(PipelineConfig&)>& edit = {}) {
         pipeline_.reset();
         PipelineConfig config;
         config.data_dir = data_dir();
@@ -65,6 +66,7 @@ class PipelineTest : public egov::testing::SimTest {
         config.portal_calls_per_second = 0;
         config.retry.initial = std::chrono::milliseconds(1);
         config.retry.budget = 3;
+        if (edit) edit(config);
         auto p =
             Pipeline::Create(config, PipelineDeps{clock_, *client_, forms::Catalogue::Default(),
                                                   keys_, government_ca, nullptr});
@@ -129,6 +131,27 @@ class PipelineTest : public egov::testing::SimTest {
     std::unique_ptr<Pipeline> pipeline_;
     std::unique_ptr<queue::Store> store_;
 };
+
+TEST_F(PipelineTest, EachProcedureIsFollowedAtItsOwnPace) {
+    // 雇用保険 cases asked about once an hour (± 10 %), the others at once.
+    MakePipeline(*official_ca_, [](PipelineConfig& c) {
+        c.poll_interval_by_procedure["koyo_shutoku"] = std::chrono::hours(1);
+    });
+    const auto koyo = Submit("koyo_shutoku.json", "koyo-paced");
+    const auto kenpo = Submit("kenpo_shutoku.json", "kenpo-paced");
+    Run(Stage::kPrepare);
+    Run(Stage::kSubmit);
+    const TimePoint sent = clock_.Now();
+    ASSERT_EQ(Get(koyo).state, FilingState::kArrived);
+    ASSERT_EQ(Get(kenpo).state, FilingState::kArrived);
+    EXPECT_GE(Get(koyo).next_at, sent + std::chrono::minutes(53));
+    EXPECT_LE(Get(koyo).next_at, sent + std::chrono::minutes(67));
+    EXPECT_LE(Get(kenpo).next_at, sent);
+    Advance(3600);  // the simulator's review moves on; todoke's clock does not
+    Drive(2);
+    EXPECT_NE(Get(kenpo).state, FilingState::kArrived);  // followed
+    EXPECT_EQ(Get(koyo).state, FilingState::kArrived);   // not asked about yet
+}
 
 TEST_F(PipelineTest, FromIntakeToTheCompanysMailbox) {
     const auto a = Submit("kenpo_shutoku.json", "shutoku-1");

@@ -37,6 +37,19 @@ Result<void> ReadPipeline(ConfigNode& node, PipelineConfig& p) {
     TODOKE_RETURN_IF_ERROR(ReadMs(node, "submit_lease_ms", p.submit_lease, kDay));
     TODOKE_RETURN_IF_ERROR(ReadMs(node, "reconcile_after_ms", p.reconcile_after, kDay));
     TODOKE_RETURN_IF_ERROR(ReadMs(node, "poll_interval_ms", p.poll_interval, 7 * kDay));
+    // {"rodo_nendo_koshin": 21600000, ...}: a key that is no catalogue procedure is refused
+    // by the check for unused keys.
+    TODOKE_ASSIGN_OR_RETURN(ConfigNode paces, node.Section("poll_interval_by_procedure_ms"));
+    for (const auto& procedure : forms::Catalogue::Default().procedures()) {
+        const std::string id(procedure.id);
+        if (!paces.Has(id)) continue;
+        std::chrono::milliseconds pace{};
+        TODOKE_RETURN_IF_ERROR(ReadMs(paces, id, pace, 30 * kDay));
+        p.poll_interval_by_procedure[id] = pace;
+    }
+    std::int64_t poll_jitter = static_cast<std::int64_t>(p.poll_jitter * 100);
+    TODOKE_RETURN_IF_ERROR(node.Read("poll_jitter_percent", poll_jitter, 0, 50));
+    p.poll_jitter = static_cast<double>(poll_jitter) / 100.0;
     TODOKE_RETURN_IF_ERROR(ReadMs(node, "idle_ms", p.idle, 60000));
     TODOKE_ASSIGN_OR_RETURN(ConfigNode workers, node.Section("workers"));
     const std::pair<std::string_view, int*> pools[] = {

@@ -109,7 +109,7 @@ queue::Transition CollectCase(Worker& w, queue::Claim& c) {
     queue::Transition t;
     if (found->documents.empty()) {
         t.to = FilingState::kUnderReview;  // nothing issued yet after all: keep following
-        t.next_at = w.shared.config.maintenance.NextOpen(w.Now() + w.shared.config.poll_interval);
+        t.next_at = w.NextPoll(c.filing);
         return t;
     }
     t.to = FilingState::kCompleted;

@@ -50,6 +50,17 @@ void Shared::Log(LogLevel level, const std::string& message) const {
     }
 }
 
+TimePoint Worker::NextPoll(const queue::Filing& f) {
+    const auto& config = shared.config;
+    const auto pace = config.poll_interval_by_procedure.find(f.procedure);
+    const auto interval =
+        pace != config.poll_interval_by_procedure.end() ? pace->second : config.poll_interval;
+    const double spread = 1.0 + config.poll_jitter * (2.0 * Random() - 1.0);
+    const auto wait = std::chrono::milliseconds(
+        static_cast<std::int64_t>(static_cast<double>(interval.count()) * spread));
+    return config.maintenance.NextOpen(Now() + wait);
+}
+
 queue::Transition Worker::RetryLater(const queue::Filing& f, const Error& e,
                                      const std::string& what) {
     queue::Transition t;

@@ -25,14 +25,9 @@ std::string RowsJson(const std::vector<egov::ReportRow>& rows) {
     return boost::json::serialize(out);
 }
 
-TimePoint NextPoll(Worker& w, TimePoint now) {
-    return w.shared.config.maintenance.NextOpen(now + w.shared.config.poll_interval);
-}
-
 // The answer to a send, as the next state.
 queue::Transition Answered(Worker& w, const queue::Filing& f, const Result<egov::Submission>& s) {
     queue::Transition t;
-    const TimePoint now = w.Now();
     if (s && !s->rejected()) {
         if (f.apply_kind == ApplyKind::kAmend) {
             t.to = FilingState::kUnderReview;
@@ -45,7 +40,7 @@ queue::Transition Answered(Worker& w, const queue::Filing& f, const Result<egov:
             t.notice_json = "";
             t.reason = "arrived as " + s->arrive_id;
         }
-        t.next_at = NextPoll(w, now);
+        t.next_at = w.NextPoll(f);
         t.last_error = "";
         return t;
     }
@@ -175,7 +170,7 @@ Result<void> Reconcile(Worker& w, std::vector<queue::Claim>& claims) {
             } else {
                 t.to = FilingState::kUnderReview;
                 t.reason = "reconciled: the 部分補正 of " + f.first_arrive_id + " arrived";
-                t.next_at = NextPoll(w, now);
+                t.next_at = w.NextPoll(f);
                 t.notice_json = "";
             }
             w.Commit(c, t);
@@ -212,7 +207,7 @@ Result<void> Reconcile(Worker& w, std::vector<queue::Claim>& claims) {
             t.to = FilingState::kArrived;
             t.arrive_id = mine.front()->arrive_id;
             t.arrive_date = mine.front()->arrive_date;
-            t.next_at = NextPoll(w, now);
+            t.next_at = w.NextPoll(f);
             t.last_error = "";
             t.reason = "reconciled: found at the portal as " + mine.front()->arrive_id;
         } else {

@@ -33,7 +33,7 @@ queue::Transition Follow(Worker& w, const queue::Filing& f) {
         return w.RetryLater(f, found.error(), "following the case");
     }
     const egov::Case& k = *found;
-    t.next_at = w.shared.config.maintenance.NextOpen(now + w.shared.config.poll_interval);
+    t.next_at = w.NextPoll(f);
     t.last_error = "";
     if (k.status.find("取下げ") != std::string::npos) {
         t.to = FilingState::kWithdrawn;

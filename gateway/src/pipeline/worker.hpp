@@ -53,6 +53,9 @@ struct Worker {
     }
     // The same state again after a retryable failure, backed off; dead once the budget is spent.
     queue::Transition RetryLater(const queue::Filing& f, const Error& e, const std::string& what);
+    // When to ask the portal about the filing's case next: its procedure's pace, jittered, out
+    // of maintenance windows.
+    TimePoint NextPoll(const queue::Filing& f);
     // Commits and logs a stale claim (another worker has the filing now); true when written.
     bool Commit(queue::Claim& claim, const queue::Transition& t);
     // Per item: whether it was written.

@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -53,8 +54,14 @@ struct PipelineConfig {
     // How long after the send an unknown filing waits before it may conclude "not arrived".
     std::chrono::milliseconds reconcile_after{60000};
     std::chrono::milliseconds poll_interval{600000};  // track: how often to ask about a case
-    std::chrono::milliseconds idle{250};              // a worker's sleep when nothing is due
-    double portal_calls_per_second = 20;              // the rate budget for the whole pipeline
+    // The pace of a procedure whose cases move slower or faster (catalogue id -> interval;
+    // egov-api.md §15: statuses move over hours to weeks). Others use poll_interval.
+    std::map<std::string, std::chrono::milliseconds, std::less<>> poll_interval_by_procedure;
+    // Each wait is spread by up to ± this fraction, so cases sent together are not all asked
+    // about in the same second.
+    double poll_jitter = 0.1;
+    std::chrono::milliseconds idle{250};  // a worker's sleep when nothing is due
+    double portal_calls_per_second = 20;  // the rate budget for the whole pipeline
     queue::RetryPolicy retry;
     queue::MaintenanceCalendar maintenance;
     std::string worker_prefix;  // e.g. "host/pid"; each worker adds "/stage/n"
