@@ -7,7 +7,7 @@ namespace {
 
 // The 事業所, its 公共職業安定所 and the contact of every 雇用保険 form (§4.7).
 std::vector<FieldSpec> KoyoEmployer() {
-    return {
+    std::vector<FieldSpec> fields{
         {"employer.name", "事業所名称", FieldKind::kKanji, true, false, 0, 25},
         {"employer.owner_name", "事業主氏名", FieldKind::kNameKanji, true, false, 0, 12},
         {"employer.postal_code", "事業所郵便番号", FieldKind::kPostalCode, true},
@@ -16,13 +16,9 @@ std::vector<FieldSpec> KoyoEmployer() {
         {"employer.koyo.office_number", "事業所番号", FieldKind::kKoyoNumber, true},
         {"employer.koyo.destination", "あて先 (公共職業安定所)", FieldKind::kKanji, true, false, 0,
          20},
-        {"destination.id", "提出先識別子", FieldKind::kAlnum, true, false, 23, 23},
-        {"destination.name", "提出先名称", FieldKind::kKanji, true},
-        {"submitter.name", "連絡先 氏名", FieldKind::kNameKanji, true},
-        {"submitter.postal_code", "連絡先 郵便番号", FieldKind::kPostalCode},
-        {"submitter.phone", "連絡先 電話番号", FieldKind::kPhone, true},
-        {"submitter.email", "連絡先 電子メールアドレス", FieldKind::kEmail},
     };
+    AppendAll(fields, FormContactFields());
+    return fields;
 }
 
 // 一週間の所定労働時間 of the 取得届 and the 喪失届.
@@ -32,6 +28,17 @@ std::vector<FieldSpec> WeeklyHours() {
 }
 
 }  // namespace
+
+std::vector<FieldSpec> FormContactFields() {
+    return {
+        {"destination.id", "提出先識別子", FieldKind::kAlnum, true, false, 23, 23},
+        {"destination.name", "提出先名称", FieldKind::kKanji, true},
+        {"submitter.name", "連絡先 氏名", FieldKind::kNameKanji, true},
+        {"submitter.postal_code", "連絡先 郵便番号", FieldKind::kPostalCode},
+        {"submitter.phone", "連絡先 電話番号", FieldKind::kPhone, true},
+        {"submitter.email", "連絡先 電子メールアドレス", FieldKind::kEmail},
+    };
+}
 
 Procedure KoyoShutoku() {
     Procedure p;

@@ -42,12 +42,6 @@ Procedure RodoNendoKoshin() {
         {"employer.rodo.business_kind", "事業の種類", FieldKind::kKanji, true, false, 0, 20},
         {"employer.owner_name", "事業主 氏名 (法人のときは代表者の氏名)", FieldKind::kNameKanji,
          true, false, 0, 20},
-        {"destination.id", "提出先識別子", FieldKind::kAlnum, true, false, 23, 23},
-        {"destination.name", "提出先名称", FieldKind::kKanji, true},
-        {"submitter.name", "連絡先 氏名", FieldKind::kNameKanji, true},
-        {"submitter.postal_code", "連絡先 郵便番号", FieldKind::kPostalCode},
-        {"submitter.phone", "連絡先 電話番号", FieldKind::kPhone, true},
-        {"submitter.email", "連絡先 電子メールアドレス", FieldKind::kEmail},
         Digits("declaration.fiscal_year", "年度 (概算保険料の保険年度)", true, 4, 4),
         Money("declaration.final.rosai_base_thousand_yen",
               "確定保険料 労災保険分 算定基礎額 (千円)", true),
@@ -66,6 +60,7 @@ Procedure RodoNendoKoshin() {
         Code("declaration.surplus", "充当意思 (apply 充当 / refund 還付)", false,
              {"apply", "refund"}),
     };
+    AppendAll(p.employer_fields, FormContactFields());
     p.record_rules = {rules::NendoKoshin};
     return p;
 }

@@ -30,6 +30,10 @@ inline FieldSpec Code(std::string_view path, std::string_view label, bool requir
     return {path, label, FieldKind::kCode, required, false, 0, 0, 0, std::move(codes)};
 }
 
+// The 提出先 and the contact (the submitter) of a form-XML procedure: kousei.xml's 提出先情報 and
+// 連絡先.
+std::vector<FieldSpec> FormContactFields();  // catalogue_koyo.cpp
+
 // 日本年金機構 (健康保険・厚生年金保険) procedures, CSV添付方式: catalogue_nenkin.cpp.
 Procedure KenpoShutoku();
 Procedure KenpoSoshitsu();

@@ -346,7 +346,7 @@ void NendoKoshin(const Record& r, Date today, std::vector<RuleHit>& out) {
         }
     }
     const auto result = ComputeNendoKoshin(d);
-    if (result && result->installments == 3 && !result->installments_allowed) {
+    if (result && result->requested_installments != result->installments) {
         Hit(out, "declaration.installments", "nendo.installments_not_allowed",
             "延納 (3 periods) needs a 概算保険料額 of at least 400,000 yen (200,000 yen with only "
             "労災 or only 雇用); this one is " +

@@ -67,6 +67,18 @@ void WriteHead(XmlWriter& w, const Procedure& procedure) {
     w.Leaf("様式コピー情報", "0");
 }
 
+// The items of a 社会保険労務士記載欄 (opened by the caller): filled when a 社労士 files on
+// behalf of the employer, empty otherwise.
+Result<void> SharoushiItems(XmlWriter& w, const boost::json::object& r, Date submitted_on) {
+    const bool sharoushi = Text(r, "submitter.kind") == "sharoushi";
+    TODOKE_RETURN_IF_ERROR(
+        DateGroup(w, "作成年月日", sharoushi ? FormatIsoDate(submitted_on) : std::string()));
+    w.Leaf("提出代行者事務代理者の表示", sharoushi ? "提出代行者" : "");
+    w.Leaf("氏名", sharoushi ? Text(r, "submitter.name") : "");
+    w.Leaf("電話番号", sharoushi ? Text(r, "submitter.phone") : "");
+    return Ok();
+}
+
 // 一週間の所定労働時間 of a 雇用保険 form.
 void WeeklyHours(XmlWriter& w, const boost::json::object& person) {
     w.Open("一週間の所定労働時間");
@@ -91,12 +103,7 @@ Result<void> WriteKoyoTail(XmlWriter& w, const boost::json::object& r,
     TODOKE_RETURN_IF_ERROR(DateGroup(w, "届出年月日", FormatIsoDate(submitted_on)));
     w.Leaf("あて先", Text(r, "employer.koyo.destination"));
     w.Open("社会保険労務士記載欄");
-    const bool sharoushi = Text(r, "submitter.kind") == "sharoushi";
-    TODOKE_RETURN_IF_ERROR(
-        DateGroup(w, "作成年月日", sharoushi ? FormatIsoDate(submitted_on) : std::string()));
-    w.Leaf("提出代行者事務代理者の表示", sharoushi ? "提出代行者" : "");
-    w.Leaf("氏名", sharoushi ? Text(r, "submitter.name") : "");
-    w.Leaf("電話番号", sharoushi ? Text(r, "submitter.phone") : "");
+    TODOKE_RETURN_IF_ERROR(SharoushiItems(w, r, submitted_on));
     w.Leaf("付記欄", "");
     w.Close();
     w.Leaf("備考欄_職員", "");
@@ -248,7 +255,7 @@ Result<std::string> RenderNendoKoshinForm(const Procedure& procedure, const Reco
     w.Leaf("不足額", std::to_string(result->shortfall));
     w.Close();
     w.Open("延納の申請");
-    const int periods = result->installments_allowed ? result->installments : 1;
+    const int periods = result->installments;
     w.Leaf("納付回数", std::to_string(periods));
     w.Close();
     w.Open("期別納付額");
@@ -276,12 +283,7 @@ Result<std::string> RenderNendoKoshinForm(const Procedure& procedure, const Reco
     w.Close();
     TODOKE_RETURN_IF_ERROR(DateGroup(w, "申告年月日", FormatIsoDate(submitted_on)));
     w.Open("社会保険労務士記載欄");
-    const bool sharoushi = Text(r, "submitter.kind") == "sharoushi";
-    TODOKE_RETURN_IF_ERROR(
-        DateGroup(w, "作成年月日", sharoushi ? FormatIsoDate(submitted_on) : std::string()));
-    w.Leaf("提出代行者事務代理者の表示", sharoushi ? "提出代行者" : "");
-    w.Leaf("氏名", sharoushi ? Text(r, "submitter.name") : "");
-    w.Leaf("電話番号", sharoushi ? Text(r, "submitter.phone") : "");
+    TODOKE_RETURN_IF_ERROR(SharoushiItems(w, r, submitted_on));
     w.Close();
     return w.Finish();
 }

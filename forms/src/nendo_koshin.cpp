@@ -112,8 +112,9 @@ std::optional<NendoKoshinResult> ComputeNendoKoshin(const boost::json::object& d
         r.estimate_rosai.base_thousand_yen > 0 && r.estimate_koyo.base_thousand_yen > 0;
     r.installments_allowed =
         r.estimate_total >= (both ? kInstallmentMinimum : kInstallmentMinimumOneInsurance);
-    r.installments = GetText(d, "installments").value_or("1") == "3" ? 3 : 1;
-    const int periods = r.installments_allowed ? r.installments : 1;
+    r.requested_installments = GetText(d, "installments").value_or("1") == "3" ? 3 : 1;
+    r.installments = r.installments_allowed ? r.requested_installments : 1;
+    const int periods = r.installments;
     const long long third = r.estimate_total / 3;
     for (int i = 0; i < periods; ++i) {
         auto& p = r.periods[static_cast<std::size_t>(i)];

@@ -96,7 +96,8 @@ TEST_F(HttpsTest, IdleKeptConnectionsDoNotStarveTheServer) {
         for (auto& c : calls) EXPECT_TRUE(c.get());
     }
     EXPECT_EQ(handled_.load(), 3 * kClients);
-    EXPECT_LE(server->connections_accepted(), static_cast<std::uint64_t>(3 * kClients));
+    // Rounds 2 and 3 ride on the connections of round 1 (+ a handle another test left behind).
+    EXPECT_LE(server->connections_accepted(), static_cast<std::uint64_t>(kClients + 2));
     // Stop ends kept connections too; a call afterwards fails fast instead of hanging.
     server->Stop();
     HttpClientOptions c = Client();

@@ -53,7 +53,8 @@ struct NendoKoshinResult {
     long long applied = 0;        // 充当額 (the part of the surplus applied)
     long long refund = 0;         // 還付額
     bool installments_allowed = false;
-    int installments = 1;
+    int requested_installments = 1;      // what the record asks for (1 or 3)
+    int installments = 1;                // what is granted: 3 only when allowed
     std::array<NendoPeriod, 3> periods;  // only the first `installments` are used
 };
 
