@@ -82,12 +82,22 @@ int main() {
     rates.push_back(bench::Measure(
         "render files (CSV, 総括票, kousei): 50-person 算定", seconds,
         [&] { return forms::RenderApplications(*santei_p, santei, santei_render).has_value(); }));
+    rates.push_back(bench::Measure("  of which the 年金機構 CSV: 50-person 算定", seconds, [&] {
+        return forms::RenderNenkinCsv(*santei_p, santei, {{2025, 7, 10}, 1}).has_value();
+    }));
     rates.push_back(
         bench::Measure("validate + render + re-check CSV: 50-person 算定基礎届", seconds, [&] {
             if (!forms::ValidateRecord(santei, catalogue, {2025, 7, 10}).empty()) return false;
             auto csv = forms::RenderNenkinCsv(*santei_p, santei, {{2025, 7, 10}, 1});
             return csv && forms::CheckNenkinCsv(*santei_p, *csv);
         }));
+    const auto files50 =
+        std::move(forms::RenderApplications(*santei_p, santei, santei_render)->front());
+    rates.push_back(bench::Measure("zip the rendered files: 50-person 算定", seconds,
+                                   [&] { return forms::ZipApplication(files50).has_value(); }));
+    rates.push_back(bench::Measure("sign + zip the rendered files: 50-person 算定", seconds, [&] {
+        return gateway::SignAndZip(files50, keys, now).has_value();
+    }));
     forms::PackageOptions santei_options = options;
     santei_options.submitted_on = {2025, 7, 10};
     rates.push_back(

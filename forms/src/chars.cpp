@@ -3,6 +3,8 @@
 #include <iconv.h>
 
 #include <array>
+#include <atomic>
+#include <cstdint>
 #include <map>
 
 namespace todoke::forms {
@@ -22,22 +24,6 @@ class Cp932Encoder {
     Cp932Encoder& operator=(const Cp932Encoder&) = delete;
 
     bool ok() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
-
-    // The CP932 bytes of a whole text, or empty when any character has none.
-    std::string EncodeAll(std::string_view utf8) {
-        iconv(cd_, nullptr, nullptr, nullptr, nullptr);
-        std::string out(utf8.size() + 8, '\0');  // CP932 is never longer than UTF-8
-        char* in = const_cast<char*>(utf8.data());
-        std::size_t in_left = utf8.size();
-        char* dst = out.data();
-        std::size_t out_left = out.size();
-        if (iconv(cd_, &in, &in_left, &dst, &out_left) == static_cast<std::size_t>(-1) ||
-            in_left != 0) {
-            return {};
-        }
-        out.resize(out.size() - out_left);
-        return out;
-    }
 
     // The CP932 bytes of one UTF-8 character, or empty when CP932 has none.
     std::string Encode(std::string_view utf8_char) {
@@ -85,56 +71,6 @@ const std::map<char32_t, std::string>& Substitutes() {
     return table;
 }
 
-// Splits UTF-8 into characters; an invalid byte becomes its own "character" with U+FFFD.
-struct Utf8Char {
-    std::string_view bytes;
-    char32_t code_point;
-};
-
-std::vector<Utf8Char> SplitUtf8(std::string_view s) {
-    std::vector<Utf8Char> out;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80             ? 1
-                        : (c & 0xE0) == 0xC0 ? 2
-                        : (c & 0xF0) == 0xE0 ? 3
-                        : (c & 0xF8) == 0xF0 ? 4
-                                             : 0;
-        char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-        bool valid = n != 0 && i + n <= s.size();
-        for (std::size_t k = 1; valid && k < n; ++k) {
-            const auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80) {
-                valid = false;
-            }
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        if (valid &&
-            ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-             (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))) {
-            valid = false;
-        }
-        if (!valid) {
-            out.push_back({s.substr(i, 1), 0xFFFD});
-            ++i;
-            continue;
-        }
-        out.push_back({s.substr(i, n), cp});
-        i += n;
-    }
-    return out;
-}
-
-std::string Hex(char32_t cp) {
-    static constexpr char kDigits[] = "0123456789ABCDEF";
-    std::string out;
-    for (int shift = cp > 0xFFFF ? 16 : 12; shift >= 0; shift -= 4) {
-        out.push_back(kDigits[(cp >> shift) & 0xF]);
-    }
-    return out;
-}
-
 void AppendUtf8(std::string& out, char32_t cp) {
     if (cp < 0x80) {
         out.push_back(static_cast<char>(cp));
@@ -151,6 +87,125 @@ void AppendUtf8(std::string& out, char32_t cp) {
         out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
         out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
     }
+}
+
+// One UTF-8 character; an invalid byte becomes its own "character" with U+FFFD.
+struct Utf8Char {
+    std::string_view bytes;
+    char32_t code_point;
+};
+
+// The character at `i`, advancing `i` past it.
+Utf8Char NextUtf8(std::string_view s, std::size_t& i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+        return {s.substr(i++, 1), c};
+    }
+    const std::size_t n = (c & 0xE0) == 0xC0   ? 2
+                          : (c & 0xF0) == 0xE0 ? 3
+                          : (c & 0xF8) == 0xF0 ? 4
+                                               : 0;
+    char32_t cp = n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+    bool valid = n != 0 && i + n <= s.size();
+    for (std::size_t k = 1; valid && k < n; ++k) {
+        const auto cc = static_cast<unsigned char>(s[i + k]);
+        if ((cc & 0xC0) != 0x80) {
+            valid = false;
+        }
+        cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (valid && ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+                  (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))) {
+        valid = false;
+    }
+    if (!valid) {
+        return {s.substr(i++, 1), 0xFFFD};
+    }
+    const Utf8Char out{s.substr(i, n), cp};
+    i += n;
+    return out;
+}
+
+// The CP932 form of each BMP code point, asked of iconv once per code point and process and
+// kept: an entry is 0 (not asked yet), kNoForm, 0x100 | b for the single byte b, or the two
+// bytes (lead << 8 | trail; leads are 0x81 and above, so never below 0x8100). Entries are
+// atomics: threads that ask at once store the same answer.
+class Cp932Table {
+  public:
+    static constexpr std::uint16_t kNoForm = 0xFFFF;
+
+    std::uint16_t Lookup(char32_t cp) {
+        if (cp < 0x80) {
+            return static_cast<std::uint16_t>(0x100 | cp);
+        }
+        if (cp > 0xFFFF) {
+            return kNoForm;  // CP932 has no character outside the BMP
+        }
+        std::uint16_t entry = entries_[cp].load(std::memory_order_relaxed);
+        if (entry == 0) {
+            entry = Ask(cp);
+            entries_[cp].store(entry, std::memory_order_relaxed);
+        }
+        return entry;
+    }
+
+    // Appends the bytes of a found entry.
+    static void Append(std::string& out, std::uint16_t entry) {
+        if (entry < 0x200) {
+            out.push_back(static_cast<char>(entry & 0xFF));
+        } else {
+            out.push_back(static_cast<char>(entry >> 8));
+            out.push_back(static_cast<char>(entry & 0xFF));
+        }
+    }
+
+  private:
+    static std::uint16_t Ask(char32_t cp) {
+        Cp932Encoder& encoder = Encoder();
+        if (!encoder.ok()) {
+            return kNoForm;
+        }
+        std::string utf8;
+        AppendUtf8(utf8, cp);
+        const std::string sjis = encoder.Encode(utf8);
+        if (sjis.size() == 1) {
+            return static_cast<std::uint16_t>(0x100 | static_cast<unsigned char>(sjis[0]));
+        }
+        if (sjis.size() == 2) {
+            return static_cast<std::uint16_t>((static_cast<unsigned char>(sjis[0]) << 8) |
+                                              static_cast<unsigned char>(sjis[1]));
+        }
+        return kNoForm;
+    }
+
+    std::array<std::atomic<std::uint16_t>, 0x10000> entries_{};
+};
+
+Cp932Table& Table() {
+    static Cp932Table table;
+    return table;
+}
+
+// Whether one CP932 entry is allowed where JIS X 0208/0201 is asked for.
+bool JisAllowed(std::uint16_t entry, HalfWidthKana kana) {
+    if (entry == Cp932Table::kNoForm) {
+        return false;
+    }
+    if (entry < 0x200) {
+        const unsigned b = entry & 0xFF;
+        return (b >= 0x20 && b <= 0x7E) ||
+               (b >= 0xA1 && b <= 0xDF && kana == HalfWidthKana::kAllowed);
+    }
+    return IsJisX0208Row(entry);
+}
+
+std::string Hex(char32_t cp) {
+    static constexpr char kDigits[] = "0123456789ABCDEF";
+    std::string out;
+    for (int shift = cp > 0xFFFF ? 16 : 12; shift >= 0; shift -= 4) {
+        out.push_back(kDigits[(cp >> shift) & 0xF]);
+    }
+    return out;
 }
 
 // Full-width katakana U+30A1 (ァ) .. U+30F6 (ヶ) to half-width, "" where none exists.
@@ -171,8 +226,10 @@ const std::array<std::string_view, 0x56>& KatakanaTable() {
 
 Result<std::string> ToHalfWidthKana(std::string_view utf8) {
     std::string out;
+    out.reserve(utf8.size());
     std::size_t position = 0;
-    for (const auto& ch : SplitUtf8(utf8)) {
+    for (std::size_t i = 0; i < utf8.size();) {
+        const Utf8Char ch = NextUtf8(utf8, i);
         ++position;
         char32_t c = ch.code_point;
         if (c >= U'ぁ' && c <= U'ゖ') {
@@ -210,8 +267,8 @@ Result<std::string> ToHalfWidthKana(std::string_view utf8) {
 
 std::vector<char32_t> CodePoints(std::string_view utf8) {
     std::vector<char32_t> out;
-    for (const auto& c : SplitUtf8(utf8)) {
-        out.push_back(c.code_point);
+    for (std::size_t i = 0; i < utf8.size();) {
+        out.push_back(NextUtf8(utf8, i).code_point);
     }
     return out;
 }
@@ -222,59 +279,14 @@ bool IsFullWidthKatakana(char32_t c) {
 
 bool IsHalfWidthKatakana(char32_t c) { return c >= 0xFF61 && c <= 0xFF9F; }
 
-// True when the whole text converts and every Shift_JIS unit is allowed: the common case,
-// decided with one conversion.
-bool AllJis(Cp932Encoder& encoder, std::string_view utf8, HalfWidthKana kana) {
-    const std::string sjis = encoder.EncodeAll(utf8);
-    if (sjis.empty() && !utf8.empty()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < sjis.size(); ++i) {
-        const auto b = static_cast<unsigned char>(sjis[i]);
-        if (b >= 0x20 && b <= 0x7E) {
-            continue;
-        }
-        if (b >= 0xA1 && b <= 0xDF) {
-            if (kana != HalfWidthKana::kAllowed) {
-                return false;
-            }
-            continue;
-        }
-        if (i + 1 >= sjis.size()) {
-            return false;
-        }
-        const unsigned code = (b << 8) | static_cast<unsigned char>(sjis[i + 1]);
-        if (!IsJisX0208Row(code)) {
-            return false;
-        }
-        ++i;
-    }
-    return true;
-}
-
 std::vector<CharProblem> FindNonJisCharacters(std::string_view utf8, HalfWidthKana kana) {
     std::vector<CharProblem> problems;
-    Cp932Encoder& encoder = Encoder();
-    if (encoder.ok() && AllJis(encoder, utf8, kana)) {
-        return problems;
-    }
+    Cp932Table& table = Table();
     std::size_t position = 0;
-    for (const auto& ch : SplitUtf8(utf8)) {
+    for (std::size_t i = 0; i < utf8.size();) {
+        const Utf8Char ch = NextUtf8(utf8, i);
         ++position;
-        bool ok = false;
-        if (ch.code_point != 0xFFFD && encoder.ok()) {
-            const std::string sjis = encoder.Encode(ch.bytes);
-            if (sjis.size() == 1) {
-                const auto b = static_cast<unsigned char>(sjis[0]);
-                ok = (b >= 0x20 && b <= 0x7E) ||
-                     (b >= 0xA1 && b <= 0xDF && kana == HalfWidthKana::kAllowed);
-            } else if (sjis.size() == 2) {
-                const unsigned code = (static_cast<unsigned char>(sjis[0]) << 8) |
-                                      static_cast<unsigned char>(sjis[1]);
-                ok = IsJisX0208Row(code);
-            }
-        }
-        if (ok) {
+        if (ch.code_point != 0xFFFD && JisAllowed(table.Lookup(ch.code_point), kana)) {
             continue;
         }
         CharProblem p;
@@ -329,33 +341,44 @@ std::optional<Violation> CheckJisCharacters(std::string_view utf8, HalfWidthKana
     return v;
 }
 
-Result<std::string> ToShiftJis(std::string_view utf8) {
-    Cp932Encoder& encoder = Encoder();
-    if (!encoder.ok()) {
-        return Fail(ErrorCode::kInternal, "iconv has no CP932 converter");
-    }
-    // One conversion for the whole text; only when it fails is the culprit looked for.
-    if (std::string whole = encoder.EncodeAll(utf8); !whole.empty() || utf8.empty()) {
-        return whole;
-    }
+Result<void> AppendShiftJis(std::string& out, std::string_view utf8) {
+    Cp932Table& table = Table();
     std::size_t position = 0;
-    for (const auto& ch : SplitUtf8(utf8)) {
+    for (std::size_t i = 0; i < utf8.size();) {
+        const auto c = static_cast<unsigned char>(utf8[i]);
         ++position;
-        if (ch.code_point == 0xFFFD || encoder.Encode(ch.bytes).empty()) {
+        if (c < 0x80) {
+            out.push_back(static_cast<char>(c));
+            ++i;
+            continue;
+        }
+        const Utf8Char ch = NextUtf8(utf8, i);
+        const std::uint16_t entry =
+            ch.code_point == 0xFFFD ? Cp932Table::kNoForm : table.Lookup(ch.code_point);
+        if (entry == Cp932Table::kNoForm) {
             return Fail(ErrorCode::kInvalidArgument,
                         "character " + std::to_string(position) + " has no Shift_JIS form",
                         "chars.shift_jis");
         }
+        Cp932Table::Append(out, entry);
     }
-    return Fail(ErrorCode::kInvalidArgument, "the text has no Shift_JIS form", "chars.shift_jis");
+    return Ok();
+}
+
+Result<std::string> ToShiftJis(std::string_view utf8) {
+    std::string out;
+    out.reserve(utf8.size());  // CP932 is never longer than UTF-8
+    TODOKE_RETURN_IF_ERROR(AppendShiftJis(out, utf8));
+    return out;
 }
 
 std::size_t ShiftJisLength(std::string_view utf8) {
     // CP932 writes ASCII and half-width katakana in one byte and every other character it has
     // in two; characters it lacks are counted as two as well.
     std::size_t n = 0;
-    for (const auto& ch : SplitUtf8(utf8)) {
-        n += ch.code_point < 0x80 || IsHalfWidthKatakana(ch.code_point) ? 1 : 2;
+    for (std::size_t i = 0; i < utf8.size();) {
+        const char32_t c = NextUtf8(utf8, i).code_point;
+        n += c < 0x80 || IsHalfWidthKatakana(c) ? 1 : 2;
     }
     return n;
 }

@@ -63,7 +63,7 @@ void CheckNameSeparator(std::string_view value, char32_t separator, Hits& hits) 
 
 }  // namespace
 
-std::vector<Violation> CheckField(const FieldSpec& f, const std::string& value) {
+std::vector<Violation> CheckField(const FieldSpec& f, std::string_view value) {
     Hits hits;
     switch (f.kind) {
         case FieldKind::kKanji:
@@ -152,7 +152,8 @@ std::vector<Violation> CheckField(const FieldSpec& f, const std::string& value) 
             }
             break;
         case FieldKind::kAmount:
-            if (!IsAsciiDigits(value) || value.size() > 12 || std::stoll(value) > f.max_amount) {
+            if (!IsAsciiDigits(value) || value.size() > 12 ||
+                std::stoll(std::string(value)) > f.max_amount) {
                 Add(hits, "amount.format", "must be a whole number of yen (digits only)",
                     "no commas or currency signs");
             }
@@ -220,7 +221,7 @@ std::vector<Violation> CheckField(const FieldSpec& f, const std::string& value) 
         }
         case FieldKind::kYearMonth: {
             const bool shape = value.size() == 7 && value[4] == '-';
-            const auto d = shape ? ParseIsoDate(value + "-01")
+            const auto d = shape ? ParseIsoDate(std::string(value) + "-01")
                                  : Result<Date>(Fail(ErrorCode::kInvalidArgument, "", ""));
             if (!d) {
                 Add(hits, "date.year_month", "must be a year and month, YYYY-MM");

@@ -10,6 +10,6 @@
 namespace todoke::forms::detail {
 
 // Every violation of `value` against the rule of the field's kind, lengths and codes.
-std::vector<Violation> CheckField(const FieldSpec& f, const std::string& value);
+std::vector<Violation> CheckField(const FieldSpec& f, std::string_view value);
 
 }  // namespace todoke::forms::detail

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <optional>
 
-#include "todoke/common/encoding.hpp"
 #include "todoke/forms/chars.hpp"
 #include "todoke/forms/identifiers.hpp"
 #include "todoke/forms/santei.hpp"
@@ -14,107 +13,214 @@ namespace {
 
 constexpr std::string_view kCrlf = "\r\n";
 
-std::string Value(const Record& record, const boost::json::object& person, std::string_view path) {
-    if (path.rfind("record.", 0) == 0) {
-        return GetText(record.data, path.substr(7)).value_or("");
-    }
-    const bool record_level = path.rfind("employer.", 0) == 0 || path.rfind("submitter.", 0) == 0;
-    return GetText(record_level ? record.data : person, path).value_or("");
+// Whether a column's value is the same on every row (the filing's, not the person's).
+bool RecordLevel(const CsvColumn& c) {
+    return c.format == CsvFormat::kFixed || c.path.starts_with("record.") ||
+           c.path.starts_with("employer.") || c.path.starts_with("submitter.");
 }
 
-std::string Amount7(long long yen) {
+// Finds the values of the persons' columns; a person's members are read once per row
+// (MemberIndex) instead of once per column.
+class PersonValues {
+  public:
+    PersonValues(const Record& record, const std::vector<CsvColumn>& columns) : record_(record) {
+        slot_of_.reserve(2 * columns.size());
+        for (const auto& c : columns) {
+            slot_of_.push_back(RecordLevel(c) ? MemberIndex::kNoSlot : members_.Add(c.path));
+        }
+        for (const auto& c : columns) {
+            slot_of_.push_back(RecordLevel(c) ? MemberIndex::kNoSlot : members_.Add(c.path2));
+        }
+    }
+
+    void Load(const boost::json::object& person) { members_.Load(person); }
+
+    // Column `path`'s text for the loaded person: "record.…", "employer.…" and "submitter.…"
+    // are the filing's, the rest the person's. A string is viewed in place; a number is
+    // written into `scratch`. `path_index` is the column's index, or the column count plus it
+    // for its path2.
+    std::string_view Get(const boost::json::object& person, std::size_t path_index,
+                         std::string_view path, std::string& scratch) const {
+        if (path.starts_with("record.")) {
+            return GetTextView(record_.data, path.substr(7), scratch).value_or("");
+        }
+        if (path.starts_with("employer.") || path.starts_with("submitter.")) {
+            return GetTextView(record_.data, path, scratch).value_or("");
+        }
+        const std::size_t slot = slot_of_[path_index];
+        if (slot == MemberIndex::kNoSlot) {
+            return GetTextView(person, path, scratch).value_or("");
+        }
+        const boost::json::value* v = members_.Get(slot);
+        return v == nullptr ? std::string_view() : ValueText(*v, scratch).value_or("");
+    }
+
+  private:
+    const Record& record_;
+    MemberIndex members_;
+    std::vector<std::size_t> slot_of_;
+};
+
+// Seven digits, zero-padded; 9999999 from ten million yen on (§4.3: the field's ceiling).
+void AppendAmount7(std::string& out, long long yen) {
     if (yen >= 10'000'000) {
-        return "9999999";
+        out += "9999999";
+        return;
     }
-    std::string digits = std::to_string(yen < 0 ? 0 : yen);
-    return std::string(digits.size() < 7 ? 7 - digits.size() : 0, '0') + digits;
+    char digits[7];
+    unsigned long long v = yen < 0 ? 0 : static_cast<unsigned long long>(yen);
+    for (int i = 6; i >= 0; --i) {
+        digits[i] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    }
+    out.append(digits, 7);
 }
 
-Result<long long> AmountOf(const std::string& text) {
-    if (text.empty()) {
-        return 0LL;
+Result<long long> AmountOf(std::string_view text) {
+    if (text.size() > 15) {
+        return Fail(ErrorCode::kInvalidArgument, "not a whole amount", "csv.amount");
     }
+    long long v = 0;
     for (char c : text) {
         if (c < '0' || c > '9') {
             return Fail(ErrorCode::kInvalidArgument, "not a whole amount", "csv.amount");
         }
+        v = v * 10 + (c - '0');
     }
-    return std::stoll(text);
+    return v;
 }
 
-// Whether a column's value is the same on every row (the filing's, not the person's).
-bool RecordLevel(const CsvColumn& c) {
-    return c.format == CsvFormat::kFixed || c.path.rfind("record.", 0) == 0 ||
-           c.path.rfind("employer.", 0) == 0 || c.path.rfind("submitter.", 0) == 0;
-}
-
-Result<std::string> Column(const CsvColumn& c, const Record& record,
-                           const boost::json::object& person,
-                           std::optional<std::optional<SanteiResult>>& santei) {
-    const std::string v = c.format == CsvFormat::kFixed ? "" : Value(record, person, c.path);
+// Appends one column's value for a row to `line` (UTF-8, before Shift_JIS conversion).
+// Column `index` of `columns` columns; its path2 is slot columns + index of `values`.
+Result<void> AppendColumn(std::string& line, const CsvColumn& c, std::size_t index,
+                          std::size_t columns, const PersonValues& values,
+                          const boost::json::object& person,
+                          std::optional<std::optional<SanteiResult>>& santei,
+                          std::string& scratch) {
+    if (c.format == CsvFormat::kFixed) {
+        line += c.fixed;
+        return Ok();
+    }
+    const std::string_view v = values.Get(person, index, c.path, scratch);
+    auto other = [&]() -> Result<long long> {
+        std::string scratch2;
+        return AmountOf(values.Get(person, columns + index, c.path2, scratch2));
+    };
     switch (c.format) {
         case CsvFormat::kFixed:
-            return std::string(c.fixed);
-        case CsvFormat::kText:
-            return v;
+            break;
+        case CsvFormat::kText: {
+            if (v.find_first_of(",\r\n") != std::string_view::npos) {
+                return Fail(ErrorCode::kInvalidArgument,
+                            std::string(c.label) +
+                                " contains a comma or line break, which the CSV "
+                                "format cannot carry",
+                            "csv.separator");
+            }
+            line += v;
+            break;
+        }
         case CsvFormat::kHalfKana:
-            return v.empty() ? Result<std::string>(v) : ToHalfWidthKana(v);
+            if (!v.empty()) {
+                TODOKE_ASSIGN_OR_RETURN(std::string kana, ToHalfWidthKana(v));
+                if (kana.find(',') != std::string::npos) {
+                    return Fail(ErrorCode::kInvalidArgument,
+                                std::string(c.label) +
+                                    " contains a comma, which the CSV format cannot carry",
+                                "csv.separator");
+                }
+                line += kana;
+            }
+            break;
         case CsvFormat::kEraCode:
         case CsvFormat::kYymmdd: {
             if (v.empty()) {
-                return std::string();
+                break;
             }
             TODOKE_ASSIGN_OR_RETURN(Date d, ParseIsoDate(v));
             TODOKE_ASSIGN_OR_RETURN(Wareki w, ToWareki(d));
-            return c.format == CsvFormat::kEraCode ? std::to_string(NenkinEraCode(w.era))
-                                                   : NenkinYymmdd(w);
+            if (c.format == CsvFormat::kEraCode) {
+                line += static_cast<char>('0' + NenkinEraCode(w.era));
+            } else {
+                line += NenkinYymmdd(w);
+            }
+            break;
         }
         case CsvFormat::kAmount7: {
             if (v.empty()) {
-                return std::string();  // an absent optional amount stays empty
+                break;  // an absent optional amount stays empty
             }
             TODOKE_ASSIGN_OR_RETURN(long long yen, AmountOf(v));
-            return Amount7(yen);
+            AppendAmount7(line, yen);
+            break;
         }
         case CsvFormat::kSumAmount7: {
             TODOKE_ASSIGN_OR_RETURN(long long a, AmountOf(v));
-            TODOKE_ASSIGN_OR_RETURN(long long b, AmountOf(Value(record, person, c.path2)));
-            return Amount7(a + b);
+            TODOKE_ASSIGN_OR_RETURN(long long b, other());
+            AppendAmount7(line, a + b);
+            break;
         }
         case CsvFormat::kFlag1:
-            return std::string(v == "1" ? "1" : "");
+            if (v == "1") {
+                line += '1';
+            }
+            break;
         case CsvFormat::kBool01:
-            return std::string(v == "1" ? "1" : "0");
+            line += v == "1" ? '1' : '0';
+            break;
         case CsvFormat::kKisoOffice:
         case CsvFormat::kKisoSerial: {
             const auto dash = v.find('-');
-            if (dash == std::string::npos) {
-                return std::string();
+            if (dash != std::string_view::npos) {
+                const auto part =
+                    c.format == CsvFormat::kKisoOffice ? v.substr(0, dash) : v.substr(dash + 1);
+                if (part.find_first_of(",\r\n") != std::string_view::npos) {
+                    return Fail(ErrorCode::kInvalidArgument,
+                                std::string(c.label) + " contains a comma or line break",
+                                "csv.separator");
+                }
+                line += part;
             }
-            return c.format == CsvFormat::kKisoOffice ? v.substr(0, dash) : v.substr(dash + 1);
+            break;
         }
         case CsvFormat::kYmEraCode:
         case CsvFormat::kYmEraYear:
         case CsvFormat::kYmMonth: {
             if (v.empty()) {
-                return std::string();
+                break;
             }
-            TODOKE_ASSIGN_OR_RETURN(Date d, ParseIsoDate(v + "-01"));
+            TODOKE_ASSIGN_OR_RETURN(Date d, ParseIsoDate(std::string(v) + "-01"));
             TODOKE_ASSIGN_OR_RETURN(Wareki w, ToWareki(d));
             if (c.format == CsvFormat::kYmEraCode) {
-                return std::to_string(NenkinEraCode(w.era));
+                line += static_cast<char>('0' + NenkinEraCode(w.era));
+            } else {
+                line += NenkinYymmdd(w).substr(c.format == CsvFormat::kYmEraYear ? 0 : 2, 2);
             }
-            return NenkinYymmdd(w).substr(c.format == CsvFormat::kYmEraYear ? 0 : 2, 2);
+            break;
         }
         case CsvFormat::kPad2:
-            return v.size() == 1 ? "0" + v : v;
-        case CsvFormat::kThousand4:
-            return v.empty() ? v : std::string(v.size() < 4 ? 4 - v.size() : 0, '0') + v;
+        case CsvFormat::kThousand4: {
+            if (v.find_first_not_of("0123456789") != std::string_view::npos) {
+                return Fail(ErrorCode::kInvalidArgument, std::string(c.label) + " is not a number",
+                            "csv.number");
+            }
+            const std::size_t width = c.format == CsvFormat::kPad2 ? 2 : 4;
+            if (!v.empty() && v.size() < width) {
+                line.append(width - v.size(), '0');
+            }
+            line += v;
+            break;
+        }
         case CsvFormat::kBonusTotal: {
             TODOKE_ASSIGN_OR_RETURN(long long a, AmountOf(v));
-            TODOKE_ASSIGN_OR_RETURN(long long b, AmountOf(Value(record, person, c.path2)));
+            TODOKE_ASSIGN_OR_RETURN(long long b, other());
             const long long total = a + b;
-            return total >= 10'000'000 ? std::string("9999000") : Amount7(total / 1000 * 1000);
+            if (total >= 10'000'000) {
+                line += "9999000";
+            } else {
+                AppendAmount7(line, total / 1000 * 1000);
+            }
+            break;
         }
         case CsvFormat::kSanteiTotal:
         case CsvFormat::kSanteiAverage: {
@@ -128,14 +234,21 @@ Result<std::string> Column(const CsvColumn& c, const Record& record,
                 return Fail(ErrorCode::kInvalidArgument, "the months' values are incomplete",
                             "csv.santei");
             }
-            return Amount7(c.format == CsvFormat::kSanteiTotal ? r->sum : r->average);
+            AppendAmount7(line, c.format == CsvFormat::kSanteiTotal ? r->sum : r->average);
+            break;
         }
         case CsvFormat::kPostalHead:
-            return v.size() == 7 ? v.substr(0, 3) : std::string();
+            if (v.size() == 7) {
+                line += v.substr(0, 3);
+            }
+            break;
         case CsvFormat::kPostalTail:
-            return v.size() == 7 ? v.substr(3) : std::string();
+            if (v.size() == 7) {
+                line += v.substr(3);
+            }
+            break;
     }
-    return std::string();
+    return Ok();
 }
 
 Result<void> AppendField(std::string& line, const std::string& value, std::string_view label) {
@@ -148,21 +261,6 @@ Result<void> AppendField(std::string& line, const std::string& value, std::strin
     }
     line += value;
     return Ok();
-}
-
-std::vector<std::string> SplitFields(std::string_view line) {
-    std::vector<std::string> out;
-    std::size_t pos = 0;
-    for (;;) {
-        const std::size_t comma = line.find(',', pos);
-        out.emplace_back(
-            line.substr(pos, comma == std::string_view::npos ? line.npos : comma - pos));
-        if (comma == std::string_view::npos) {
-            break;
-        }
-        pos = comma + 1;
-    }
-    return out;
 }
 
 }  // namespace
@@ -214,69 +312,81 @@ Result<std::vector<NenkinCsvPart>> RenderNenkinCsvParts(const Procedure& procedu
     block += kCrlf;
     TODOKE_ASSIGN_OR_RETURN(const std::string block_sjis, ToShiftJis(block));
 
-    std::vector<std::string> rows;  // Shift_JIS, each with its CRLF
+    // The rows in Shift_JIS one after the other, each with its CRLF; row_end[p] is where
+    // person p's row ends.
     const auto& persons = record.data.at("persons").as_array();
-    rows.reserve(persons.size());
+    std::string rows;
+    std::vector<std::size_t> row_end;
+    row_end.reserve(persons.size());
     // The filing's own columns (様式コード, 事業所整理記号, ...) are rendered once for all rows.
     const boost::json::object no_person;
+    std::string scratch;
+    const std::size_t columns = procedure.csv_columns.size();
+    PersonValues values(record, procedure.csv_columns);
     std::vector<std::optional<std::string>> shared(procedure.csv_columns.size());
     for (std::size_t i = 0; i < procedure.csv_columns.size(); ++i) {
         const auto& column = procedure.csv_columns[i];
         if (RecordLevel(column)) {
             std::optional<std::optional<SanteiResult>> none;
-            TODOKE_ASSIGN_OR_RETURN(std::string value, Column(column, record, no_person, none));
-            TODOKE_RETURN_IF_ERROR(AppendField(line, value, column.label));
+            std::string value;
+            TODOKE_RETURN_IF_ERROR(
+                AppendColumn(value, column, i, columns, values, no_person, none, scratch));
             shared[i] = std::move(value);
         }
     }
     for (std::size_t p = 0; p < persons.size(); ++p) {
         line.clear();
         const auto& person = persons[p].as_object();
+        values.Load(person);
         std::optional<std::optional<SanteiResult>> santei;
         for (std::size_t i = 0; i < procedure.csv_columns.size(); ++i) {
-            const auto& column = procedure.csv_columns[i];
+            if (i > 0) {
+                line += ',';
+            }
             if (shared[i]) {
-                if (i > 0) {
-                    line += ',';
-                }
                 line += *shared[i];
                 continue;
             }
-            auto value = Column(column, record, person, santei);
-            if (!value) {
-                Error e = value.error();
+            const auto& column = procedure.csv_columns[i];
+            if (auto appended =
+                    AppendColumn(line, column, i, columns, values, person, santei, scratch);
+                !appended) {
+                Error e = appended.error();
                 e.message = "persons[" + std::to_string(p) + "] " + std::string(column.label) +
                             ": " + e.message;
                 return Fail(std::move(e));
             }
-            if (i > 0) {
-                line += ',';
-            }
-            TODOKE_RETURN_IF_ERROR(AppendField(line, *value, column.label));
         }
         line += kCrlf;
-        TODOKE_ASSIGN_OR_RETURN(std::string row, ToShiftJis(line));
-        rows.push_back(std::move(row));
+        if (auto encoded = AppendShiftJis(rows, line); !encoded) {
+            Error e = encoded.error();
+            e.message = "persons[" + std::to_string(p) + "]: " + e.message;
+            return Fail(std::move(e));
+        }
+        row_end.push_back(rows.size());
     }
 
     // Rows go into parts below 4.5 MB; each part is one application with the next 媒体通番.
     std::vector<NenkinCsvPart> parts;
     int serial = options.media_serial;
     std::size_t next = 0;
-    while (next < rows.size()) {
+    while (next < persons.size()) {
         NenkinCsvPart part;
         part.media_serial = (serial - 1) % 999 + 1;
         TODOKE_ASSIGN_OR_RETURN(part.bytes, ToShiftJis(media_line(serial++)));
         part.bytes += block_sjis;
         part.first_person = next;
-        while (next < rows.size() && part.bytes.size() + rows[next].size() < kNenkinCsvMaxBytes) {
-            part.bytes += rows[next++];
+        const std::size_t start = next == 0 ? 0 : row_end[next - 1];
+        while (next < persons.size() &&
+               part.bytes.size() + (row_end[next] - start) < kNenkinCsvMaxBytes) {
+            ++next;
         }
         if (next == part.first_person) {
             return Fail(ErrorCode::kInvalidArgument,
                         "persons[" + std::to_string(next) + "] alone exceeds the CSV size limit",
                         "csv.size");
         }
+        part.bytes.append(rows, start, row_end[next - 1] - start);
         part.person_count = next - part.first_person;
         parts.push_back(std::move(part));
     }
@@ -299,33 +409,51 @@ Result<void> CheckNenkinCsv(const Procedure& procedure, std::string_view sjis_by
     auto fail = [](const std::string& message) {
         return Fail(ErrorCode::kInternal, "generated CSV: " + message, "csv.structure");
     };
-    TODOKE_ASSIGN_OR_RETURN(std::string text, Cp932ToUtf8(sjis_bytes));
-    if (text.size() < 2 || text.substr(text.size() - 2) != "\r\n") {
-        return fail("does not end with CRLF");
-    }
-    std::vector<std::string> lines;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const std::size_t eol = text.find("\r\n", pos);
-        lines.push_back(text.substr(pos, eol - pos));
-        pos = eol + 2;
-    }
-    for (const auto& l : lines) {
-        if (l.find_first_of("\r\n") != std::string::npos) {
-            return fail("a bare CR or LF");
+    // Read as CP932 without decoding: ASCII, half-width katakana (A1–DF), or a lead byte
+    // (81–9F, E0–FC) with its trail (40–7E, 80–FC). Commas, CR and LF are below 40, so they
+    // are never part of a two-byte character and can be looked for in the bytes.
+    std::vector<std::string_view> lines;
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i < sjis_bytes.size();) {
+        const auto b = static_cast<unsigned char>(sjis_bytes[i]);
+        if (b == '\r') {
+            if (i + 1 >= sjis_bytes.size() || sjis_bytes[i + 1] != '\n') {
+                return fail("a bare CR at byte " + std::to_string(i));
+            }
+            lines.push_back(sjis_bytes.substr(line_start, i - line_start));
+            i += 2;
+            line_start = i;
+        } else if (b == '\n') {
+            return fail("a bare LF at byte " + std::to_string(i));
+        } else if (b < 0x80 || (b >= 0xA1 && b <= 0xDF)) {
+            ++i;
+        } else if ((b >= 0x81 && b <= 0x9F) || (b >= 0xE0 && b <= 0xFC)) {
+            const auto t =
+                i + 1 < sjis_bytes.size() ? static_cast<unsigned char>(sjis_bytes[i + 1]) : 0;
+            if (!((t >= 0x40 && t <= 0x7E) || (t >= 0x80 && t <= 0xFC))) {
+                return fail("not Shift_JIS at byte " + std::to_string(i));
+            }
+            i += 2;
+        } else {
+            return fail("not Shift_JIS at byte " + std::to_string(i));
         }
+    }
+    if (line_start != sjis_bytes.size() || lines.empty()) {
+        return fail("does not end with CRLF");
     }
     if (lines.size() < 6 || lines[1] != "[kanri]" || lines[2] != ",001" || lines[4] != "[data]") {
         return fail("the media line, [kanri], one 事業所 and [data] are not in place");
     }
-    if (SplitFields(lines[0]).size() != 6 || SplitFields(lines[3]).size() != 12) {
+    auto fields = [](std::string_view l) {
+        return static_cast<std::size_t>(std::count(l.begin(), l.end(), ',')) + 1;
+    };
+    if (fields(lines[0]) != 6 || fields(lines[3]) != 12) {
         return fail("the media or 事業所 line has the wrong number of fields");
     }
     const std::string form_code = std::string(procedure.csv_form_code) + ",";
     for (std::size_t i = 5; i < lines.size(); ++i) {
         const std::string_view row = lines[i];
-        const auto fields = static_cast<std::size_t>(std::count(row.begin(), row.end(), ',')) + 1;
-        if (fields != procedure.csv_columns.size() || !row.starts_with(form_code)) {
+        if (fields(row) != procedure.csv_columns.size() || !row.starts_with(form_code)) {
             return fail("data row " + std::to_string(i - 4) + " does not have the " +
                         std::to_string(procedure.csv_columns.size()) + " items of 様式 " +
                         std::string(procedure.csv_form_code));

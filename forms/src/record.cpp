@@ -94,24 +94,58 @@ Result<std::vector<Record>> ParseRecords(std::string_view text, const std::strin
     return ext == ".csv" ? ParseCsvRecords(text, source) : ParseJsonRecords(text, source);
 }
 
-std::optional<std::string> GetText(const boost::json::object& root, std::string_view path) {
+std::optional<std::string_view> ValueText(const boost::json::value& v, std::string& scratch) {
+    if (v.is_string()) {
+        return std::string_view(v.as_string());
+    }
+    if (v.is_int64()) {
+        scratch = std::to_string(v.as_int64());
+        return std::string_view(scratch);
+    }
+    if (v.is_uint64()) {
+        scratch = std::to_string(v.as_uint64());
+        return std::string_view(scratch);
+    }
+    if (v.is_bool()) {
+        return std::string_view(v.as_bool() ? "1" : "0");
+    }
+    return std::nullopt;  // null, objects, arrays and fractions are not text
+}
+
+std::optional<std::string_view> GetTextView(const boost::json::object& root, std::string_view path,
+                                            std::string& scratch) {
     const boost::json::value* v = Walk(root, path);
-    if (v == nullptr || v->is_null()) {
-        return std::nullopt;
+    return v == nullptr ? std::nullopt : ValueText(*v, scratch);
+}
+
+std::optional<std::string> GetText(const boost::json::object& root, std::string_view path) {
+    std::string scratch;
+    const auto view = GetTextView(root, path, scratch);
+    return view ? std::optional<std::string>(std::string(*view)) : std::nullopt;
+}
+
+std::size_t MemberIndex::Add(std::string_view name) {
+    if (name.empty() || name.find_first_of(".[") != std::string_view::npos) {
+        return kNoSlot;
     }
-    if (v->is_string()) {
-        return std::string(v->as_string());
+    const auto [it, added] = slots_.try_emplace(name, found_.size());
+    if (added) {
+        found_.push_back(nullptr);
     }
-    if (v->is_int64()) {
-        return std::to_string(v->as_int64());
+    return it->second;
+}
+
+void MemberIndex::Load(const boost::json::object& o) {
+    std::fill(found_.begin(), found_.end(), nullptr);
+    for (const auto& kv : o) {
+        if (const auto it = slots_.find(kv.key()); it != slots_.end()) {
+            found_[it->second] = &kv.value();
+        }
     }
-    if (v->is_uint64()) {
-        return std::to_string(v->as_uint64());
-    }
-    if (v->is_bool()) {
-        return std::string(v->as_bool() ? "1" : "0");
-    }
-    return std::nullopt;  // objects, arrays and fractions are not text
+}
+
+const boost::json::value* FindPath(const boost::json::object& root, std::string_view path) {
+    return Walk(root, path);
 }
 
 bool HasPath(const boost::json::object& root, std::string_view path) {

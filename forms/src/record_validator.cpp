@@ -9,11 +9,40 @@
 namespace todoke::forms {
 namespace {
 
+// The fields of one table, found in an object; plain keys are read through a MemberIndex
+// loaded once per object, paths ("employer.nenkin.city_code") are walked.
+class FieldValues {
+  public:
+    explicit FieldValues(const std::vector<FieldSpec>& fields) {
+        slots_.reserve(fields.size());
+        for (const auto& f : fields) {
+            slots_.push_back(members_.Add(f.path));
+        }
+    }
+    void Load(const boost::json::object& scope) { members_.Load(scope); }
+    // Field i's value in the loaded `scope`, or nullptr.
+    const boost::json::value* Get(const boost::json::object& scope, std::size_t i,
+                                  std::string_view path) const {
+        if (slots_[i] != MemberIndex::kNoSlot) {
+            return members_.Get(slots_[i]);
+        }
+        return FindPath(scope, path);
+    }
+
+  private:
+    MemberIndex members_;
+    std::vector<std::size_t> slots_;
+};
+
 void CheckFields(const Record& record, const boost::json::object& scope,
-                 const std::vector<FieldSpec>& fields, const std::string& prefix,
-                 std::vector<FieldError>& out) {
-    for (const auto& f : fields) {
-        const auto value = GetText(scope, f.path);
+                 const std::vector<FieldSpec>& fields, FieldValues& values,
+                 const std::string& prefix, std::vector<FieldError>& out) {
+    values.Load(scope);
+    std::string scratch;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        const FieldSpec& f = fields[i];
+        const boost::json::value* found = values.Get(scope, i, f.path);
+        const auto value = found == nullptr ? std::nullopt : ValueText(*found, scratch);
         auto make = [&](const Violation& v) {  // only on an error: most fields have none
             FieldError e;
             e.record = record.index;
@@ -25,12 +54,12 @@ void CheckFields(const Record& record, const boost::json::object& scope,
             e.message = v.message;
             e.hint = v.hint;
             if (value) {
-                e.value = f.personal ? MaskPersonal(*value) : *value;
+                e.value = f.personal ? MaskPersonal(*value) : std::string(*value);
             }
             return e;
         };
         if (!value || value->empty()) {
-            if (HasPath(scope, f.path) && !value) {
+            if (found != nullptr && !found->is_null() && !value) {
                 out.push_back(
                     make({"value.type", "must be text, a whole number or true/false", ""}));
             } else if (f.required) {
@@ -73,7 +102,8 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
                      "known procedures: " + known);
         return out;
     }
-    CheckFields(record, record.data, procedure->employer_fields, "", out);
+    FieldValues employer_values(procedure->employer_fields);
+    CheckFields(record, record.data, procedure->employer_fields, employer_values, "", out);
     // A hit on a record path ("employer.phone", "declaration.installments"), labelled from the
     // record-level fields.
     auto record_hit = [&](const RuleHit& h) {
@@ -129,6 +159,7 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
                          " person(s) per record",
                      "make one record per person");
     }
+    FieldValues person_values(procedure->person_fields);
     for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string prefix = "persons[" + std::to_string(i) + "].";
         if (!list[i].is_object()) {
@@ -137,7 +168,7 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
         }
         const auto& person = list[i].as_object();
         const std::size_t first_new = out.size();
-        CheckFields(record, person, procedure->person_fields, prefix, out);
+        CheckFields(record, person, procedure->person_fields, person_values, prefix, out);
         std::vector<RuleHit> hits;
         const PersonRef ref{record, person, i};
         for (const auto rule : procedure->rules) {

@@ -7,13 +7,27 @@
 namespace todoke::forms {
 namespace {
 
+// A person's field (a plain key, never a path).
+std::optional<std::string_view> Field(const boost::json::object& o, std::string_view key,
+                                      std::string& scratch) {
+    const auto it = o.find(key);
+    return it == o.end() ? std::nullopt : ValueText(it->value(), scratch);
+}
+
 std::optional<long long> Number(const boost::json::object& o, const std::string& field) {
-    const auto text = GetText(o, field);
-    if (!text || text->empty() || text->size() > 12 ||
-        text->find_first_not_of("0123456789") != std::string::npos) {
+    std::string scratch;
+    const auto text = Field(o, field, scratch);
+    if (!text || text->empty() || text->size() > 12) {
         return std::nullopt;
     }
-    return std::stoll(*text);
+    long long v = 0;
+    for (char c : *text) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        v = v * 10 + (c - '0');
+    }
+    return v;
 }
 
 }  // namespace
@@ -33,8 +47,9 @@ std::optional<SanteiResult> ComputeSantei(const boost::json::object& person,
         r.months[i] = {static_cast<int>(*days), *currency,
                        Number(person, m + "_in_kind").value_or(0)};
     }
-    const bool short_time = GetText(person, "short_time").value_or("0") == "1";
-    const bool part_time = GetText(person, "part_time").value_or("0") == "1";
+    std::string scratch;
+    const bool short_time = Field(person, "short_time", scratch).value_or("0") == "1";
+    const bool part_time = Field(person, "part_time", scratch).value_or("0") == "1";
     int threshold = short_time ? 11 : 17;
     if (part_time && !short_time) {
         bool any17 = false;

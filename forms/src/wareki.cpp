@@ -128,9 +128,13 @@ int NenkinEraCode(Era era) { return Info(era).nenkin_code; }
 int HoteiChoshoEraCode(Era era) { return Info(era).hotei_code; }
 
 std::string NenkinYymmdd(const Wareki& w) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%02d%02d%02d", w.year % 100, w.month, w.day);
-    return buf;
+    const int parts[3] = {w.year % 100, w.month, w.day};
+    std::string out(6, '0');
+    for (int i = 0; i < 3; ++i) {
+        out[static_cast<std::size_t>(2 * i)] = static_cast<char>('0' + parts[i] / 10 % 10);
+        out[static_cast<std::size_t>(2 * i + 1)] = static_cast<char>('0' + parts[i] % 10);
+    }
+    return out;
 }
 
 }  // namespace todoke::forms

@@ -36,6 +36,15 @@ TEST_F(ShutokuTest, ReReadingCatchesABrokenCsv) {
     std::string extra = csv;
     extra.insert(extra.size() - 2, ",x");
     EXPECT_EQ(CheckNenkinCsv(*p, extra).error().field, "csv.structure");
+    std::string bare_lf = csv;
+    bare_lf.insert(bare_lf.size() - 2, "\n");
+    EXPECT_EQ(CheckNenkinCsv(*p, bare_lf).error().field, "csv.structure");
+    // 0x81 opens a two-byte character; a comma cannot be its second byte.
+    std::string broken = csv;
+    broken.insert(broken.size() - 3, "\x81");
+    const auto e = CheckNenkinCsv(*p, broken);
+    ASSERT_FALSE(e);
+    EXPECT_NE(e.error().message.find("not Shift_JIS"), std::string::npos) << e.error().message;
 }
 
 TEST_F(ShutokuTest, AFilingOver45MegabytesIsSplitIntoApplications) {

@@ -1,5 +1,6 @@
 // Validator vectors and negative cases from forms-and-data.md §7 and §13.
 #include <gtest/gtest.h>
+#include <iconv.h>
 
 #include "todoke/forms/chars.hpp"
 #include "todoke/forms/identifiers.hpp"
@@ -159,6 +160,48 @@ TEST(Characters, ShiftJisLengthsAsTheNenkinCountsThem) {
     EXPECT_EQ(*ToShiftJis("ｱ"), "\xB1");
     EXPECT_EQ(*ToShiftJis("－"), "\x81\x7C");
     EXPECT_EQ(ToShiftJis("鷗").error().field, "chars.shift_jis");
+}
+
+// The table behind ToShiftJis and the JIS checks, filled from iconv one code point at a time,
+// gives iconv's own answer for every BMP character (asked here the other way round: the
+// whole text at once, in code-point order).
+TEST(Characters, ShiftJisTableAgreesWithIconvForEveryBmpCharacter) {
+    iconv_t cd = iconv_open("CP932", "UTF-8");
+    ASSERT_NE(cd, reinterpret_cast<iconv_t>(-1));
+    std::size_t with_form = 0;
+    for (char32_t cp = 0x80; cp <= 0xFFFF; ++cp) {
+        if (cp >= 0xD800 && cp <= 0xDFFF) {
+            continue;
+        }
+        std::string utf8;
+        if (cp < 0x800) {
+            utf8 = {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
+        } else {
+            utf8 = {static_cast<char>(0xE0 | (cp >> 12)),
+                    static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+                    static_cast<char>(0x80 | (cp & 0x3F))};
+        }
+        iconv(cd, nullptr, nullptr, nullptr, nullptr);
+        char out[8];
+        char* in = utf8.data();
+        std::size_t in_left = utf8.size();
+        char* dst = out;
+        std::size_t out_left = sizeof out;
+        const bool iconv_ok =
+            iconv(cd, &in, &in_left, &dst, &out_left) != static_cast<std::size_t>(-1);
+        const auto ours = ToShiftJis(utf8);
+        ASSERT_EQ(iconv_ok, ours.has_value()) << "U+" << std::hex << static_cast<unsigned>(cp);
+        if (iconv_ok) {
+            ++with_form;
+            ASSERT_EQ(*ours, std::string(out, sizeof out - out_left))
+                << "U+" << std::hex << static_cast<unsigned>(cp);
+        }
+    }
+    iconv_close(cd);
+    EXPECT_GT(with_form, 7000u);  // JIS X 0208 alone has 6,879 characters
+    // A failure names the character's position, counting characters, not bytes.
+    EXPECT_NE(ToShiftJis("佐藤鷗外").error().message.find("character 3"), std::string::npos);
+    EXPECT_EQ(ToShiftJis("\xE8\xA6").error().field, "chars.shift_jis");  // cut-off UTF-8
 }
 
 }  // namespace

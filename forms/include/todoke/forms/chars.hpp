@@ -40,6 +40,8 @@ std::optional<Violation> CheckJisCharacters(std::string_view utf8, HalfWidthKana
 
 // CP932 (Shift_JIS as Windows and the 年金機構 write it) bytes of the value.
 Result<std::string> ToShiftJis(std::string_view utf8);
+// ToShiftJis appending to `out` (which keeps what was converted before a failure).
+Result<void> AppendShiftJis(std::string& out, std::string_view utf8);
 // Length in Shift_JIS bytes (full-width 2, half-width 1); characters CP932 lacks count 2.
 std::size_t ShiftJisLength(std::string_view utf8);
 

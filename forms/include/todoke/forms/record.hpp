@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "todoke/common/result.hpp"
@@ -44,6 +45,32 @@ Result<std::vector<Record>> ParseRecords(std::string_view text, const std::strin
 // The value at a path as text: strings as they are, whole numbers in decimal, true as "1",
 // false as "0"; nullopt when absent or null. Paths use dots and [n] for list elements.
 std::optional<std::string> GetText(const boost::json::object& root, std::string_view path);
+// GetText without a copy: a string value is viewed where it is; a number or boolean is
+// written into `scratch`, which the view then points into.
+std::optional<std::string_view> GetTextView(const boost::json::object& root, std::string_view path,
+                                            std::string& scratch);
+// The text of one value by GetText's rules (nullopt for null, objects, arrays, fractions).
+std::optional<std::string_view> ValueText(const boost::json::value& v, std::string& scratch);
 bool HasPath(const boost::json::object& root, std::string_view path);
+// The value at a path (as GetText reads paths), or nullptr.
+const boost::json::value* FindPath(const boost::json::object& root, std::string_view path);
+
+// The members a procedure's table names, read from an object in one pass over its members
+// instead of one search per name (most of which look for an optional member the object does
+// not have). Names are plain keys; a name holding '.' or '[' is a path and gets no slot.
+class MemberIndex {
+  public:
+    static constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
+
+    // The slot of a name, added on first use; kNoSlot for a path.
+    std::size_t Add(std::string_view name);
+    // Reads one object's members; afterwards Get(slot) is its value for that name or nullptr.
+    void Load(const boost::json::object& o);
+    const boost::json::value* Get(std::size_t slot) const { return found_[slot]; }
+
+  private:
+    std::unordered_map<std::string_view, std::size_t> slots_;
+    std::vector<const boost::json::value*> found_;
+};
 
 }  // namespace todoke::forms
