@@ -66,6 +66,17 @@ CREATE TABLE mailbox (
   filing_id INTEGER NOT NULL REFERENCES filings (id), delivered_at INTEGER NOT NULL,
   UNIQUE (company, document_id));
 )sql",
+    // v2: the sealed record and package leave the filings row. Stored in it they were rewritten
+    // (into the WAL) by every state change, and every read of a filing's later columns walked
+    // their overflow pages.
+    R"sql(
+CREATE TABLE filing_data (
+  filing_id INTEGER PRIMARY KEY REFERENCES filings (id),
+  record BLOB NOT NULL, payload BLOB);
+INSERT INTO filing_data (filing_id, record, payload) SELECT id, record, payload FROM filings;
+ALTER TABLE filings DROP COLUMN payload;
+ALTER TABLE filings DROP COLUMN record;
+)sql",
 };
 
 inline constexpr std::string_view kFilingColumns =

@@ -143,10 +143,9 @@ class SqliteStore final : public Store {
             n.errors_json.empty() ? FilingState::kReceived : FilingState::kInvalid;
         TODOKE_ASSIGN_OR_RETURN(
             auto insert,
-            db_.Prepare(
-                "INSERT INTO filings (tenant, idem_key, fingerprint, company, "
-                "company_name, procedure, state, next_at, created_at, updated_at, "
-                "errors, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?8, ?9, ?10)"));
+            db_.Prepare("INSERT INTO filings (tenant, idem_key, fingerprint, company, "
+                        "company_name, procedure, state, next_at, created_at, updated_at, "
+                        "errors) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?8, ?9)"));
         insert.Bind(1, n.tenant)
             .Bind(2, n.idempotency_key)
             .Bind(3, fingerprint)
@@ -155,10 +154,13 @@ class SqliteStore final : public Store {
             .Bind(6, n.procedure)
             .Bind(7, StateName(state))
             .Bind(8, now)
-            .Bind(9, n.errors_json)
-            .BindBlob(10, sealed);
+            .Bind(9, n.errors_json);
         TODOKE_RETURN_IF_ERROR(insert.Run());
         const std::int64_t id = db_.LastInsertRowId();
+        TODOKE_ASSIGN_OR_RETURN(
+            auto data, db_.Prepare("INSERT INTO filing_data (filing_id, record) VALUES (?1, ?2)"));
+        data.Bind(1, id).BindBlob(2, sealed);
+        TODOKE_RETURN_IF_ERROR(data.Run());
         TODOKE_RETURN_IF_ERROR(AddHistory(
             id, now, "", StateName(state), actor,
             state == FilingState::kInvalid ? "the record has field errors" : "accepted"));
@@ -247,7 +249,8 @@ class SqliteStore final : public Store {
 
     Result<std::string> ReadRecord(std::int64_t id) override {
         TODOKE_ASSIGN_OR_RETURN(
-            auto q, db_.Prepare("SELECT tenant, idem_key, record FROM filings WHERE id = ?1"));
+            auto q, db_.Prepare("SELECT f.tenant, f.idem_key, d.record FROM filings f "
+                                "JOIN filing_data d ON d.filing_id = f.id WHERE f.id = ?1"));
         q.Bind(1, id);
         TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
         if (!row) return Fail(ErrorCode::kNotFound, "no filing " + std::to_string(id), "filing");
@@ -255,7 +258,8 @@ class SqliteStore final : public Store {
     }
 
     Result<std::string> ReadPayload(std::int64_t id) override {
-        TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT payload FROM filings WHERE id = ?1"));
+        TODOKE_ASSIGN_OR_RETURN(
+            auto q, db_.Prepare("SELECT payload FROM filing_data WHERE filing_id = ?1"));
         q.Bind(1, id);
         TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
         if (!row || q.IsNull(0)) {
@@ -362,7 +366,7 @@ class SqliteStore final : public Store {
                 "lease_until = CASE WHEN ?3 THEN lease_until ELSE 0 END, "
                 "failures = CASE WHEN ?4 THEN failures + 1 ELSE 0 END, updated_at = ?5, "
                 "last_error = COALESCE(?6, last_error), errors = COALESCE(?7, errors), "
-                "payload = COALESCE(?8, payload), payload_sha256 = COALESCE(?9, payload_sha256), "
+                "payload_sha256 = COALESCE(?9, payload_sha256), "
                 "proc_id = COALESCE(?10, proc_id), proc_name = COALESCE(?11, proc_name), "
                 "applicant_name = COALESCE(?12, applicant_name), "
                 "corporation_name = COALESCE(?13, corporation_name), "
@@ -371,6 +375,9 @@ class SqliteStore final : public Store {
                 "send_number = COALESCE(?18, send_number), notice = COALESCE(?19, notice), "
                 "dead_from = COALESCE(?20, dead_from) "
                 "WHERE id = ?21 AND fence = ?22 AND state = ?23"));
+        TODOKE_ASSIGN_OR_RETURN(
+            auto set_payload,
+            db_.Prepare("UPDATE filing_data SET payload = ?2 WHERE filing_id = ?1"));
         TODOKE_ASSIGN_OR_RETURN(auto add_case,
                                 db_.Prepare("INSERT INTO cases (arrive_id, filing_id, at) VALUES "
                                             "(?1, ?2, ?3) ON CONFLICT (arrive_id) DO UPDATE SET "
@@ -401,9 +408,9 @@ class SqliteStore final : public Store {
             bind_opt(6, t.last_error);
             bind_opt(7, t.errors_json);
             if (sealed[i]) {
-                update.BindBlob(8, *sealed[i]).Bind(9, Sha256Hex(*t.payload));
+                update.Bind(9, Sha256Hex(*t.payload));
             } else {
-                update.BindNull(8).BindNull(9);
+                update.BindNull(9);
             }
             bind_opt(10, t.proc_id);
             bind_opt(11, t.proc_name);
@@ -430,6 +437,11 @@ class SqliteStore final : public Store {
             if (db_.Changes() == 0) {
                 results.emplace_back(Stale(f.id));
                 continue;
+            }
+            if (sealed[i]) {
+                set_payload.Reset();
+                set_payload.Bind(1, f.id).BindBlob(2, *sealed[i]);
+                TODOKE_RETURN_IF_ERROR(set_payload.Run());
             }
             if (t.arrive_id && !t.arrive_id->empty()) {
                 add_case.Reset();
@@ -727,20 +739,27 @@ class SqliteStore final : public Store {
         TODOKE_ASSIGN_OR_RETURN(
             auto q, db_.Prepare("UPDATE filings SET state = ?2, fence = fence + 1, failures = 0, "
                                 "next_at = ?3, lease_owner = '', lease_until = 0, updated_at = "
-                                "?3, dead_from = '', record = COALESCE(?4, record), "
+                                "?3, dead_from = '', "
                                 "apply_kind = ?5, first_arrive_id = CASE WHEN ?6 THEN arrive_id "
                                 "ELSE first_arrive_id END, errors = CASE WHEN ?6 THEN '' ELSE "
                                 "errors END WHERE id = ?1"));
         q.Bind(1, id).Bind(2, StateName(to)).Bind(3, now);
         if (record) {
+            q.Bind(5, ApplyKindName(kind)).Bind(6, std::int64_t{1});
+        } else {
+            q.Bind(5, ApplyKindName(found->apply_kind)).Bind(6, std::int64_t{0});
+        }
+        TODOKE_RETURN_IF_ERROR(q.Run());
+        if (record) {
             TODOKE_ASSIGN_OR_RETURN(
                 std::string sealed,
                 Seal(key_, *record, RecordAad(found->tenant, found->idempotency_key)));
-            q.BindBlob(4, sealed).Bind(5, ApplyKindName(kind)).Bind(6, std::int64_t{1});
-        } else {
-            q.BindNull(4).Bind(5, ApplyKindName(found->apply_kind)).Bind(6, std::int64_t{0});
+            TODOKE_ASSIGN_OR_RETURN(
+                auto set_record,
+                db_.Prepare("UPDATE filing_data SET record = ?2 WHERE filing_id = ?1"));
+            set_record.Bind(1, id).BindBlob(2, sealed);
+            TODOKE_RETURN_IF_ERROR(set_record.Run());
         }
-        TODOKE_RETURN_IF_ERROR(q.Run());
         TODOKE_RETURN_IF_ERROR(
             AddHistory(id, now, StateName(found->state), StateName(to), actor, reason));
         TODOKE_ASSIGN_OR_RETURN(auto after, Find(id));

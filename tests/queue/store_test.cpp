@@ -10,6 +10,7 @@
 
 #include "test_support.hpp"
 #include "todoke/common/file.hpp"
+#include "todoke/common/seal.hpp"
 #include "todoke/common/sqlite.hpp"
 #include "todoke/queue/vault.hpp"
 
@@ -335,12 +336,98 @@ TEST_F(StoreTest, TheSchemaVersionIsRecordedAndANewerOneIsRefused) {
         ASSERT_TRUE(db);
         auto v = db->Prepare("PRAGMA user_version");
         ASSERT_TRUE(v && *v->Step());
-        EXPECT_EQ(v->Int64(0), 1);
+        EXPECT_EQ(v->Int64(0), 2);
         ASSERT_TRUE(db->Exec("PRAGMA user_version = 99"));
     }
     auto newer = OpenSqliteStore(dir_.path() / "todoke.db", kKey, clock_);
     ASSERT_FALSE(newer);
     EXPECT_EQ(newer.error().field, "queue.schema");
+}
+
+// A version-1 database (record and package sealed inside the filings row) opens as version 2
+// with both moved to filing_data, still readable with the same key and associated data.
+TEST(StoreMigrationTest, VersionOneRecordsAndPackagesSurviveTheMoveToFilingData) {
+    ::todoke::testing::TempDir dir;
+    const auto path = dir.path() / "todoke.db";
+    {
+        auto db = SqliteDb::Open(path);
+        ASSERT_TRUE(db);
+        // The version-1 schema as released (the first migration), written by hand here so
+        // that the test keeps holding when the store's migrations grow.
+        ASSERT_TRUE(db->Exec(R"sql(
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE filings (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL, idem_key TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  company TEXT NOT NULL, company_name TEXT NOT NULL, procedure TEXT NOT NULL,
+  proc_id TEXT NOT NULL DEFAULT '', proc_name TEXT NOT NULL DEFAULT '',
+  applicant_name TEXT NOT NULL DEFAULT '', corporation_name TEXT NOT NULL DEFAULT '',
+  recon_key TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL, fence INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER NOT NULL, lease_owner TEXT NOT NULL DEFAULT '',
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, sent_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '', errors TEXT NOT NULL DEFAULT '',
+  arrive_id TEXT NOT NULL DEFAULT '', arrive_date TEXT NOT NULL DEFAULT '',
+  send_number TEXT NOT NULL DEFAULT '',
+  payload_sha256 TEXT NOT NULL DEFAULT '', payload BLOB, record BLOB NOT NULL,
+  apply_kind TEXT NOT NULL DEFAULT 'new', first_arrive_id TEXT NOT NULL DEFAULT '',
+  notice TEXT NOT NULL DEFAULT '', dead_from TEXT NOT NULL DEFAULT '',
+  UNIQUE (tenant, idem_key));
+CREATE INDEX filings_due ON filings (state, next_at);
+CREATE INDEX filings_recon ON filings (recon_key, state);
+CREATE TABLE history (
+  id INTEGER PRIMARY KEY, filing_id INTEGER NOT NULL REFERENCES filings (id),
+  at INTEGER NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL,
+  actor TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX history_filing ON history (filing_id);
+CREATE TABLE cases (
+  arrive_id TEXT PRIMARY KEY, filing_id INTEGER NOT NULL REFERENCES filings (id),
+  at INTEGER NOT NULL);
+CREATE TABLE documents (
+  id INTEGER PRIMARY KEY, filing_id INTEGER NOT NULL REFERENCES filings (id),
+  arrive_id TEXT NOT NULL, notice_sub_id INTEGER NOT NULL, sha256 TEXT NOT NULL,
+  title TEXT NOT NULL, signer TEXT NOT NULL, state TEXT NOT NULL, company TEXT NOT NULL,
+  stored_at INTEGER NOT NULL, acknowledged_at INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (arrive_id, notice_sub_id));
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, filing_id INTEGER NOT NULL REFERENCES filings (id),
+  document_id INTEGER NOT NULL DEFAULT 0, company TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, next_at INTEGER NOT NULL,
+  fence INTEGER NOT NULL DEFAULT 0, lease_owner TEXT NOT NULL DEFAULT '',
+  lease_until INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '', done_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX outbox_due ON outbox (done_at, next_at);
+CREATE TABLE mailbox (
+  id INTEGER PRIMARY KEY, company TEXT NOT NULL,
+  document_id INTEGER NOT NULL REFERENCES documents (id),
+  filing_id INTEGER NOT NULL REFERENCES filings (id), delivered_at INTEGER NOT NULL,
+  UNIQUE (company, document_id));
+PRAGMA user_version = 1;
+)sql"));
+        // A filing as version 1 wrote it, sealed with the store's key and associated data
+        // (which must never change: it is how sealed rows are opened).
+        auto record = Seal(kKey, R"({"persons":[]})", "filing-record:default/v1-key");
+        auto payload = Seal(kKey, "v1 package", "filing-payload:1");
+        ASSERT_TRUE(record && payload);
+        auto q = db->Prepare(
+            "INSERT INTO filings (id, tenant, idem_key, fingerprint, company, company_name, "
+            "procedure, state, next_at, created_at, updated_at, payload_sha256, payload, record) "
+            "VALUES (1, 'default', 'v1-key', 'fp', 'C1', '', 'kenpo_shutoku', 'prepared', 0, 0, "
+            "0, 'sha', ?1, ?2)");
+        ASSERT_TRUE(q);
+        q->BindBlob(1, *payload).BindBlob(2, *record);
+        ASSERT_TRUE(q->Run());
+    }
+    FakeClock clock{std::chrono::system_clock::from_time_t(1'800'000'000)};
+    auto store = OpenSqliteStore(path, kKey, clock);
+    ASSERT_TRUE(store) << store.error().ToString();
+    EXPECT_EQ(*(*store)->ReadRecord(1), R"({"persons":[]})");
+    EXPECT_EQ(*(*store)->ReadPayload(1), "v1 package");
+    auto found = (*store)->Find(1);
+    ASSERT_TRUE(found && *found);
+    EXPECT_EQ((*found)->state, FilingState::kPrepared);
+    EXPECT_EQ((*found)->payload_sha256, "sha");
 }
 
 TEST(VaultTest, StoresSealedByContentAndNoticesTampering) {
