@@ -96,12 +96,15 @@ echo "   submitting every sample record (the key is each record's record_id):"
 "$todoke" submit "$records"/*.json "${data[@]}" | sed 's/^/   /'
 echo "   the same records again: nothing new (idempotent)"
 "$todoke" submit "$records"/*.json "${data[@]}" | grep -c '"created":false' | sed 's/^/   unchanged: /'
+echo "   one more 賞与支払届 under its own key: it will be withdrawn (取下げ) once it has arrived"
+withdraw_id=$("$todoke" submit "$records/kenpo_shoyo.json" --key demo-withdraw "${data[@]}" \
+    | sed 's/^{"filing":\([0-9]*\),.*/\1/')
 "$todoke" serve "${data[@]}" --egov-config "$work/egov.json" --key "$work/pki/sharoushi.p12" \
     --password-env TODOKE_DEMO_PASSWORD --official-ca "$work/sim/pki/official-ca.pem" \
     --config "$work/serve.json" > /dev/null 2>"$work/serve.log" &
 serve_pid=$!
 
-step "11. Waiting for every filing to reach a final state (a 補正 is answered on the way)"
+step "11. Waiting for every filing to reach a final state (a 補正 is answered, a 取下げ asked for)"
 corrected=
 for _ in $(seq 600); do
     summary=$("$todoke" status --summary "${data[@]}")
@@ -113,6 +116,12 @@ for _ in $(seq 600); do
         "$todoke" correct "$id" "$records/koyo_soshitsu.json" "${data[@]}" > /dev/null
         corrected="$corrected $id"
     done
+    if [ -n "$withdraw_id" ] && "$todoke" status --json --state arrived "${data[@]}" \
+            | grep "^{\"filing\":$withdraw_id," > /dev/null; then
+        printf '\n   filing %s arrived; asking for its 取下げ (todoke withdraw)\n' "$withdraw_id"
+        "$todoke" withdraw "$withdraw_id" --reason "誤って提出したため" "${data[@]}" > /dev/null
+        withdraw_id=
+    fi
     total=$(echo "$summary" | sed 's/.*"total":\([0-9]*\).*/\1/')
     final=$(echo "$summary" | sed 's/.*"final":\([0-9]*\).*/\1/')
     pending=$(echo "$summary" | sed 's/.*"outbox_pending":\([0-9]*\).*/\1/')
@@ -125,9 +134,9 @@ tail -n 3 "$work/serve.log" | sed 's/^/   serve: /'
 
 step "12. Filings, their cases and the mailboxes the 公文書 went to"
 "$todoke" status "${data[@]}" | sed 's/^/   /'
-company=$("$todoke" status --json "${data[@]}" | head -1 | sed 's/.*"company":"\([^"]*\)".*/\1/')
+company=$("$todoke" status --json "${data[@]}" | sed -n 1p | sed 's/.*"company":"\([^"]*\)".*/\1/')
 echo "   mailbox of $company:"
-"$todoke" mailbox list "$company" "${data[@]}" | head -3 | cut -c1-150 | sed 's/^/   /'
+"$todoke" mailbox list "$company" "${data[@]}" | sed -n 1,3p | cut -c1-150 | sed 's/^/   /'
 "$todoke" mailbox get 1 "${data[@]}" --out "$work/doc1.zip" | sed 's/^/   /'
 "$todoke" verify "$work/doc1.zip" --official --trust "$work/sim/pki/official-ca.pem" 2>&1 | head -3 | sed 's/^/   /' || true
 

@@ -77,13 +77,18 @@ INSERT INTO filing_data (filing_id, record, payload) SELECT id, record, payload 
 ALTER TABLE filings DROP COLUMN payload;
 ALTER TABLE filings DROP COLUMN record;
 )sql",
+    // v3: the reason of a 取下げ依頼 (withdraw_requested, withdrawing).
+    R"sql(
+ALTER TABLE filings ADD COLUMN withdraw_reason TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 inline constexpr std::string_view kFilingColumns =
     "id, tenant, idem_key, fingerprint, company, company_name, procedure, proc_id, proc_name, "
     "applicant_name, corporation_name, state, fence, failures, next_at, lease_owner, "
     "lease_until, created_at, updated_at, sent_at, last_error, errors, arrive_id, arrive_date, "
-    "send_number, payload_sha256, apply_kind, first_arrive_id, notice, dead_from";
+    "send_number, payload_sha256, apply_kind, first_arrive_id, notice, dead_from, "
+    "withdraw_reason";
 
 inline Filing ReadFiling(const SqliteStatement& q) {
     Filing f;
@@ -118,6 +123,7 @@ inline Filing ReadFiling(const SqliteStatement& q) {
     f.first_arrive_id = q.Text(c++);
     f.notice_json = q.Text(c++);
     f.dead_from = q.Text(c++);
+    f.withdraw_reason = q.Text(c++);
     return f;
 }
 

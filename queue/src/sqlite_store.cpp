@@ -300,8 +300,8 @@ class SqliteStore final : public Store {
                 break;
             case Stage::kTrack:
                 where =
-                    "state IN ('arrived', 'under_review') AND next_at <= ?1 AND "
-                    "lease_until <= ?1";
+                    "state IN ('arrived', 'under_review', 'withdraw_requested', 'withdrawing') "
+                    "AND next_at <= ?1 AND lease_until <= ?1";
                 break;
             case Stage::kCollect:
                 where = "state = 'review_done' AND next_at <= ?1 AND lease_until <= ?1";
@@ -671,6 +671,39 @@ class SqliteStore final : public Store {
             record_json, kind);
     }
 
+    Result<Filing> RequestWithdrawal(std::int64_t id, const std::string& reason,
+                                     std::string_view actor) override {
+        if (reason.empty()) {
+            return Fail(ErrorCode::kInvalidArgument, "a 取下げ needs its reason (理由)",
+                        "withdrawal.reason");
+        }
+        return Operator(
+            id, actor,
+            [](const Filing& f) -> Result<FilingState> {
+                switch (f.state) {
+                    case FilingState::kArrived:
+                    case FilingState::kUnderReview:
+                    case FilingState::kAmendmentRequested:
+                        return FilingState::kWithdrawRequested;
+                    case FilingState::kWithdrawRequested:
+                    case FilingState::kWithdrawing:
+                        return Fail(ErrorCode::kConflict,
+                                    "filing " + std::to_string(f.id) + " is already " +
+                                        std::string(StateName(f.state)),
+                                    "filing.state");
+                    default:
+                        return Fail(ErrorCode::kConflict,
+                                    "filing " + std::to_string(f.id) + " is " +
+                                        std::string(StateName(f.state)) +
+                                        "; only a case that arrived and is not decided yet "
+                                        "(arrived, under_review, amendment_requested) can be "
+                                        "withdrawn",
+                                    "filing.state");
+                }
+            },
+            "取下げ requested: " + reason, std::nullopt, std::nullopt, reason);
+    }
+
   private:
     static constexpr std::string_view kDocumentSelect =
         "SELECT id, filing_id, arrive_id, notice_sub_id, sha256, title, signer, state, "
@@ -729,7 +762,8 @@ class SqliteStore final : public Store {
     template <class Decide>
     Result<Filing> Operator(std::int64_t id, std::string_view actor, Decide decide,
                             std::string_view reason, std::optional<std::string> record,
-                            ApplyKind kind) {
+                            std::optional<ApplyKind> kind,
+                            std::optional<std::string> withdraw_reason = std::nullopt) {
         const std::int64_t now = Ms(clock_.Now());
         SqliteDb::Transaction tx(db_);
         TODOKE_RETURN_IF_ERROR(tx.Begin());
@@ -742,12 +776,18 @@ class SqliteStore final : public Store {
                                 "?3, dead_from = '', "
                                 "apply_kind = ?5, first_arrive_id = CASE WHEN ?6 THEN arrive_id "
                                 "ELSE first_arrive_id END, errors = CASE WHEN ?6 THEN '' ELSE "
-                                "errors END WHERE id = ?1"));
+                                "errors END, withdraw_reason = COALESCE(?7, withdraw_reason) "
+                                "WHERE id = ?1"));
         q.Bind(1, id).Bind(2, StateName(to)).Bind(3, now);
         if (record) {
-            q.Bind(5, ApplyKindName(kind)).Bind(6, std::int64_t{1});
+            q.Bind(5, ApplyKindName(kind.value_or(ApplyKind::kNew))).Bind(6, std::int64_t{1});
         } else {
             q.Bind(5, ApplyKindName(found->apply_kind)).Bind(6, std::int64_t{0});
+        }
+        if (withdraw_reason) {
+            q.Bind(7, *withdraw_reason);
+        } else {
+            q.BindNull(7);
         }
         TODOKE_RETURN_IF_ERROR(q.Run());
         if (record) {

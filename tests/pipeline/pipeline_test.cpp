@@ -257,6 +257,103 @@ TEST_F(PipelineTest, AnAmendmentRequestIsAnsweredWithAPartialAmendment) {
     EXPECT_EQ(Cases().size(), 2u);
 }
 
+std::vector<std::string> Path(queue::Store& store, std::int64_t id) {
+    auto history = store.History(id);
+    EXPECT_TRUE(history);
+    std::vector<std::string> path;
+    for (const auto& h : *history) path.push_back(h.to);
+    return path;
+}
+
+TEST_F(PipelineTest, AWithdrawalIsSentSignedAndGrantedEndsWithdrawnWithNothingIssued) {
+    const auto id = Submit("kenpo_shutoku.json", "withdraw-1");
+    Drive();
+    ASSERT_EQ(Get(id).state, FilingState::kArrived);
+    // Not before it arrived, and only with a reason.
+    const auto early = Submit("kenpo_shutoku.json", "withdraw-early");
+    EXPECT_EQ(store_->RequestWithdrawal(early, "誤って提出したため", "test").error().field,
+              "filing.state");
+    EXPECT_EQ(store_->RequestWithdrawal(id, "", "test").error().field, "withdrawal.reason");
+    auto asked = store_->RequestWithdrawal(id, "誤って提出したため", "operator:ana");
+    ASSERT_TRUE(asked) << asked.error().ToString();
+    EXPECT_EQ(asked->state, FilingState::kWithdrawRequested);
+    EXPECT_EQ(store_->RequestWithdrawal(id, "again", "test").error().field, "filing.state");
+    Run(Stage::kTrack);
+    auto f = Get(id);
+    EXPECT_EQ(f.state, FilingState::kWithdrawing) << f.last_error;
+    EXPECT_EQ(client_->GetCase(f.arrive_id)->status, "到達（取下げ処理中）");
+    Drive();
+    EXPECT_EQ(Get(id).state, FilingState::kWithdrawing);  // the ministry has not decided
+    Advance(700);
+    Drive();
+    f = Get(id);
+    EXPECT_EQ(f.state, FilingState::kWithdrawn) << f.last_error;
+    EXPECT_EQ(f.withdraw_reason, "誤って提出したため");
+    const auto path = Path(*store_, id);
+    EXPECT_EQ(std::vector<std::string>(path.end() - 3, path.end()),
+              (std::vector<std::string>{"withdraw_requested", "withdrawing", "withdrawn"}));
+    auto mail = store_->Mailbox(f.company);
+    ASSERT_TRUE(mail);
+    EXPECT_TRUE(mail->empty());  // a withdrawn case issues nothing
+    auto events = ReadFileBytes(data_dir() / "events.jsonl");
+    ASSERT_TRUE(events);
+    EXPECT_NE(events->find(R"("event":"withdrawn")"), std::string::npos);
+}
+
+TEST_F(PipelineTest, AWithdrawalWhoseAnswerWasLostIsNotSentAgain) {
+    const auto id = Submit("kenpo_shutoku.json", "withdraw-lost");
+    Drive();
+    ASSERT_TRUE(store_->RequestWithdrawal(id, "重複して提出したため", "test"));
+    Faults(R"({"drop_after_record": 1, "seed": 3})");
+    Run(Stage::kTrack);  // the portal records the 取下げ依頼; its answer never comes
+    auto f = Get(id);
+    EXPECT_EQ(f.state, FilingState::kWithdrawRequested);
+    EXPECT_EQ(f.failures, 1);
+    Faults(R"({"drop_after_record": 0})");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // past the back-off
+    // A second 取下げ依頼 would be refused (the case is 取下げ処理中) and the filing would go
+    // back to under_review; looking at the case first finds the first one.
+    Run(Stage::kTrack);
+    f = Get(id);
+    EXPECT_EQ(f.state, FilingState::kWithdrawing) << f.last_error;
+    auto history = store_->History(id);
+    ASSERT_TRUE(history);
+    EXPECT_NE(history->back().reason.find("had reached the portal"), std::string::npos)
+        << history->back().reason;
+    Advance(700);
+    Drive();
+    EXPECT_EQ(Get(id).state, FilingState::kWithdrawn);
+}
+
+TEST_F(PipelineTest, ARefusedWithdrawalLetsTheCaseGoOnToItsOfficialDocument) {
+    sim_.reset();
+    config_.withdraw_reject_every = 1;
+    StartSim();
+    client_ = MakeClient();
+    ASSERT_TRUE(client_->Login(client_->ConsentByRedirect()));
+    MakePipeline(*official_ca_);
+    const auto id = Submit("kenpo_shutoku.json", "withdraw-refused");
+    Drive();
+    ASSERT_TRUE(store_->RequestWithdrawal(id, "誤って提出したため", "test"));
+    Drive();
+    EXPECT_EQ(Get(id).state, FilingState::kWithdrawing);
+    Advance(700);  // the 取下げ is refused; the case is decided and its 公文書 issued
+    Drive();
+    const auto f = Get(id);
+    EXPECT_EQ(f.state, FilingState::kCompleted) << f.last_error;
+    auto mail = store_->Mailbox(f.company);
+    ASSERT_TRUE(mail);
+    EXPECT_EQ(mail->size(), 1u);
+    bool refused = false;
+    auto history = store_->History(id);
+    ASSERT_TRUE(history);
+    for (const auto& h : *history) {
+        refused = refused || (h.from == "withdrawing" &&
+                              h.reason.find("取下げ却下のお知らせ") != std::string::npos);
+    }
+    EXPECT_TRUE(refused);
+}
+
 TEST_F(PipelineTest, AnOfficialDocumentFromAnUntrustedSignerIsQuarantinedNeverDelivered) {
     auto wrong = signing::TrustStore::FromPemFiles({ca_.cert_path});
     ASSERT_TRUE(wrong);

@@ -336,7 +336,7 @@ TEST_F(StoreTest, TheSchemaVersionIsRecordedAndANewerOneIsRefused) {
         ASSERT_TRUE(db);
         auto v = db->Prepare("PRAGMA user_version");
         ASSERT_TRUE(v && *v->Step());
-        EXPECT_EQ(v->Int64(0), 2);
+        EXPECT_EQ(v->Int64(0), 3);
         ASSERT_TRUE(db->Exec("PRAGMA user_version = 99"));
     }
     auto newer = OpenSqliteStore(dir_.path() / "todoke.db", kKey, clock_);

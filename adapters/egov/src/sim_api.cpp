@@ -192,6 +192,12 @@ HttpResponse SimCore::Withdraw(const HttpRequest& r) {
         return Json(400, problem);
     }
     (void)MarkCase(id->as_string(), "withdrawn_at", now);
+    // Fault: the 取下げ依頼 is recorded, but the caller never hears of it.
+    if (config_.faults.drop_after_record > 0 && Draw() < config_.faults.drop_after_record) {
+        HttpResponse dropped;
+        dropped.drop = true;
+        return dropped;
+    }
     const SimCase& c = **target;
     return Json(
         200,

@@ -109,12 +109,38 @@ class SimCore {
     // 通知通番 of the 公文書: after a 補正 notice (通番 1) it is 2.
     static int DocSubId(const SimCase& c) { return c.amendment ? 2 : 1; }
     std::int64_t IssueAt(const SimCase& c) const {
-        if (c.withdrawn_at != 0 || (c.amendment && c.amended_at == 0) ||
+        if ((c.withdrawn_at != 0 && WithdrawalApproved(c)) || (c.amendment && c.amended_at == 0) ||
             (c.amendment && c.correct_type == "再提出")) {
             return std::numeric_limits<std::int64_t>::max() / 2;
         }
-        return c.amendment ? std::max(c.amended_at, DecideAt(c)) + config_.review_after_s
-                           : DecideAt(c);
+        const std::int64_t at = c.amendment
+                                    ? std::max(c.amended_at, DecideAt(c)) + config_.review_after_s
+                                    : DecideAt(c);
+        // A refused withdrawal holds the case until it is decided.
+        return c.withdrawn_at != 0 ? std::max(at, WithdrawalDecidedAt(c)) : at;
+    }
+    // 取下げ依頼 are decided review_after_s after they arrive: granted (the case ends, 手続終了,
+    // nothing issued) or, for every withdraw_reject_every-th case, refused (the case goes on).
+    // Either way a 取下げ notice tells which (its 通番 after the 補正 notice and the 公文書).
+    std::int64_t WithdrawalDecidedAt(const SimCase& c) const {
+        return c.withdrawn_at + config_.review_after_s;
+    }
+    bool WithdrawalApproved(const SimCase& c) const {
+        return !(config_.withdraw_reject_every > 0 && c.seq % config_.withdraw_reject_every == 0);
+    }
+    static int WithdrawalNoticeSubId(const SimCase& c) { return DocSubId(c) + 1; }
+    // The 取下げ notice once decided: title and sentence.
+    std::optional<std::pair<std::string, std::string>> WithdrawalNotice(const SimCase& c,
+                                                                        std::int64_t now) const {
+        if (c.withdrawn_at == 0 || now < WithdrawalDecidedAt(c)) {
+            return std::nullopt;
+        }
+        return WithdrawalApproved(c)
+                   ? std::pair<std::string, std::string>{"取下げ承認のお知らせ",
+                                                         "取下げ依頼を承認しました。"}
+                   : std::pair<std::string, std::string>{
+                         "取下げ却下のお知らせ",
+                         "取下げ依頼は認められませんでした。審査を続けます。"};
     }
 
     SimulatorConfig config_;

@@ -238,7 +238,7 @@ HttpResponse SimCore::NoticeDetail(std::string_view arrive_id, std::string_view 
     auto found =
         IsArriveId(arrive_id) ? FindCase(arrive_id) : Result<std::optional<SimCase>>(std::nullopt);
     const std::int64_t now = VirtualNow();
-    if (!found || !*found || sub_id != "1" || !(*found)->amendment || now < DecideAt(**found)) {
+    if (!found || !*found) {
         return NoBody(404);
     }
     const SimCase& c = **found;
@@ -247,6 +247,26 @@ HttpResponse SimCore::NoticeDetail(std::string_view arrive_id, std::string_view 
     };
     const std::string instance =
         std::string(kApi) + "/notice/" + std::string(arrive_id) + "/" + std::string(sub_id);
+    if (const auto w = WithdrawalNotice(c, now);
+        w && sub_id == std::to_string(WithdrawalNoticeSubId(c))) {
+        return Json(
+            200, Envelope("申請案件に関する通知取得", instance,
+                          {{"notice",
+                            boost::json::object{
+                                {"issuer_organization", c.destination},
+                                {"notice_issue_date", when(WithdrawalDecidedAt(c))},
+                                {"notice_title", w->first},
+                                {"proc_name", c.proc_name},
+                                {"notice_type", "取下げ"},
+                                {"notice_sentence", w->second},
+                                {"attached_file_list", boost::json::array{}},
+                                {"corporation_name_list", boost::json::array{c.corporation_name}},
+                                {"applicant_name_list", boost::json::array{c.applicant_name}},
+                                {"notified_account", "todoke-sim@example.jp"}}}}));
+    }
+    if (sub_id != "1" || !c.amendment || now < DecideAt(c)) {
+        return NoBody(404);
+    }
     return Json(
         200, Envelope("申請案件に関する通知取得", instance,
                       {{"notice",
@@ -290,6 +310,23 @@ HttpResponse SimCore::NoticeList(const HttpRequest& r) {
     const std::string from = q("date_from"), to = q("date_to");
     boost::json::array list;
     for (const auto& c : *cases) {
+        if (const auto w = WithdrawalNotice(c, now)) {
+            const std::string issued =
+                FormatJstDateTime(std::chrono::system_clock::from_time_t(WithdrawalDecidedAt(c)));
+            if (issued.substr(0, 10) >= from && issued.substr(0, 10) <= to) {
+                list.push_back(boost::json::object{
+                    {"issuer_organization", c.destination},
+                    {"arrive_id", c.arrive_id},
+                    {"notice_sub_id", WithdrawalNoticeSubId(c)},
+                    {"notice_issue_date", issued},
+                    {"type", "取下げ"},
+                    {"title", w->first},
+                    {"corporation_name_list", boost::json::array{c.corporation_name}},
+                    {"applicant_name_list", boost::json::array{c.applicant_name}},
+                    {"proc_name", c.proc_name},
+                    {"notified_account", "todoke-sim@example.jp"}});
+            }
+        }
         if (!c.amendment || now < DecideAt(c)) {
             continue;
         }

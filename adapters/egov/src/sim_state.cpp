@@ -226,7 +226,12 @@ std::string SimCore::StatusOf(const SimCase& c, std::int64_t now) const {
     const std::int64_t review = c.arrive_at + config_.review_after_s;
     const std::int64_t decide = review + config_.decide_after_s;
     if (c.withdrawn_at != 0) {
-        return "到達（取下げ処理中）";
+        if (now < WithdrawalDecidedAt(c)) {
+            return "到達（取下げ処理中）";
+        }
+        if (WithdrawalApproved(c)) {
+            return "手続終了";  // unconfirmed: the notes do not give the status after a 取下げ
+        }
     }
     if (now < review) {
         return "到達";
@@ -278,6 +283,16 @@ boost::json::object SimCore::CaseJson(const SimCase& c, std::int64_t now) const 
             {"issuer_organization", "シミュレータ年金事務所"},
             {"correct_expired_date", when(decide + std::int64_t{14} * 86400)},
             {"correct_completed_date", c.amended_at != 0 ? when(c.amended_at) : std::string()}});
+    }
+    if (const auto w = WithdrawalNotice(c, now)) {
+        notice_list.push_back(boost::json::object{{"notice_sub_id", WithdrawalNoticeSubId(c)},
+                                                  {"issue_date", when(WithdrawalDecidedAt(c))},
+                                                  {"notice_data_type", "取下げ"},
+                                                  {"notice_title", w->first},
+                                                  {"notice_sentence", w->second},
+                                                  {"issuer_organization", c.destination},
+                                                  {"correct_expired_date", ""},
+                                                  {"correct_completed_date", ""}});
     }
     return boost::json::object{{"status", status},
                                {"arrive_id", c.arrive_id},

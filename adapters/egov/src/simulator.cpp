@@ -22,7 +22,8 @@ Simulator::~Simulator() { Stop(); }
 
 Result<void> ReadSimulatorConfig(const std::filesystem::path& path, SimulatorConfig& c) {
     TODOKE_ASSIGN_OR_RETURN(ConfigNode root, ConfigNode::LoadFile(path));
-    std::int64_t port = c.port, threads = c.threads, amendment_every = c.amendment_every;
+    std::int64_t port = c.port, threads = c.threads, amendment_every = c.amendment_every,
+                 withdraw_reject_every = c.withdraw_reject_every;
     std::uint64_t upload = c.max_upload_bytes;
     std::string speed = std::to_string(c.clock_speed);
     TODOKE_RETURN_IF_ERROR(root.Read("port", port, 0, 65535));
@@ -40,6 +41,7 @@ Result<void> ReadSimulatorConfig(const std::filesystem::path& path, SimulatorCon
     TODOKE_RETURN_IF_ERROR(
         root.Read("decide_after_s", c.decide_after_s, 0, std::int64_t{86400} * 365));
     TODOKE_RETURN_IF_ERROR(root.Read("amendment_every", amendment_every, 0, 1000000));
+    TODOKE_RETURN_IF_ERROR(root.Read("withdraw_reject_every", withdraw_reject_every, 0, 1000000));
     TODOKE_RETURN_IF_ERROR(
         root.Read("doc_deadline_s", c.doc_deadline_s, 0, std::int64_t{86400} * 3650));
     TODOKE_RETURN_IF_ERROR(root.Read("bulk_after_s", c.bulk_after_s, 0, std::int64_t{86400} * 30));
@@ -102,6 +104,7 @@ Result<void> ReadSimulatorConfig(const std::filesystem::path& path, SimulatorCon
     c.port = static_cast<std::uint16_t>(port);
     c.threads = static_cast<int>(threads);
     c.amendment_every = static_cast<int>(amendment_every);
+    c.withdraw_reject_every = static_cast<int>(withdraw_reject_every);
     c.max_upload_bytes = upload;
     c.faults.seed = seed;
     return Ok();

@@ -253,7 +253,8 @@ struct OperatorArgs {
     DataArgs data;
     std::int64_t id = 0;
     std::string record;
-    std::string as;  // amend | resubmit; default from the notice
+    std::string reason;  // 取下げ
+    std::string as;      // amend | resubmit; default from the notice
     std::string actor = "cli";
 };
 
@@ -308,6 +309,12 @@ int RunCorrect(const OperatorArgs& a) {
                                                   "operator:" + a.actor));
 }
 
+int RunWithdraw(const OperatorArgs& a) {
+    auto store = OpenStore(a.data);
+    if (!store) return Failed(store.error());
+    return PrintFiling((*store)->RequestWithdrawal(a.id, a.reason, "operator:" + a.actor));
+}
+
 }  // namespace
 
 CommandRun AddQueueCommands(CLI::App& app, std::map<std::string, CommandRun>& commands) {
@@ -352,6 +359,15 @@ CommandRun AddQueueCommands(CLI::App& app, std::map<std::string, CommandRun>& co
     c->add_option("--actor", correct->actor, "who corrects it (history)");
     c->add_option("--config", correct->data.config, "settings file (JSON)");
     commands["correct"] = [correct] { return RunCorrect(*correct); };
+
+    auto withdraw = std::make_shared<OperatorArgs>();
+    CLI::App* wd = app.add_subcommand(
+        "withdraw", "取下げ: ask the portal to withdraw a filing's case (sent by the workers)");
+    AddDataOptions(*wd, withdraw->data);
+    wd->add_option("id", withdraw->id, "filing id")->required();
+    wd->add_option("--reason", withdraw->reason, "理由 written in the 取下げ依頼")->required();
+    wd->add_option("--actor", withdraw->actor, "who withdraws it (history)");
+    commands["withdraw"] = [withdraw] { return RunWithdraw(*withdraw); };
 
     commands["mailbox"] = AddMailboxCommand(app);
     return nullptr;

@@ -1,14 +1,98 @@
 // track: follow a case at the configured pace (egov-api.md §7, §15): 到達 → 審査中 → 審査終了
 // (公文書 to collect) or 補正 (the notice is kept and the filing waits for a corrected record);
-// 手続終了 without anything to collect completes it; 取下げ ends it as withdrawn.
+// 手続終了 without anything to collect completes it. 取下げ: a requested one is sent from here
+// (the case is looked at first), then followed until its 取下げ notice grants it (withdrawn)
+// or refuses it (the case goes on).
 #include <boost/json.hpp>
 
+#include "todoke/forms/package.hpp"
+#include "todoke/forms/wareki.hpp"
+#include "todoke/gateway/package_builder.hpp"
 #include "worker.hpp"
 
 namespace todoke::gateway::pipeline {
 namespace {
 
 using queue::FilingState;
+
+// The newest 取下げ notice of the case, if any. Whether it grants or refuses is read from its
+// title (承認 / 却下): the notes give the sandbox outcomes "取下げが承認される" / "取下げが却下
+// される" but no field for them (egov-api.md §7; unconfirmed).
+const egov::NoticeRef* WithdrawalNotice(const egov::Case& k) {
+    const egov::NoticeRef* latest = nullptr;
+    for (const auto& n : k.notices) {
+        if (n.type == "取下げ" && (latest == nullptr || n.notice_sub_id > latest->notice_sub_id)) {
+            latest = &n;
+        }
+    }
+    return latest;
+}
+
+bool Pending(const egov::Case& k) { return k.status.find("取下げ") != std::string::npos; }
+
+// withdraw_requested: never sent twice. The case tells whether an earlier attempt (before a
+// crash or a lost answer) reached the portal; only when it did not, and the portal allows a
+// 取下げ now (withdraw_flag), is the signed 取下げ依頼 sent.
+queue::Transition SendWithdrawal(Worker& w, const queue::Filing& f, const egov::Case& k) {
+    queue::Transition t;
+    t.last_error = "";
+    t.next_at = w.NextPoll(f);
+    if (Pending(k) || WithdrawalNotice(k) != nullptr) {
+        t.to = FilingState::kWithdrawing;
+        t.reason = "the 取下げ依頼 had reached the portal (" + k.status + ")";
+        return t;
+    }
+    if (!k.withdraw_possible) {
+        t.to = FilingState::kUnderReview;
+        t.next_at = w.Now();
+        t.reason = "取下げ not possible now: the portal reports " + k.status;
+        t.last_error = t.reason;
+        t.outbox.push_back(Event(f, "withdrawal_refused", t.reason));
+        return t;
+    }
+    forms::WithdrawalRequest request;
+    request.arrive_id = f.arrive_id;
+    request.proc_name = !k.proc_name.empty() ? k.proc_name : f.proc_name;
+    request.applicant_name = !k.applicant_name.empty() ? k.applicant_name : f.applicant_name;
+    request.reason = f.withdraw_reason;
+    request.requested_on = forms::DateInJapan(w.Now());
+    auto files = forms::RenderWithdrawal(request);
+    if (!files) {
+        // A reason the package cannot carry (a character outside JIS X 0208): an operator
+        // must give another; the case goes on being followed.
+        t.to = FilingState::kUnderReview;
+        t.next_at = w.Now();
+        t.reason = "取下げ依頼 not built: " + files.error().message;
+        t.last_error = files.error().ToString();
+        t.outbox.push_back(Event(f, "withdrawal_refused", t.reason));
+        return t;
+    }
+    auto zip = SignAndZip(std::move(*files), w.shared.deps.keys, w.Now());
+    if (!zip) {
+        return w.RetryLater(f, zip.error(), "signing the 取下げ依頼");
+    }
+    auto sent = w.Portal().Withdraw(f.arrive_id, *zip);
+    if (!sent) {
+        // Unanswered or a server error: it may have arrived; the next try looks first.
+        return w.RetryLater(f, sent.error(), "sending the 取下げ依頼");
+    }
+    if (sent->rejected()) {
+        std::string rows;
+        for (const auto& r : sent->rejection) {
+            rows += (rows.empty() ? "" : "; ") + r.item + ": " + r.content;
+        }
+        t.to = FilingState::kUnderReview;
+        t.next_at = w.Now();
+        t.reason = "the portal refused the 取下げ依頼: " + rows;
+        t.last_error = t.reason;
+        t.outbox.push_back(Event(f, "withdrawal_refused", t.reason));
+        return t;
+    }
+    t.to = FilingState::kWithdrawing;
+    t.reason = "取下げ依頼 received by the portal " + sent->arrive_date;
+    t.outbox.push_back(Event(f, "withdrawing", t.reason));
+    return t;
+}
 
 bool HasUncollected(const egov::Case& c) {
     for (const auto& d : c.documents) {
@@ -17,8 +101,10 @@ bool HasUncollected(const egov::Case& c) {
     return false;
 }
 
+queue::Transition FollowStatus(Worker& w, const queue::Filing& f, const egov::Case& k,
+                               queue::Transition t);
+
 queue::Transition Follow(Worker& w, const queue::Filing& f) {
-    const TimePoint now = w.Now();
     auto found = w.Portal().GetCase(f.arrive_id);
     queue::Transition t;
     if (!found) {
@@ -33,13 +119,45 @@ queue::Transition Follow(Worker& w, const queue::Filing& f) {
         return w.RetryLater(f, found.error(), "following the case");
     }
     const egov::Case& k = *found;
+    if (f.state == FilingState::kWithdrawRequested) {
+        return SendWithdrawal(w, f, k);
+    }
     t.next_at = w.NextPoll(f);
     t.last_error = "";
-    if (k.status.find("取下げ") != std::string::npos) {
+    const egov::NoticeRef* withdrawal = WithdrawalNotice(k);
+    if (withdrawal != nullptr && withdrawal->title.find("承認") != std::string::npos) {
         t.to = FilingState::kWithdrawn;
-        t.reason = "the portal reports " + k.status;
-        t.outbox.push_back(Event(f, "withdrawn", k.status));
-    } else if (k.status == "審査中（補正待ち）") {
+        t.reason = "取下げ granted: " + withdrawal->title + " (" + withdrawal->issued + ")";
+        t.outbox.push_back(Event(f, "withdrawn", t.reason));
+        return t;
+    }
+    if (Pending(k)) {
+        t.to = FilingState::kWithdrawing;  // 到達（取下げ処理中）, also for one sent by hand
+        if (f.state != FilingState::kWithdrawing) {
+            t.reason = "the portal reports " + k.status;
+        }
+        return t;
+    }
+    std::string refused;
+    if (f.state == FilingState::kWithdrawing) {
+        // Decided and not granted: the case goes on as its status says.
+        refused = withdrawal != nullptr
+                      ? "取下げ refused: " + withdrawal->title + "; the case goes on"
+                      : "取下げ no longer pending (" + k.status + "); the case goes on";
+        t.outbox.push_back(Event(f, "withdrawal_refused", refused));
+    }
+    t = FollowStatus(w, f, k, std::move(t));
+    if (!refused.empty()) {
+        t.reason = refused + (t.reason.empty() ? "" : "; " + t.reason);
+    }
+    return t;
+}
+
+// The state the case's status leads to (not a 取下げ).
+queue::Transition FollowStatus(Worker& w, const queue::Filing& f, const egov::Case& k,
+                               queue::Transition t) {
+    const TimePoint now = w.Now();
+    if (k.status == "審査中（補正待ち）") {
         const egov::NoticeRef* latest = nullptr;
         for (const auto& n : k.notices) {
             if (n.type == "補正" &&

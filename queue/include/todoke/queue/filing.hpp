@@ -28,18 +28,20 @@ enum class FilingState {
     kUnderReview,         // 審査中
     kAmendmentRequested,  // 補正: waiting for a corrected record
     kReviewDone,          // 審査終了: official documents to collect
-    kCompleted,           // documents collected (or none were issued) and the case ended
-    kInvalid,             // the record failed validation (field errors kept)
-    kRejected,            // the portal refused the package (rows kept)
-    kWithdrawn,           // 取下げ sent and accepted
-    kDead,                // retries spent or an operator must look; replay restarts it
+    kWithdrawRequested,   // 取下げ asked for: the 取下げ依頼 is still to be sent
+    kWithdrawing,  // 到達（取下げ処理中）: the portal has the 取下げ依頼, not yet decided
+    kCompleted,  // documents collected (or none were issued) and the case ended
+    kInvalid,    // the record failed validation (field errors kept)
+    kRejected,   // the portal refused the package (rows kept)
+    kWithdrawn,  // 取下げ sent and accepted
+    kDead,       // retries spent or an operator must look; replay restarts it
 };
 
 std::string_view StateName(FilingState state);
 std::optional<FilingState> ParseState(std::string_view name);
 // No worker moves a filing out of these (replay moves a dead one back).
 bool IsFinal(FilingState state);
-inline constexpr int kStateCount = 13;
+inline constexpr int kStateCount = 15;
 
 // What the next application of a filing is (申請種別).
 enum class ApplyKind { kNew, kResubmit, kAmend };
@@ -66,6 +68,7 @@ struct Filing {
     std::string first_arrive_id;  // 初回受付番号 of a resubmission or amendment
     std::string notice_json;      // the 補正 notice, while amendment_requested
     std::string dead_from;        // the state a dead filing died in
+    std::string withdraw_reason;  // 理由 of the 取下げ依頼, once one was asked for
 };
 
 struct NewFiling {

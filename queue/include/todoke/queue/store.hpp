@@ -38,7 +38,7 @@ enum class Stage {
     kPrepare,    // received
     kSubmit,     // prepared, one per reconciliation key at a time (see ClaimDue)
     kReconcile,  // unknown, and submitting whose lease ran out
-    kTrack,      // arrived, under_review
+    kTrack,      // arrived, under_review, withdraw_requested, withdrawing
     kCollect,    // review_done
 };
 std::string_view StageName(Stage stage);
@@ -123,6 +123,11 @@ class Store {
     // received to be prepared as a 部分補正 (kAmend) or 再提出 (kResubmit) of its case.
     virtual Result<Filing> SupplyCorrection(std::int64_t id, const std::string& record_json,
                                             ApplyKind kind, std::string_view actor) = 0;
+    // 取下げ of a case that arrived and is not decided (arrived, under_review,
+    // amendment_requested): the filing becomes withdraw_requested with the reason, fence raised;
+    // a track worker sends the 取下げ依頼 (looking at the case first, so never twice).
+    virtual Result<Filing> RequestWithdrawal(std::int64_t id, const std::string& reason,
+                                             std::string_view actor) = 0;
 };
 
 // The SQLite backend: WAL, synchronous=FULL, migrations applied at open (schema version in

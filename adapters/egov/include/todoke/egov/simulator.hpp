@@ -22,10 +22,11 @@
 namespace todoke::egov {
 
 struct SimulatorFaults {
-    double error_500 = 0;          // share of API calls answered 500
-    double error_503 = 0;          // share answered 503
-    double drop_after_record = 0;  // share of /apply calls whose case is recorded, then dropped
-    double slow = 0;               // share of calls answered after slow_ms
+    double error_500 = 0;  // share of API calls answered 500
+    double error_503 = 0;  // share answered 503
+    // share of /apply and /apply/withdraw calls recorded (the case, the 取下げ依頼), then dropped
+    double drop_after_record = 0;
+    double slow = 0;  // share of calls answered after slow_ms
     std::int64_t slow_ms = 0;
     std::uint64_t seed = 1;
     // Maintenance: every API call is 503 while the virtual clock is in [start, end) (unix s).
@@ -60,6 +61,9 @@ struct SimulatorConfig {
     std::int64_t review_after_s = 600;
     std::int64_t decide_after_s = 2 * 86400;
     int amendment_every = 0;
+    // 取下げ依頼 are decided review_after_s after they arrive; every withdraw_reject_every-th
+    // case (by arrival order) is refused (0: every one is granted).
+    int withdraw_reject_every = 0;
     std::vector<ProcedureScript> scripts;  // per procedure; others follow amendment_every
     std::int64_t doc_deadline_s = 90 * 86400;
     std::int64_t bulk_after_s = 300;  // /bulk-apply folders arrive this long after the send

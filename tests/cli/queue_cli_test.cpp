@@ -1,0 +1,41 @@
+// The queue commands through the real binary: what an operator types and sees when a filing
+// cannot be withdrawn yet, and that nothing changes then.
+#include <gtest/gtest.h>
+
+#include "cli_util.hpp"
+
+namespace todoke::testing {
+namespace {
+
+const std::string kEnv = "TODOKE_DATA_KEY=" + std::string(64, 'a');
+
+class QueueCliTest : public ::testing::Test {
+  protected:
+    Outcome Todoke(const std::string& args) {
+        return RunTodoke(dir_.path(), args + " --data data", kEnv);
+    }
+    TempDir dir_;
+};
+
+TEST_F(QueueCliTest, AWithdrawalIsRefusedUntilTheCaseArrivedAndNeedsAReason) {
+    const std::string sample = std::string(TODOKE_SOURCE_DIR) + "/samples/records/kenpo_shoyo.json";
+    auto submitted = Todoke("submit '" + sample + "'");
+    ASSERT_EQ(submitted.status, 0) << submitted.err;
+    EXPECT_NE(submitted.out.find(R"("filing":1,)"), std::string::npos) << submitted.out;
+
+    auto early = Todoke("withdraw 1 --reason 誤って提出したため");
+    EXPECT_EQ(early.status, 1) << early.err;
+    EXPECT_NE(early.err.find("[filing.state]"), std::string::npos) << early.err;
+    EXPECT_NE(early.err.find("received"), std::string::npos) << early.err;
+
+    EXPECT_EQ(Todoke("withdraw 1").status, 2);             // --reason is required
+    EXPECT_EQ(Todoke("withdraw 7 --reason x").status, 2);  // no such filing
+
+    auto status = Todoke("status 1");
+    ASSERT_EQ(status.status, 0) << status.err;
+    EXPECT_NE(status.out.find("received"), std::string::npos) << status.out;
+    EXPECT_EQ(status.out.find("withdraw"), std::string::npos) << status.out;
+}
+
+}  // namespace
+}  // namespace todoke::testing
