@@ -2,9 +2,10 @@
 // serve` against the real `todoke sim egov` with faults on (503s, slow answers, answers dropped
 // after the case was recorded), killed at random moments from outside and at its most
 // dangerous points from inside (after `submitting` committed, after the portal answered and
-// before the commit, after a 公文書 was stored and before 取得完了), restarted each time. At the
-// end every filing is final, the portal holds exactly one case per filing, every 公文書 is in
-// its mailbox exactly once and nothing is lost.
+// before the commit, after a 公文書 was stored and before 取得完了, after the portal took a
+// 取下げ依頼 and before the commit), restarted each time, while an operator withdraws some of the
+// filings. At the end every filing is final, the portal holds exactly one case per filing and
+// never got a 取下げ依頼 twice, every 公文書 is in its mailbox exactly once and nothing is lost.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include <iostream>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "process.hpp"
@@ -126,12 +128,14 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
                                          (d / "serve.json").string()};
     std::mt19937 rng(20261123);
     int killed_outside = 0, crashed_inside = 0;
+    std::set<std::int64_t> withdraw_asked;
     for (int round = 0; round < kKills; ++round) {
         const std::string seed = "TODOKE_CRASH_SEED=" + std::to_string(round);
         Child gw = SpawnProcess(serve,
                                 {"TODOKE_TEST_PW=test-password", seed,
                                  "TODOKE_CRASH_POINTS=after_submitting_commit=0.03,"
-                                 "after_portal_answer=0.03,after_document_stored=0.1"},
+                                 "after_portal_answer=0.03,after_document_stored=0.1,"
+                                 "after_withdraw_answer=0.3"},
                                 d / "serve.log");
         ASSERT_GT(gw.pid, 0);
         const auto until = std::chrono::steady_clock::now() +
@@ -153,6 +157,19 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
             EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
                 << "serve ended on its own: " << status;
             ++crashed_inside;
+        }
+        // An operator withdraws the filings that have arrived by now (up to 10), between two
+        // runs of serve; their 取下げ依頼 go out under the same kills and crash points.
+        if (round == kKills / 3 || round == kKills / 2) {
+            auto arrived = RunShell(todoke + " status --json --state arrived" + common);
+            std::istringstream lines(arrived.second);
+            std::string line;
+            while (std::getline(lines, line) && withdraw_asked.size() < 10) {
+                const auto id = json::parse(line).as_object().at("filing").as_int64();
+                auto asked = RunShell(todoke + " withdraw " + std::to_string(id) +
+                                      " --reason 誤って提出したため" + common);
+                if (asked.first == 0) withdraw_asked.insert(id);
+            }
         }
         // Intake is idempotent at any moment: the same file again creates nothing.
         if (round == kKills / 2) {
@@ -182,9 +199,28 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
     auto gateway_db = SqliteDb::Open(d / "data" / "todoke.db");
     auto sim_db = SqliteDb::Open(d / "sim" / "sim.db");
     ASSERT_TRUE(gateway_db && sim_db);
+    ASSERT_TRUE(
+        gateway_db->Exec("ATTACH DATABASE '" + (d / "sim" / "sim.db").string() + "' AS portal"));
     const auto filings = Count(*gateway_db, "SELECT COUNT(*) FROM filings");
     const auto completed =
         Count(*gateway_db, "SELECT COUNT(*) FROM filings WHERE state = 'completed'");
+    const auto withdrawn =
+        Count(*gateway_db, "SELECT COUNT(*) FROM filings WHERE state = 'withdrawn'");
+    // Never twice: no case got a second 取下げ依頼 (the sim logs every one, taken or refused).
+    const auto withdraw_requests = Count(*sim_db, "SELECT COUNT(*) FROM withdraw_requests");
+    const auto twice = Count(*sim_db,
+                             "SELECT COUNT(*) FROM (SELECT arrive_id FROM withdraw_requests "
+                             "GROUP BY arrive_id HAVING COUNT(*) > 1)");
+    // A withdrawn filing's case took its 取下げ依頼 and issued nothing; nothing was delivered.
+    const auto withdrawn_wrong = Count(
+        *gateway_db,
+        "SELECT COUNT(*) FROM filings f WHERE f.state = 'withdrawn' AND (NOT EXISTS (SELECT 1 "
+        "FROM portal.cases c WHERE c.arrive_id = f.arrive_id AND c.withdrawn_at > 0) OR EXISTS "
+        "(SELECT 1 FROM portal.documents d WHERE d.arrive_id = f.arrive_id) OR EXISTS (SELECT 1 "
+        "FROM mailbox m WHERE m.filing_id = f.id))");
+    const auto lost_answers = Count(*gateway_db,
+                                    "SELECT COUNT(*) FROM history WHERE reason LIKE "
+                                    "'the 取下げ依頼 had reached the portal%'");
     const auto distinct_cases =
         Count(*gateway_db, "SELECT COUNT(DISTINCT arrive_id) FROM filings WHERE arrive_id <> ''");
     const auto portal_cases = Count(*sim_db, "SELECT COUNT(*) FROM cases");
@@ -214,24 +250,33 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
               << unknown << " (found at the portal " << found << ", sent again " << resent
               << "); portal cases " << portal_cases << ", completed " << completed
               << ", 公文書 issued " << portal_documents << ", acknowledged " << documents
-              << ", delivered " << delivered << "\n";
+              << ", delivered " << delivered << "; 取下げ asked " << withdraw_asked.size()
+              << ", sent " << withdraw_requests << " (found already sent after a crash or lost "
+              << "answer " << lost_answers << "), withdrawn " << withdrawn << "\n";
     // Whatever did not complete, with its history, for the one reading a failure.
     auto odd = gateway_db->Prepare(
         "SELECT f.id, f.state, f.last_error, h.to_state, h.reason FROM filings f JOIN history h "
-        "ON h.filing_id = f.id WHERE f.state <> 'completed' ORDER BY f.id, h.id");
+        "ON h.filing_id = f.id WHERE f.state NOT IN ('completed', 'withdrawn') ORDER BY f.id, "
+        "h.id");
     while (odd && *odd->Step()) {
         std::cout << "[crash] filing " << odd->Int64(0) << " " << odd->Text(1) << ": "
                   << odd->Text(3) << " — " << odd->Text(4) << "\n";
     }
     EXPECT_EQ(filings, kFilings);
-    EXPECT_EQ(completed, kFilings);
+    // Every filing final: completed, or withdrawn (only those asked; one asked too late, after
+    // its case was decided, completes).
+    EXPECT_EQ(completed + withdrawn, kFilings);
+    EXPECT_LE(withdrawn, static_cast<std::int64_t>(withdraw_asked.size()));
+    EXPECT_EQ(twice, 0);
+    EXPECT_EQ(withdrawn_wrong, 0);
+    EXPECT_LE(withdraw_requests, static_cast<std::int64_t>(withdraw_asked.size()));
     EXPECT_EQ(portal_cases, kFilings);    // exactly one case per filing
     EXPECT_EQ(distinct_cases, kFilings);  // and each filing its own
-    EXPECT_EQ(portal_documents, kFilings);
-    EXPECT_EQ(documents, kFilings);
-    EXPECT_EQ(delivered, kFilings);           // every 公文書 delivered...
-    EXPECT_EQ(delivered_distinct, kFilings);  // ...exactly once
-    EXPECT_EQ(stale_docs, 0);                 // and to its own company
+    EXPECT_EQ(portal_documents, completed);
+    EXPECT_EQ(documents, completed);
+    EXPECT_EQ(delivered, completed);           // every 公文書 delivered...
+    EXPECT_EQ(delivered_distinct, completed);  // ...exactly once
+    EXPECT_EQ(stale_docs, 0);                  // and to its own company
     EXPECT_EQ(pending, 0);
     EXPECT_GT(killed_outside + crashed_inside, 0);
 }

@@ -181,6 +181,16 @@ HttpResponse SimCore::Withdraw(const HttpRequest& r) {
                                   "この申請案件は取り下げできません（" + status + "）"});
         }
     }
+    // Every 取下げ依頼 that names a known case is logged, taken or refused: tests count them.
+    if (target && *target) {
+        if (auto log = db_.Prepare(
+                "INSERT INTO withdraw_requests (arrive_id, at, accepted) VALUES (?1, ?2, ?3)")) {
+            (void)log->Bind(1, id->as_string())
+                .Bind(2, now)
+                .Bind(3, std::int64_t{check.rows.empty() ? 1 : 0})
+                .Run();
+        }
+    }
     if (!check.rows.empty()) {
         boost::json::array rows;  // BadRequest_Report_withdraw: file_name, item, content
         for (const auto& row : check.rows) {

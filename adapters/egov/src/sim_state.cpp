@@ -57,6 +57,8 @@ Result<void> SimCore::Migrate() {
             send_number TEXT NOT NULL, folder_name TEXT NOT NULL, arrive_id TEXT NOT NULL,
             proc_name TEXT NOT NULL, report TEXT NOT NULL,
             PRIMARY KEY (send_number, folder_name));
+        CREATE TABLE IF NOT EXISTS withdraw_requests (
+            arrive_id TEXT NOT NULL, at INTEGER NOT NULL, accepted INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS documents (
             arrive_id TEXT NOT NULL, notice_sub_id INTEGER NOT NULL, zip BLOB NOT NULL,
             PRIMARY KEY (arrive_id, notice_sub_id));

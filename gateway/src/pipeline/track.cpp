@@ -5,6 +5,7 @@
 // or refuses it (the case goes on).
 #include <boost/json.hpp>
 
+#include "crash_points.hpp"
 #include "todoke/forms/package.hpp"
 #include "todoke/forms/wareki.hpp"
 #include "todoke/gateway/package_builder.hpp"
@@ -76,6 +77,7 @@ queue::Transition SendWithdrawal(Worker& w, const queue::Filing& f, const egov::
         // Unanswered or a server error: it may have arrived; the next try looks first.
         return w.RetryLater(f, sent.error(), "sending the 取下げ依頼");
     }
+    MaybeCrash("after_withdraw_answer");  // the portal has it; the filing does not know yet
     if (sent->rejected()) {
         std::string rows;
         for (const auto& r : sent->rejection) {
