@@ -126,6 +126,10 @@ Result<std::unique_ptr<Simulator>> Simulator::Start(const SimulatorConfig& confi
                             signing::LoadPem(config.data_dir / "pki" / "official.key",
                                              config.data_dir / "pki" / "official.pem", ""));
     TODOKE_ASSIGN_OR_RETURN(SqliteDb db, SqliteDb::Open(config.data_dir / "sim.db"));
+    // The simulator keeps its cases across its own restarts and crashes (WAL: a commit is in
+    // the log before the call returns), not across a power cut: no fsync per commit. The
+    // gateway's store keeps synchronous=FULL; the portal's durability is e-Gov's.
+    TODOKE_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous=NORMAL"));
     auto impl = std::make_unique<Impl>();
     impl->core = std::make_unique<detail::SimCore>(config, std::move(db), pki, std::move(trust),
                                                    std::move(official));
