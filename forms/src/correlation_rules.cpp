@@ -85,12 +85,11 @@ void ShutokuPayTotal(const PersonRef& p, Date, std::vector<RuleHit>& out) {
         if (!v) {
             continue;
         }
-        for (char c : *v) {
-            if (c < '0' || c > '9') {
-                return;  // the amount's own rule reports it
-            }
+        const auto yen = ParseWholeNumber(*v, 12);
+        if (!yen) {
+            return;  // the amount's own rule reports it
         }
-        total += std::stoll(*v);
+        total += *yen;
     }
     if (currency && total < 1000) {
         Hit(out, "pay_currency", "shutoku.pay_total",

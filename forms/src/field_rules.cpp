@@ -152,8 +152,7 @@ std::vector<Violation> CheckField(const FieldSpec& f, std::string_view value) {
             }
             break;
         case FieldKind::kAmount:
-            if (!IsAsciiDigits(value) || value.size() > 12 ||
-                std::stoll(std::string(value)) > f.max_amount) {
+            if (const auto yen = ParseWholeNumber(value, 12); !yen || *yen > f.max_amount) {
                 Add(hits, "amount.format", "must be a whole number of yen (digits only)",
                     "no commas or currency signs");
             }

@@ -1,5 +1,6 @@
 #include "todoke/forms/identifiers.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace todoke::forms {
@@ -148,6 +149,20 @@ std::array<std::string, 3> SplitHyphenated(std::string_view value) {
 
 bool IsAsciiDigits(std::string_view value) {
     return !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+std::optional<long long> ParseWholeNumber(std::string_view value, std::size_t max_digits) {
+    if (value.empty() || value.size() > std::min<std::size_t>(max_digits, 18)) {
+        return std::nullopt;
+    }
+    long long n = 0;
+    for (char c : value) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        n = n * 10 + (c - '0');
+    }
+    return n;
 }
 
 std::string MaskPersonal(std::string_view value) {

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "todoke/forms/identifiers.hpp"
 #include "todoke/forms/record.hpp"
 
 namespace todoke::forms {
@@ -12,10 +13,7 @@ std::optional<long long> Whole(const boost::json::object& o, std::string_view pa
     if (!text || text->empty()) {
         return 0LL;  // an absent line (e.g. no 雇用保険) counts as nothing
     }
-    if (text->size() > 12 || text->find_first_not_of("0123456789") != std::string::npos) {
-        return std::nullopt;
-    }
-    return std::stoll(*text);
+    return ParseWholeNumber(*text, 12);
 }
 
 std::optional<PremiumLine> Line(const boost::json::object& o, std::string_view base,

@@ -124,28 +124,31 @@ std::optional<std::string> GetText(const boost::json::object& root, std::string_
     return view ? std::optional<std::string>(std::string(*view)) : std::nullopt;
 }
 
-std::size_t MemberIndex::Add(std::string_view name) {
-    if (name.empty() || name.find_first_of(".[") != std::string_view::npos) {
-        return kNoSlot;
+MemberIndex::MemberIndex(std::vector<std::string_view> names)
+    : paths_(names.size()), found_(names.size(), nullptr) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (names[i].find_first_of(".[") != std::string_view::npos) {
+            paths_[i] = names[i];
+        } else if (!names[i].empty()) {
+            keys_[names[i]].push_back(i);
+        }
     }
-    const auto [it, added] = slots_.try_emplace(name, found_.size());
-    if (added) {
-        found_.push_back(nullptr);
-    }
-    return it->second;
 }
 
 void MemberIndex::Load(const boost::json::object& o) {
     std::fill(found_.begin(), found_.end(), nullptr);
     for (const auto& kv : o) {
-        if (const auto it = slots_.find(kv.key()); it != slots_.end()) {
-            found_[it->second] = &kv.value();
+        if (const auto it = keys_.find(kv.key()); it != keys_.end()) {
+            for (const std::size_t i : it->second) {
+                found_[i] = &kv.value();
+            }
         }
     }
-}
-
-const boost::json::value* FindPath(const boost::json::object& root, std::string_view path) {
-    return Walk(root, path);
+    for (std::size_t i = 0; i < paths_.size(); ++i) {
+        if (!paths_[i].empty()) {
+            found_[i] = Walk(o, paths_[i]);
+        }
+    }
 }
 
 bool HasPath(const boost::json::object& root, std::string_view path) {

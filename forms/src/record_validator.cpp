@@ -9,54 +9,63 @@
 namespace todoke::forms {
 namespace {
 
-// The fields of one table, found in an object; plain keys are read through a MemberIndex
-// loaded once per object, paths ("employer.nenkin.city_code") are walked.
-class FieldValues {
-  public:
-    explicit FieldValues(const std::vector<FieldSpec>& fields) {
-        slots_.reserve(fields.size());
-        for (const auto& f : fields) {
-            slots_.push_back(members_.Add(f.path));
-        }
+// One error of a record: where, which rule, and the value (masked when personal).
+FieldError ErrorAt(const Record& record, std::string field, std::string_view label,
+                   const Violation& v, std::optional<std::string_view> value = std::nullopt,
+                   bool personal = false) {
+    FieldError e;
+    e.record = record.index;
+    e.source = record.source;
+    e.record_id = record.id();
+    e.field = std::move(field);
+    e.label = std::string(label);
+    e.rule = v.rule;
+    e.message = v.message;
+    e.hint = v.hint;
+    if (value) {
+        e.value = personal ? MaskPersonal(*value) : std::string(*value);
     }
-    void Load(const boost::json::object& scope) { members_.Load(scope); }
-    // Field i's value in the loaded `scope`, or nullptr.
-    const boost::json::value* Get(const boost::json::object& scope, std::size_t i,
-                                  std::string_view path) const {
-        if (slots_[i] != MemberIndex::kNoSlot) {
-            return members_.Get(slots_[i]);
-        }
-        return FindPath(scope, path);
-    }
+    return e;
+}
 
-  private:
-    MemberIndex members_;
-    std::vector<std::size_t> slots_;
-};
+// A correlation rule's hit on a field of `scope` (the record or one person, whose fields are
+// `fields`), labelled from that table.
+FieldError HitError(const Record& record, const std::vector<FieldSpec>& fields,
+                    const boost::json::object& scope, const std::string& prefix, const RuleHit& h) {
+    std::string_view label;
+    bool personal = false;
+    for (const auto& f : fields) {
+        if (f.path == h.field) {
+            label = f.label;
+            personal = f.personal;
+        }
+    }
+    std::string scratch;
+    return ErrorAt(record, prefix + h.field, label, h.violation,
+                   GetTextView(scope, h.field, scratch), personal);
+}
+
+// The fields of a table, to find them in one object after another.
+MemberIndex FieldIndex(const std::vector<FieldSpec>& fields) {
+    std::vector<std::string_view> paths;
+    paths.reserve(fields.size());
+    for (const auto& f : fields) {
+        paths.push_back(f.path);
+    }
+    return MemberIndex(std::move(paths));
+}
 
 void CheckFields(const Record& record, const boost::json::object& scope,
-                 const std::vector<FieldSpec>& fields, FieldValues& values,
+                 const std::vector<FieldSpec>& fields, MemberIndex& values,
                  const std::string& prefix, std::vector<FieldError>& out) {
     values.Load(scope);
     std::string scratch;
     for (std::size_t i = 0; i < fields.size(); ++i) {
         const FieldSpec& f = fields[i];
-        const boost::json::value* found = values.Get(scope, i, f.path);
+        const boost::json::value* found = values.Get(i);
         const auto value = found == nullptr ? std::nullopt : ValueText(*found, scratch);
-        auto make = [&](const Violation& v) {  // only on an error: most fields have none
-            FieldError e;
-            e.record = record.index;
-            e.source = record.source;
-            e.record_id = record.id();
-            e.field = prefix + std::string(f.path);
-            e.label = std::string(f.label);
-            e.rule = v.rule;
-            e.message = v.message;
-            e.hint = v.hint;
-            if (value) {
-                e.value = f.personal ? MaskPersonal(*value) : std::string(*value);
-            }
-            return e;
+        auto make = [&](const Violation& v) {
+            return ErrorAt(record, prefix + std::string(f.path), f.label, v, value, f.personal);
         };
         if (!value || value->empty()) {
             if (found != nullptr && !found->is_null() && !value) {
@@ -80,15 +89,8 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
     std::vector<FieldError> out;
     auto record_error = [&](std::string field, std::string rule, std::string message,
                             std::string hint = {}) {
-        FieldError e;
-        e.record = record.index;
-        e.source = record.source;
-        e.record_id = record.id();
-        e.field = std::move(field);
-        e.rule = std::move(rule);
-        e.message = std::move(message);
-        e.hint = std::move(hint);
-        out.push_back(std::move(e));
+        out.push_back(ErrorAt(record, std::move(field), "",
+                              {std::move(rule), std::move(message), std::move(hint)}));
     };
     const std::string procedure_id = record.procedure();
     const Procedure* procedure = catalogue.Find(procedure_id);
@@ -102,30 +104,12 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
                      "known procedures: " + known);
         return out;
     }
-    FieldValues employer_values(procedure->employer_fields);
+    MemberIndex employer_values = FieldIndex(procedure->employer_fields);
     CheckFields(record, record.data, procedure->employer_fields, employer_values, "", out);
     // A hit on a record path ("employer.phone", "declaration.installments"), labelled from the
     // record-level fields.
     auto record_hit = [&](const RuleHit& h) {
-        FieldError e;
-        e.record = record.index;
-        e.source = record.source;
-        e.record_id = record.id();
-        e.field = h.field;
-        e.rule = h.violation.rule;
-        e.message = h.violation.message;
-        e.hint = h.violation.hint;
-        bool personal = false;
-        for (const auto& f : procedure->employer_fields) {
-            if (f.path == h.field) {
-                e.label = std::string(f.label);
-                personal = f.personal;
-            }
-        }
-        if (auto v = GetText(record.data, h.field)) {
-            e.value = personal ? MaskPersonal(*v) : *v;
-        }
-        out.push_back(std::move(e));
+        out.push_back(HitError(record, procedure->employer_fields, record.data, "", h));
     };
     if (!procedure->record_rules.empty()) {
         std::vector<RuleHit> hits;
@@ -159,7 +143,7 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
                          " person(s) per record",
                      "make one record per person");
     }
-    FieldValues person_values(procedure->person_fields);
+    MemberIndex person_values = FieldIndex(procedure->person_fields);
     for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string prefix = "persons[" + std::to_string(i) + "].";
         if (!list[i].is_object()) {
@@ -187,27 +171,7 @@ std::vector<FieldError> ValidateRecord(const Record& record, const Catalogue& ca
                 record_hit(h);
                 continue;
             }
-            std::string label;
-            bool personal = false;
-            for (const auto& f : procedure->person_fields) {
-                if (f.path == h.field) {
-                    label = std::string(f.label);
-                    personal = f.personal;
-                }
-            }
-            FieldError e;
-            e.record = record.index;
-            e.source = record.source;
-            e.record_id = record.id();
-            e.field = prefix + h.field;
-            e.label = label;
-            e.rule = h.violation.rule;
-            e.message = h.violation.message;
-            e.hint = h.violation.hint;
-            if (auto v = GetText(person, h.field)) {
-                e.value = personal ? MaskPersonal(*v) : *v;
-            }
-            out.push_back(std::move(e));
+            out.push_back(HitError(record, procedure->person_fields, person, prefix, h));
         }
         if (i < record.person_lines.size()) {
             for (std::size_t k = first_new; k < out.size(); ++k) {

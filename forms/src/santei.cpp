@@ -2,32 +2,16 @@
 
 #include <string>
 
+#include "todoke/forms/identifiers.hpp"
 #include "todoke/forms/record.hpp"
 
 namespace todoke::forms {
 namespace {
 
-// A person's field (a plain key, never a path).
-std::optional<std::string_view> Field(const boost::json::object& o, std::string_view key,
-                                      std::string& scratch) {
-    const auto it = o.find(key);
-    return it == o.end() ? std::nullopt : ValueText(it->value(), scratch);
-}
-
 std::optional<long long> Number(const boost::json::object& o, const std::string& field) {
     std::string scratch;
-    const auto text = Field(o, field, scratch);
-    if (!text || text->empty() || text->size() > 12) {
-        return std::nullopt;
-    }
-    long long v = 0;
-    for (char c : *text) {
-        if (c < '0' || c > '9') {
-            return std::nullopt;
-        }
-        v = v * 10 + (c - '0');
-    }
-    return v;
+    const auto text = GetTextView(o, field, scratch);
+    return text ? ParseWholeNumber(*text, 12) : std::nullopt;
 }
 
 }  // namespace
@@ -48,8 +32,8 @@ std::optional<SanteiResult> ComputeSantei(const boost::json::object& person,
                        Number(person, m + "_in_kind").value_or(0)};
     }
     std::string scratch;
-    const bool short_time = Field(person, "short_time", scratch).value_or("0") == "1";
-    const bool part_time = Field(person, "part_time", scratch).value_or("0") == "1";
+    const bool short_time = GetTextView(person, "short_time", scratch).value_or("0") == "1";
+    const bool part_time = GetTextView(person, "part_time", scratch).value_or("0") == "1";
     int threshold = short_time ? 11 : 17;
     if (part_time && !short_time) {
         bool any17 = false;

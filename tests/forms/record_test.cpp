@@ -144,6 +144,18 @@ TEST_F(ShutokuTest, IdentifiersCodesAndAmounts) {  // §13 items 6, 8–11
     }
 }
 
+// An amount too long for any integer is an error of its field, never an exception in the
+// rules that add amounts up (the 報酬月額 total once called std::stoll on it).
+TEST_F(ShutokuTest, AnOverlongAmountIsAFieldErrorNotACrash) {
+    Person(0)["pay_currency"] = std::string(25, '9');
+    Person(1)["pay_in_kind"] = "12345678901234567890123";
+    const auto errors = Errors();
+    EXPECT_NE(std::find(errors.begin(), errors.end(), "persons[0].pay_currency:amount.format"),
+              errors.end());
+    EXPECT_NE(std::find(errors.begin(), errors.end(), "persons[1].pay_in_kind:amount.format"),
+              errors.end());
+}
+
 TEST_F(ShutokuTest, ReportsEveryErrorOfEveryRecordInOnePass) {
     Person(0)["birth_date"] = "1985-13-01";
     Person(0)["kind"] = "9";

@@ -36,6 +36,9 @@ std::array<std::string, 3> SplitHyphenated(std::string_view value);
 
 // True for one or more half-width digits and nothing else.
 bool IsAsciiDigits(std::string_view value);
+// The value of 1 to `max_digits` (at most 18) half-width digits; nullopt for anything else,
+// including the empty text, so that no caller overflows or throws.
+std::optional<long long> ParseWholeNumber(std::string_view value, std::size_t max_digits = 18);
 
 // Masks a personal value for an error message: all but the last 4 characters become '*'.
 std::string MaskPersonal(std::string_view value);

@@ -52,24 +52,21 @@ std::optional<std::string_view> GetTextView(const boost::json::object& root, std
 // The text of one value by GetText's rules (nullopt for null, objects, arrays, fractions).
 std::optional<std::string_view> ValueText(const boost::json::value& v, std::string& scratch);
 bool HasPath(const boost::json::object& root, std::string_view path);
-// The value at a path (as GetText reads paths), or nullptr.
-const boost::json::value* FindPath(const boost::json::object& root, std::string_view path);
 
-// The members a procedure's table names, read from an object in one pass over its members
-// instead of one search per name (most of which look for an optional member the object does
-// not have). Names are plain keys; a name holding '.' or '[' is a path and gets no slot.
+// The values a procedure's table names, read from one object at a time: plain keys in one
+// pass over the object's members instead of one search per name (most names are optional
+// members the object does not have); a name holding '.' or '[' is walked as a path; an empty
+// name is never found. The names must outlive the index (they are the catalogue's).
 class MemberIndex {
   public:
-    static constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
-
-    // The slot of a name, added on first use; kNoSlot for a path.
-    std::size_t Add(std::string_view name);
-    // Reads one object's members; afterwards Get(slot) is its value for that name or nullptr.
+    explicit MemberIndex(std::vector<std::string_view> names);
+    // Reads `o`; afterwards Get(i) is its value for name i, or nullptr.
     void Load(const boost::json::object& o);
-    const boost::json::value* Get(std::size_t slot) const { return found_[slot]; }
+    const boost::json::value* Get(std::size_t i) const { return found_[i]; }
 
   private:
-    std::unordered_map<std::string_view, std::size_t> slots_;
+    std::vector<std::string_view> paths_;  // per name: the path to walk, or empty
+    std::unordered_map<std::string_view, std::vector<std::size_t>> keys_;  // key -> names
     std::vector<const boost::json::value*> found_;
 };
 
