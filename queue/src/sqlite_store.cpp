@@ -366,15 +366,15 @@ class SqliteStore final : public Store {
                 "lease_until = CASE WHEN ?3 THEN lease_until ELSE 0 END, "
                 "failures = CASE WHEN ?4 THEN failures + 1 ELSE 0 END, updated_at = ?5, "
                 "last_error = COALESCE(?6, last_error), errors = COALESCE(?7, errors), "
-                "payload_sha256 = COALESCE(?9, payload_sha256), "
-                "proc_id = COALESCE(?10, proc_id), proc_name = COALESCE(?11, proc_name), "
-                "applicant_name = COALESCE(?12, applicant_name), "
-                "corporation_name = COALESCE(?13, corporation_name), "
-                "recon_key = COALESCE(?14, recon_key), sent_at = COALESCE(?15, sent_at), "
-                "arrive_id = COALESCE(?16, arrive_id), arrive_date = COALESCE(?17, arrive_date), "
-                "send_number = COALESCE(?18, send_number), notice = COALESCE(?19, notice), "
-                "dead_from = COALESCE(?20, dead_from) "
-                "WHERE id = ?21 AND fence = ?22 AND state = ?23"));
+                "payload_sha256 = COALESCE(?8, payload_sha256), "
+                "proc_id = COALESCE(?9, proc_id), proc_name = COALESCE(?10, proc_name), "
+                "applicant_name = COALESCE(?11, applicant_name), "
+                "corporation_name = COALESCE(?12, corporation_name), "
+                "recon_key = COALESCE(?13, recon_key), sent_at = COALESCE(?14, sent_at), "
+                "arrive_id = COALESCE(?15, arrive_id), arrive_date = COALESCE(?16, arrive_date), "
+                "send_number = COALESCE(?17, send_number), notice = COALESCE(?18, notice), "
+                "dead_from = COALESCE(?19, dead_from) "
+                "WHERE id = ?20 AND fence = ?21 AND state = ?22"));
         TODOKE_ASSIGN_OR_RETURN(
             auto set_payload,
             db_.Prepare("UPDATE filing_data SET payload = ?2 WHERE filing_id = ?1"));
@@ -408,31 +408,31 @@ class SqliteStore final : public Store {
             bind_opt(6, t.last_error);
             bind_opt(7, t.errors_json);
             if (sealed[i]) {
-                update.Bind(9, Sha256Hex(*t.payload));
+                update.Bind(8, Sha256Hex(*t.payload));
             } else {
-                update.BindNull(9);
+                update.BindNull(8);
             }
-            bind_opt(10, t.proc_id);
-            bind_opt(11, t.proc_name);
-            bind_opt(12, t.applicant_name);
-            bind_opt(13, t.corporation_name);
+            bind_opt(9, t.proc_id);
+            bind_opt(10, t.proc_name);
+            bind_opt(11, t.applicant_name);
+            bind_opt(12, t.corporation_name);
             if (t.proc_id) {
-                update.Bind(14, ReconKey(*t.proc_id, t.corporation_name.value_or(""),
+                update.Bind(13, ReconKey(*t.proc_id, t.corporation_name.value_or(""),
                                          t.applicant_name.value_or("")));
+            } else {
+                update.BindNull(13);
+            }
+            if (t.sent_at) {
+                update.Bind(14, Ms(*t.sent_at));
             } else {
                 update.BindNull(14);
             }
-            if (t.sent_at) {
-                update.Bind(15, Ms(*t.sent_at));
-            } else {
-                update.BindNull(15);
-            }
-            bind_opt(16, t.arrive_id);
-            bind_opt(17, t.arrive_date);
-            bind_opt(18, t.send_number);
-            bind_opt(19, t.notice_json);
-            bind_opt(20, t.dead_from);
-            update.Bind(21, f.id).Bind(22, f.fence).Bind(23, StateName(f.state));
+            bind_opt(15, t.arrive_id);
+            bind_opt(16, t.arrive_date);
+            bind_opt(17, t.send_number);
+            bind_opt(18, t.notice_json);
+            bind_opt(19, t.dead_from);
+            update.Bind(20, f.id).Bind(21, f.fence).Bind(22, StateName(f.state));
             TODOKE_RETURN_IF_ERROR(update.Run());
             if (db_.Changes() == 0) {
                 results.emplace_back(Stale(f.id));
@@ -651,7 +651,7 @@ class SqliteStore final : public Store {
                 }
                 return IsFinal(from) ? FilingState::kReceived : from;
             },
-            "replayed by an operator", std::nullopt, ApplyKind::kNew);
+            "replayed by an operator");
     }
 
     Result<Filing> SupplyCorrection(std::int64_t id, const std::string& record_json, ApplyKind kind,
@@ -668,7 +668,7 @@ class SqliteStore final : public Store {
                 return FilingState::kReceived;
             },
             kind == ApplyKind::kAmend ? "corrected record: 部分補正" : "corrected record: 再提出",
-            record_json, kind);
+            {.record = record_json, .kind = kind, .withdraw_reason = std::nullopt});
     }
 
     Result<Filing> RequestWithdrawal(std::int64_t id, const std::string& reason,
@@ -701,7 +701,8 @@ class SqliteStore final : public Store {
                                     "filing.state");
                 }
             },
-            "取下げ requested: " + reason, std::nullopt, std::nullopt, reason);
+            "取下げ requested: " + reason,
+            {.record = std::nullopt, .kind = ApplyKind::kNew, .withdraw_reason = reason});
     }
 
   private:
@@ -758,12 +759,18 @@ class SqliteStore final : public Store {
             .Run();
     }
 
+    // What an operator's change writes besides the state: a corrected record (sent as `kind`)
+    // or the reason of a 取下げ.
+    struct OperatorChange {
+        std::optional<std::string> record;
+        ApplyKind kind = ApplyKind::kNew;
+        std::optional<std::string> withdraw_reason;
+    };
+
     // An operator's change: decided from the current row, fence raised (any holder is stale).
     template <class Decide>
     Result<Filing> Operator(std::int64_t id, std::string_view actor, Decide decide,
-                            std::string_view reason, std::optional<std::string> record,
-                            std::optional<ApplyKind> kind,
-                            std::optional<std::string> withdraw_reason = std::nullopt) {
+                            std::string_view reason, const OperatorChange& change = {}) {
         const std::int64_t now = Ms(clock_.Now());
         SqliteDb::Transaction tx(db_);
         TODOKE_RETURN_IF_ERROR(tx.Begin());
@@ -774,26 +781,24 @@ class SqliteStore final : public Store {
             auto q, db_.Prepare("UPDATE filings SET state = ?2, fence = fence + 1, failures = 0, "
                                 "next_at = ?3, lease_owner = '', lease_until = 0, updated_at = "
                                 "?3, dead_from = '', "
-                                "apply_kind = ?5, first_arrive_id = CASE WHEN ?6 THEN arrive_id "
-                                "ELSE first_arrive_id END, errors = CASE WHEN ?6 THEN '' ELSE "
-                                "errors END, withdraw_reason = COALESCE(?7, withdraw_reason) "
+                                "apply_kind = ?4, first_arrive_id = CASE WHEN ?5 THEN arrive_id "
+                                "ELSE first_arrive_id END, errors = CASE WHEN ?5 THEN '' ELSE "
+                                "errors END, withdraw_reason = COALESCE(?6, withdraw_reason) "
                                 "WHERE id = ?1"));
+        const bool corrected = change.record.has_value();
         q.Bind(1, id).Bind(2, StateName(to)).Bind(3, now);
-        if (record) {
-            q.Bind(5, ApplyKindName(kind.value_or(ApplyKind::kNew))).Bind(6, std::int64_t{1});
+        q.Bind(4, ApplyKindName(corrected ? change.kind : found->apply_kind))
+            .Bind(5, std::int64_t{corrected ? 1 : 0});
+        if (change.withdraw_reason) {
+            q.Bind(6, *change.withdraw_reason);
         } else {
-            q.Bind(5, ApplyKindName(found->apply_kind)).Bind(6, std::int64_t{0});
-        }
-        if (withdraw_reason) {
-            q.Bind(7, *withdraw_reason);
-        } else {
-            q.BindNull(7);
+            q.BindNull(6);
         }
         TODOKE_RETURN_IF_ERROR(q.Run());
-        if (record) {
+        if (corrected) {
             TODOKE_ASSIGN_OR_RETURN(
                 std::string sealed,
-                Seal(key_, *record, RecordAad(found->tenant, found->idempotency_key)));
+                Seal(key_, *change.record, RecordAad(found->tenant, found->idempotency_key)));
             TODOKE_ASSIGN_OR_RETURN(
                 auto set_record,
                 db_.Prepare("UPDATE filing_data SET record = ?2 WHERE filing_id = ?1"));

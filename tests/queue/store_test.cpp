@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sqlite_schema.hpp"
 #include "test_support.hpp"
 #include "todoke/common/file.hpp"
 #include "todoke/common/seal.hpp"
@@ -352,59 +353,9 @@ TEST(StoreMigrationTest, VersionOneRecordsAndPackagesSurviveTheMoveToFilingData)
     {
         auto db = SqliteDb::Open(path);
         ASSERT_TRUE(db);
-        // The version-1 schema as released (the first migration), written by hand here so
-        // that the test keeps holding when the store's migrations grow.
-        ASSERT_TRUE(db->Exec(R"sql(
-CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
-CREATE TABLE filings (
-  id INTEGER PRIMARY KEY,
-  tenant TEXT NOT NULL, idem_key TEXT NOT NULL, fingerprint TEXT NOT NULL,
-  company TEXT NOT NULL, company_name TEXT NOT NULL, procedure TEXT NOT NULL,
-  proc_id TEXT NOT NULL DEFAULT '', proc_name TEXT NOT NULL DEFAULT '',
-  applicant_name TEXT NOT NULL DEFAULT '', corporation_name TEXT NOT NULL DEFAULT '',
-  recon_key TEXT NOT NULL DEFAULT '',
-  state TEXT NOT NULL, fence INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,
-  next_at INTEGER NOT NULL, lease_owner TEXT NOT NULL DEFAULT '',
-  lease_until INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, sent_at INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT NOT NULL DEFAULT '', errors TEXT NOT NULL DEFAULT '',
-  arrive_id TEXT NOT NULL DEFAULT '', arrive_date TEXT NOT NULL DEFAULT '',
-  send_number TEXT NOT NULL DEFAULT '',
-  payload_sha256 TEXT NOT NULL DEFAULT '', payload BLOB, record BLOB NOT NULL,
-  apply_kind TEXT NOT NULL DEFAULT 'new', first_arrive_id TEXT NOT NULL DEFAULT '',
-  notice TEXT NOT NULL DEFAULT '', dead_from TEXT NOT NULL DEFAULT '',
-  UNIQUE (tenant, idem_key));
-CREATE INDEX filings_due ON filings (state, next_at);
-CREATE INDEX filings_recon ON filings (recon_key, state);
-CREATE TABLE history (
-  id INTEGER PRIMARY KEY, filing_id INTEGER NOT NULL REFERENCES filings (id),
-  at INTEGER NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL,
-  actor TEXT NOT NULL, reason TEXT NOT NULL);
-CREATE INDEX history_filing ON history (filing_id);
-CREATE TABLE cases (
-  arrive_id TEXT PRIMARY KEY, filing_id INTEGER NOT NULL REFERENCES filings (id),
-  at INTEGER NOT NULL);
-CREATE TABLE documents (
-  id INTEGER PRIMARY KEY, filing_id INTEGER NOT NULL REFERENCES filings (id),
-  arrive_id TEXT NOT NULL, notice_sub_id INTEGER NOT NULL, sha256 TEXT NOT NULL,
-  title TEXT NOT NULL, signer TEXT NOT NULL, state TEXT NOT NULL, company TEXT NOT NULL,
-  stored_at INTEGER NOT NULL, acknowledged_at INTEGER NOT NULL DEFAULT 0,
-  UNIQUE (arrive_id, notice_sub_id));
-CREATE TABLE outbox (
-  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, filing_id INTEGER NOT NULL REFERENCES filings (id),
-  document_id INTEGER NOT NULL DEFAULT 0, company TEXT NOT NULL DEFAULT '',
-  body TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, next_at INTEGER NOT NULL,
-  fence INTEGER NOT NULL DEFAULT 0, lease_owner TEXT NOT NULL DEFAULT '',
-  lease_until INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT NOT NULL DEFAULT '', done_at INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX outbox_due ON outbox (done_at, next_at);
-CREATE TABLE mailbox (
-  id INTEGER PRIMARY KEY, company TEXT NOT NULL,
-  document_id INTEGER NOT NULL REFERENCES documents (id),
-  filing_id INTEGER NOT NULL REFERENCES filings (id), delivered_at INTEGER NOT NULL,
-  UNIQUE (company, document_id));
-PRAGMA user_version = 1;
-)sql"));
+        // The version-1 schema as released: the first migration, which is never edited.
+        ASSERT_TRUE(db->Exec(std::string(queue::detail::kMigrations[0])));
+        ASSERT_TRUE(db->Exec("PRAGMA user_version = 1"));
         // A filing as version 1 wrote it, sealed with the store's key and associated data
         // (which must never change: it is how sealed rows are opened).
         auto record = Seal(kKey, R"({"persons":[]})", "filing-record:default/v1-key");
