@@ -30,6 +30,11 @@ TEST_F(QueueCliTest, AWithdrawalIsRefusedUntilTheCaseArrivedAndNeedsAReason) {
 
     EXPECT_EQ(Todoke("withdraw 1").status, 2);             // --reason is required
     EXPECT_EQ(Todoke("withdraw 7 --reason x").status, 2);  // no such filing
+    // A 理由 e-Gov would refuse is named before anything is stored.
+    auto bad = Todoke("withdraw 1 --reason 髙橋の誤り①");
+    EXPECT_EQ(bad.status, 1) << bad.err;
+    EXPECT_NE(bad.err.find("[withdrawal.reason]"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("髙"), std::string::npos) << bad.err;
 
     auto status = Todoke("status 1");
     ASSERT_EQ(status.status, 0) << status.err;

@@ -15,6 +15,7 @@
 #include "data_options.hpp"
 #include "exit_status.hpp"
 #include "todoke/common/file.hpp"
+#include "todoke/forms/chars.hpp"
 #include "todoke/forms/record_validator.hpp"
 #include "todoke/forms/wareki.hpp"
 #include "todoke/gateway/record_attachments.hpp"
@@ -310,6 +311,12 @@ int RunCorrect(const OperatorArgs& a) {
 }
 
 int RunWithdraw(const OperatorArgs& a) {
+    // The 理由 goes into torisageirai.xml: a character e-Gov refuses is named now, not after a
+    // worker has tried to build the package.
+    if (auto v = forms::CheckJisCharacters(a.reason, forms::HalfWidthKana::kForbidden)) {
+        std::cerr << "error: [withdrawal.reason] " << v->message << "; " << v->hint << "\n";
+        return kExitInvalid;
+    }
     auto store = OpenStore(a.data);
     if (!store) return Failed(store.error());
     return PrintFiling((*store)->RequestWithdrawal(a.id, a.reason, "operator:" + a.actor));

@@ -16,20 +16,36 @@ namespace {
 
 using queue::FilingState;
 
-// The newest 取下げ notice of the case, if any. Whether it grants or refuses is read from its
-// title (承認 / 却下): the notes give the sandbox outcomes "取下げが承認される" / "取下げが却下
-// される" but no field for them (egov-api.md §7; unconfirmed).
-const egov::NoticeRef* WithdrawalNotice(const egov::Case& k) {
+// The case's newest notice of a type (補正, 取下げ), if any.
+const egov::NoticeRef* LatestNotice(const egov::Case& k, std::string_view type) {
     const egov::NoticeRef* latest = nullptr;
     for (const auto& n : k.notices) {
-        if (n.type == "取下げ" && (latest == nullptr || n.notice_sub_id > latest->notice_sub_id)) {
+        if (n.type == type && (latest == nullptr || n.notice_sub_id > latest->notice_sub_id)) {
             latest = &n;
         }
     }
     return latest;
 }
 
+// The newest 取下げ notice. Whether it grants or refuses is read from its title (承認 / 却下):
+// the notes give the sandbox outcomes "取下げが承認される" / "取下げが却下される" but no field
+// for them (egov-api.md §7; unconfirmed).
+const egov::NoticeRef* WithdrawalNotice(const egov::Case& k) { return LatestNotice(k, "取下げ"); }
+
 bool Pending(const egov::Case& k) { return k.status.find("取下げ") != std::string::npos; }
+
+// A 取下げ that cannot go out (not possible now, not buildable, refused by the portal): the
+// filing goes back to being followed at once, the operator told why.
+queue::Transition BackToFollowing(Worker& w, const queue::Filing& f, std::string reason,
+                                  std::string last_error) {
+    queue::Transition t;
+    t.to = FilingState::kUnderReview;
+    t.next_at = w.Now();
+    t.reason = std::move(reason);
+    t.last_error = std::move(last_error);
+    t.outbox.push_back(Event(f, "withdrawal_refused", t.reason));
+    return t;
+}
 
 // withdraw_requested: never sent twice. The case tells whether an earlier attempt (before a
 // crash or a lost answer) reached the portal; only when it did not, and the portal allows a
@@ -44,12 +60,8 @@ queue::Transition SendWithdrawal(Worker& w, const queue::Filing& f, const egov::
         return t;
     }
     if (!k.withdraw_possible) {
-        t.to = FilingState::kUnderReview;
-        t.next_at = w.Now();
-        t.reason = "取下げ not possible now: the portal reports " + k.status;
-        t.last_error = t.reason;
-        t.outbox.push_back(Event(f, "withdrawal_refused", t.reason));
-        return t;
+        const std::string why = "取下げ not possible now: the portal reports " + k.status;
+        return BackToFollowing(w, f, why, why);
     }
     forms::WithdrawalRequest request;
     request.arrive_id = f.arrive_id;
@@ -59,14 +71,10 @@ queue::Transition SendWithdrawal(Worker& w, const queue::Filing& f, const egov::
     request.requested_on = forms::DateInJapan(w.Now());
     auto files = forms::RenderWithdrawal(request);
     if (!files) {
-        // A reason the package cannot carry (a character outside JIS X 0208): an operator
-        // must give another; the case goes on being followed.
-        t.to = FilingState::kUnderReview;
-        t.next_at = w.Now();
-        t.reason = "取下げ依頼 not built: " + files.error().message;
-        t.last_error = files.error().ToString();
-        t.outbox.push_back(Event(f, "withdrawal_refused", t.reason));
-        return t;
+        // `todoke withdraw` checks the reason's characters; this is the backstop: an operator
+        // must ask again; the case goes on being followed.
+        return BackToFollowing(w, f, "取下げ依頼 not built: " + files.error().message,
+                               files.error().ToString());
     }
     auto zip = SignAndZip(std::move(*files), w.shared.deps.keys, w.Now());
     if (!zip) {
@@ -83,12 +91,8 @@ queue::Transition SendWithdrawal(Worker& w, const queue::Filing& f, const egov::
         for (const auto& r : sent->rejection) {
             rows += (rows.empty() ? "" : "; ") + r.item + ": " + r.content;
         }
-        t.to = FilingState::kUnderReview;
-        t.next_at = w.Now();
-        t.reason = "the portal refused the 取下げ依頼: " + rows;
-        t.last_error = t.reason;
-        t.outbox.push_back(Event(f, "withdrawal_refused", t.reason));
-        return t;
+        const std::string why = "the portal refused the 取下げ依頼: " + rows;
+        return BackToFollowing(w, f, why, why);
     }
     t.to = FilingState::kWithdrawing;
     t.reason = "取下げ依頼 received by the portal " + sent->arrive_date;
@@ -103,8 +107,47 @@ bool HasUncollected(const egov::Case& c) {
     return false;
 }
 
+// The state the case's status leads to (not a 取下げ).
 queue::Transition FollowStatus(Worker& w, const queue::Filing& f, const egov::Case& k,
-                               queue::Transition t);
+                               queue::Transition t) {
+    const TimePoint now = w.Now();
+    if (k.status == "審査中（補正待ち）") {
+        const egov::NoticeRef* latest = LatestNotice(k, "補正");
+        if (latest == nullptr) {
+            t.to = FilingState::kUnderReview;  // the notice is not listed yet
+            return t;
+        }
+        auto notice = w.Portal().GetNotice(f.arrive_id, latest->notice_sub_id);
+        if (!notice) {
+            return w.RetryLater(f, notice.error(), "reading the 補正 notice");
+        }
+        t.to = FilingState::kAmendmentRequested;
+        t.notice_json = boost::json::serialize(
+            boost::json::object{{"notice_sub_id", notice->notice_sub_id},
+                                {"title", notice->title},
+                                {"sentence", notice->sentence},
+                                {"correct_type", notice->correct_type},
+                                {"correct_deadline", notice->correct_deadline},
+                                {"issued", notice->issued}});
+        t.reason = "補正 requested (" + notice->correct_type + ", by " + notice->correct_deadline +
+                   "): " + notice->title;
+        t.outbox.push_back(Event(f, "amendment_requested", t.reason));
+    } else if (k.status == "審査終了" || (k.status == "手続終了" && HasUncollected(k))) {
+        t.to = FilingState::kReviewDone;
+        t.next_at = now;
+        t.reason = "審査終了: " + std::to_string(k.documents.size()) + " official document(s)";
+    } else if (k.status == "手続終了") {
+        t.to = FilingState::kCompleted;
+        t.reason = "手続終了 without an official document to collect";
+        t.outbox.push_back(Event(f, "completed", t.reason));
+    } else if (k.status == "到達") {
+        t.to = FilingState::kArrived;
+    } else {
+        t.to = FilingState::kUnderReview;  // 審査中, and anything this version does not know
+        t.reason = "the portal reports " + k.status;
+    }
+    return t;
+}
 
 queue::Transition Follow(Worker& w, const queue::Filing& f) {
     auto found = w.Portal().GetCase(f.arrive_id);
@@ -151,54 +194,6 @@ queue::Transition Follow(Worker& w, const queue::Filing& f) {
     t = FollowStatus(w, f, k, std::move(t));
     if (!refused.empty()) {
         t.reason = refused + (t.reason.empty() ? "" : "; " + t.reason);
-    }
-    return t;
-}
-
-// The state the case's status leads to (not a 取下げ).
-queue::Transition FollowStatus(Worker& w, const queue::Filing& f, const egov::Case& k,
-                               queue::Transition t) {
-    const TimePoint now = w.Now();
-    if (k.status == "審査中（補正待ち）") {
-        const egov::NoticeRef* latest = nullptr;
-        for (const auto& n : k.notices) {
-            if (n.type == "補正" &&
-                (latest == nullptr || n.notice_sub_id > latest->notice_sub_id)) {
-                latest = &n;
-            }
-        }
-        if (latest == nullptr) {
-            t.to = FilingState::kUnderReview;  // the notice is not listed yet
-            return t;
-        }
-        auto notice = w.Portal().GetNotice(f.arrive_id, latest->notice_sub_id);
-        if (!notice) {
-            return w.RetryLater(f, notice.error(), "reading the 補正 notice");
-        }
-        t.to = FilingState::kAmendmentRequested;
-        t.notice_json = boost::json::serialize(
-            boost::json::object{{"notice_sub_id", notice->notice_sub_id},
-                                {"title", notice->title},
-                                {"sentence", notice->sentence},
-                                {"correct_type", notice->correct_type},
-                                {"correct_deadline", notice->correct_deadline},
-                                {"issued", notice->issued}});
-        t.reason = "補正 requested (" + notice->correct_type + ", by " + notice->correct_deadline +
-                   "): " + notice->title;
-        t.outbox.push_back(Event(f, "amendment_requested", t.reason));
-    } else if (k.status == "審査終了" || (k.status == "手続終了" && HasUncollected(k))) {
-        t.to = FilingState::kReviewDone;
-        t.next_at = now;
-        t.reason = "審査終了: " + std::to_string(k.documents.size()) + " official document(s)";
-    } else if (k.status == "手続終了") {
-        t.to = FilingState::kCompleted;
-        t.reason = "手続終了 without an official document to collect";
-        t.outbox.push_back(Event(f, "completed", t.reason));
-    } else if (k.status == "到達") {
-        t.to = FilingState::kArrived;
-    } else {
-        t.to = FilingState::kUnderReview;  // 審査中, and anything this version does not know
-        t.reason = "the portal reports " + k.status;
     }
     return t;
 }
