@@ -65,11 +65,8 @@ HttpResponse SimCore::Apply(const HttpRequest& r, bool check_only) {
         if (c.apply_type == "再提出") {
             (void)MarkCase(c.first_arrive_id, "amended_at", now);
         }
-        // Fault: the case is recorded, but the caller never hears of it.
-        if (config_.faults.drop_after_record > 0 && Draw() < config_.faults.drop_after_record) {
-            HttpResponse dropped;
-            dropped.drop = true;
-            return dropped;
+        if (auto lost = AnswerLost()) {
+            return *lost;  // the case is recorded
         }
     } else {
         c.arrive_id = c.proc_id.substr(0, 3) + "0000000000000";  // nothing is kept on trial
@@ -202,11 +199,8 @@ HttpResponse SimCore::Withdraw(const HttpRequest& r) {
         return Json(400, problem);
     }
     (void)MarkCase(id->as_string(), "withdrawn_at", now);
-    // Fault: the 取下げ依頼 is recorded, but the caller never hears of it.
-    if (config_.faults.drop_after_record > 0 && Draw() < config_.faults.drop_after_record) {
-        HttpResponse dropped;
-        dropped.drop = true;
-        return dropped;
+    if (auto lost = AnswerLost()) {
+        return *lost;  // the 取下げ依頼 is recorded
     }
     const SimCase& c = **target;
     return Json(

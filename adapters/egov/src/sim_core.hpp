@@ -93,6 +93,16 @@ class SimCore {
     HttpResponse BulkReport(const HttpRequest& r);
     Result<void> RunBulkBatch();
     HttpResponse Withdraw(const HttpRequest& r);
+    // Fault drop_after_record: what was sent is kept, but the connection closes before the
+    // answer (a dropped response), for that share of the sends; nullopt otherwise.
+    std::optional<HttpResponse> AnswerLost() {
+        if (config_.faults.drop_after_record > 0 && Draw() < config_.faults.drop_after_record) {
+            HttpResponse dropped;
+            dropped.drop = true;
+            return dropped;
+        }
+        return std::nullopt;
+    }
 
     // sim_documents.cpp
     Result<std::string> OfficialDocumentZip(const SimCase& c, std::int64_t issued_at);
@@ -128,20 +138,19 @@ class SimCore {
     bool WithdrawalApproved(const SimCase& c) const {
         return !(config_.withdraw_reject_every > 0 && c.seq % config_.withdraw_reject_every == 0);
     }
-    static int WithdrawalNoticeSubId(const SimCase& c) { return DocSubId(c) + 1; }
-    // The 取下げ notice once decided: title and sentence.
-    std::optional<std::pair<std::string, std::string>> WithdrawalNotice(const SimCase& c,
-                                                                        std::int64_t now) const {
-        if (c.withdrawn_at == 0 || now < WithdrawalDecidedAt(c)) {
-            return std::nullopt;
-        }
-        return WithdrawalApproved(c)
-                   ? std::pair<std::string, std::string>{"取下げ承認のお知らせ",
-                                                         "取下げ依頼を承認しました。"}
-                   : std::pair<std::string, std::string>{
-                         "取下げ却下のお知らせ",
-                         "取下げ依頼は認められませんでした。審査を続けます。"};
-    }
+    // A notice about a case (egov-api.md §6.9): the 補正 request (通番 1) or the 取下げ decision
+    // (its 通番 after the 公文書's).
+    struct SimNotice {
+        int sub_id = 0;
+        std::string type, title, sentence;
+        std::int64_t issued_at = 0;
+        std::string correct_type;           // 補正 only
+        std::int64_t correct_deadline = 0;  // 補正 only
+        std::int64_t corrected_at = 0;      // 補正 only: when the 補正 arrived (0: not yet)
+    };
+    // The notices of a case issued by `now`, for the case detail, /notice/{id}/{n} and
+    // /notice/lists alike (sim_state.cpp).
+    std::vector<SimNotice> NoticesOf(const SimCase& c, std::int64_t now) const;
 
     SimulatorConfig config_;
     std::mutex mutex_;  // guards db_, rng_ and the clock

@@ -247,47 +247,30 @@ HttpResponse SimCore::NoticeDetail(std::string_view arrive_id, std::string_view 
     };
     const std::string instance =
         std::string(kApi) + "/notice/" + std::string(arrive_id) + "/" + std::string(sub_id);
-    if (const auto w = WithdrawalNotice(c, now);
-        w && sub_id == std::to_string(WithdrawalNoticeSubId(c))) {
+    for (const auto& n : NoticesOf(c, now)) {
+        if (std::to_string(n.sub_id) != sub_id) {
+            continue;
+        }
+        boost::json::object notice{
+            {"issuer_organization", c.destination},
+            {"notice_issue_date", when(n.issued_at)},
+            {"notice_title", n.title},
+            {"proc_name", c.proc_name},
+            {"notice_type", n.type},
+            {"notice_sentence", n.sentence},
+            {"attached_file_list", boost::json::array{}},
+            {"corporation_name_list", boost::json::array{c.corporation_name}},
+            {"applicant_name_list", boost::json::array{c.applicant_name}},
+            {"notified_account", "todoke-sim@example.jp"}};
+        if (n.type == "補正") {
+            notice["correct_type"] = n.correct_type;
+            notice["correct_expired_date"] = when(n.correct_deadline);
+            notice["correct_completed_date"] = n.corrected_at != 0 ? when(n.corrected_at) : "";
+        }
         return Json(
-            200, Envelope("申請案件に関する通知取得", instance,
-                          {{"notice",
-                            boost::json::object{
-                                {"issuer_organization", c.destination},
-                                {"notice_issue_date", when(WithdrawalDecidedAt(c))},
-                                {"notice_title", w->first},
-                                {"proc_name", c.proc_name},
-                                {"notice_type", "取下げ"},
-                                {"notice_sentence", w->second},
-                                {"attached_file_list", boost::json::array{}},
-                                {"corporation_name_list", boost::json::array{c.corporation_name}},
-                                {"applicant_name_list", boost::json::array{c.applicant_name}},
-                                {"notified_account", "todoke-sim@example.jp"}}}}));
+            200, Envelope("申請案件に関する通知取得", instance, {{"notice", std::move(notice)}}));
     }
-    if (sub_id != "1" || !c.amendment || now < DecideAt(c)) {
-        return NoBody(404);
-    }
-    return Json(
-        200, Envelope("申請案件に関する通知取得", instance,
-                      {{"notice",
-                        boost::json::object{
-                            {"issuer_organization", c.destination},
-                            {"notice_issue_date", when(DecideAt(c))},
-                            {"notice_title", "補正のお願い"},
-                            {"proc_name", c.proc_name},
-                            {"notice_type", "補正"},
-                            {"correct_type", c.correct_type},
-                            {"correct_expired_date", when(DecideAt(c) + std::int64_t{14} * 86400)},
-                            {"correct_completed_date",
-                             c.amended_at != 0 ? when(c.amended_at) : std::string()},
-                            {"notice_sentence",
-                             "提出された届書の記載内容に補正を要する箇所があります。"
-                             "該当箇所を訂正のうえ" +
-                                 c.correct_type + "してください。"},
-                            {"attached_file_list", boost::json::array{}},
-                            {"corporation_name_list", boost::json::array{c.corporation_name}},
-                            {"applicant_name_list", boost::json::array{c.applicant_name}},
-                            {"notified_account", "todoke-sim@example.jp"}}}}));
+    return NoBody(404);
 }
 
 HttpResponse SimCore::NoticeList(const HttpRequest& r) {
@@ -310,42 +293,24 @@ HttpResponse SimCore::NoticeList(const HttpRequest& r) {
     const std::string from = q("date_from"), to = q("date_to");
     boost::json::array list;
     for (const auto& c : *cases) {
-        if (const auto w = WithdrawalNotice(c, now)) {
+        for (const auto& n : NoticesOf(c, now)) {
             const std::string issued =
-                FormatJstDateTime(std::chrono::system_clock::from_time_t(WithdrawalDecidedAt(c)));
-            if (issued.substr(0, 10) >= from && issued.substr(0, 10) <= to) {
-                list.push_back(boost::json::object{
-                    {"issuer_organization", c.destination},
-                    {"arrive_id", c.arrive_id},
-                    {"notice_sub_id", WithdrawalNoticeSubId(c)},
-                    {"notice_issue_date", issued},
-                    {"type", "取下げ"},
-                    {"title", w->first},
-                    {"corporation_name_list", boost::json::array{c.corporation_name}},
-                    {"applicant_name_list", boost::json::array{c.applicant_name}},
-                    {"proc_name", c.proc_name},
-                    {"notified_account", "todoke-sim@example.jp"}});
+                FormatJstDateTime(std::chrono::system_clock::from_time_t(n.issued_at));
+            if (issued.substr(0, 10) < from || issued.substr(0, 10) > to) {
+                continue;
             }
+            list.push_back(boost::json::object{
+                {"issuer_organization", c.destination},
+                {"arrive_id", c.arrive_id},
+                {"notice_sub_id", n.sub_id},
+                {"notice_issue_date", issued},
+                {"type", n.type},
+                {"title", n.title},
+                {"corporation_name_list", boost::json::array{c.corporation_name}},
+                {"applicant_name_list", boost::json::array{c.applicant_name}},
+                {"proc_name", c.proc_name},
+                {"notified_account", "todoke-sim@example.jp"}});
         }
-        if (!c.amendment || now < DecideAt(c)) {
-            continue;
-        }
-        const std::string issued =
-            FormatJstDateTime(std::chrono::system_clock::from_time_t(DecideAt(c)));
-        if (issued.substr(0, 10) < from || issued.substr(0, 10) > to) {
-            continue;
-        }
-        list.push_back(
-            boost::json::object{{"issuer_organization", c.destination},
-                                {"arrive_id", c.arrive_id},
-                                {"notice_sub_id", 1},
-                                {"notice_issue_date", issued},
-                                {"type", "補正"},
-                                {"title", "補正のお願い"},
-                                {"corporation_name_list", boost::json::array{c.corporation_name}},
-                                {"applicant_name_list", boost::json::array{c.applicant_name}},
-                                {"proc_name", c.proc_name},
-                                {"notified_account", "todoke-sim@example.jp"}});
     }
     // Pages as /apply/lists: limit 1–50, offset 0 or 1 the first page, previous/next links.
     const std::string limit_text = q("limit"), offset_text = q("offset");

@@ -260,13 +260,41 @@ std::string SimCore::StatusOf(const SimCase& c, std::int64_t now) const {
     return "審査終了";
 }
 
+std::vector<SimCore::SimNotice> SimCore::NoticesOf(const SimCase& c, std::int64_t now) const {
+    std::vector<SimNotice> out;
+    if (c.amendment && now >= DecideAt(c)) {
+        SimNotice n;
+        n.sub_id = 1;
+        n.type = "補正";
+        n.title = "補正のお願い";
+        n.sentence = "提出された届書の記載内容に補正を要する箇所があります。該当箇所を訂正のうえ" +
+                     c.correct_type + "してください。";
+        n.issued_at = DecideAt(c);
+        n.correct_type = c.correct_type;
+        n.correct_deadline = DecideAt(c) + std::int64_t{14} * 86400;
+        n.corrected_at = c.amended_at;
+        out.push_back(std::move(n));
+    }
+    if (c.withdrawn_at != 0 && now >= WithdrawalDecidedAt(c)) {
+        const bool granted = WithdrawalApproved(c);
+        SimNotice n;
+        n.sub_id = DocSubId(c) + 1;
+        n.type = "取下げ";
+        n.title = granted ? "取下げ承認のお知らせ" : "取下げ却下のお知らせ";
+        n.sentence = granted ? "取下げ依頼を承認しました。"
+                             : "取下げ依頼は認められませんでした。審査を続けます。";
+        n.issued_at = WithdrawalDecidedAt(c);
+        out.push_back(std::move(n));
+    }
+    return out;
+}
+
 boost::json::object SimCore::CaseJson(const SimCase& c, std::int64_t now) const {
     const std::string status = StatusOf(c, now);
     const auto when = [](std::int64_t t) {
         return FormatJstDateTime(std::chrono::system_clock::from_time_t(t));
     };
     boost::json::array official_list;
-    const std::int64_t decide = DecideAt(c);
     const std::int64_t issued = IssueAt(c);
     if (now >= issued) {
         official_list.push_back(boost::json::object{
@@ -278,26 +306,16 @@ boost::json::object SimCore::CaseJson(const SimCase& c, std::int64_t now) const 
             {"sign", "あり"}});
     }
     boost::json::array notice_list;
-    if (c.amendment && now >= decide) {
+    for (const auto& n : NoticesOf(c, now)) {
         notice_list.push_back(boost::json::object{
-            {"notice_sub_id", 1},
-            {"issue_date", when(decide)},
-            {"notice_data_type", "補正"},
-            {"notice_title", "補正のお願い"},
-            {"notice_sentence", "提出された届書の記載内容に補正を要する箇所があります。"},
-            {"issuer_organization", "シミュレータ年金事務所"},
-            {"correct_expired_date", when(decide + std::int64_t{14} * 86400)},
-            {"correct_completed_date", c.amended_at != 0 ? when(c.amended_at) : std::string()}});
-    }
-    if (const auto w = WithdrawalNotice(c, now)) {
-        notice_list.push_back(boost::json::object{{"notice_sub_id", WithdrawalNoticeSubId(c)},
-                                                  {"issue_date", when(WithdrawalDecidedAt(c))},
-                                                  {"notice_data_type", "取下げ"},
-                                                  {"notice_title", w->first},
-                                                  {"notice_sentence", w->second},
-                                                  {"issuer_organization", c.destination},
-                                                  {"correct_expired_date", ""},
-                                                  {"correct_completed_date", ""}});
+            {"notice_sub_id", n.sub_id},
+            {"issue_date", when(n.issued_at)},
+            {"notice_data_type", n.type},
+            {"notice_title", n.title},
+            {"notice_sentence", n.sentence},
+            {"issuer_organization", c.destination},
+            {"correct_expired_date", n.correct_deadline != 0 ? when(n.correct_deadline) : ""},
+            {"correct_completed_date", n.corrected_at != 0 ? when(n.corrected_at) : ""}});
     }
     return boost::json::object{{"status", status},
                                {"arrive_id", c.arrive_id},
