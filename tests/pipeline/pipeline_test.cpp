@@ -20,6 +20,15 @@ using queue::Stage;
 
 const std::string kDataKey(32, 'D');
 
+// The states a filing went through, in order.
+std::vector<std::string> Path(queue::Store& store, std::int64_t id) {
+    auto history = store.History(id);
+    EXPECT_TRUE(history);
+    std::vector<std::string> path;
+    for (const auto& h : *history) path.push_back(h.to);
+    return path;
+}
+
 class PipelineTest : public egov::testing::SimTest {
   protected:
     void SetUp() override {
@@ -178,13 +187,9 @@ TEST_F(PipelineTest, FromIntakeToTheCompanysMailbox) {
     for (const auto id : {a, b, c}) {
         EXPECT_EQ(client_->GetCase(Get(id).arrive_id)->status, "手続終了");
     }
-    auto history = store_->History(a);
-    ASSERT_TRUE(history);
-    std::vector<std::string> path;
-    for (const auto& h : *history) path.push_back(h.to);
     // The virtual clock jumped past 審査中, so the case went from 到達 to 審査終了.
-    EXPECT_EQ(path, (std::vector<std::string>{"received", "prepared", "submitting", "arrived",
-                                              "review_done", "completed"}));
+    EXPECT_EQ(Path(*store_, a), (std::vector<std::string>{"received", "prepared", "submitting",
+                                                          "arrived", "review_done", "completed"}));
     auto events = ReadFileBytes(data_dir() / "events.jsonl");
     ASSERT_TRUE(events);
     EXPECT_NE(events->find(R"("event":"completed")"), std::string::npos);
@@ -255,14 +260,6 @@ TEST_F(PipelineTest, AnAmendmentRequestIsAnsweredWithAPartialAmendment) {
     ASSERT_EQ(mail->size(), 1u);
     EXPECT_EQ(mail->front().notice_sub_id, 2);  // the 公文書 after the 補正
     EXPECT_EQ(Cases().size(), 2u);
-}
-
-std::vector<std::string> Path(queue::Store& store, std::int64_t id) {
-    auto history = store.History(id);
-    EXPECT_TRUE(history);
-    std::vector<std::string> path;
-    for (const auto& h : *history) path.push_back(h.to);
-    return path;
 }
 
 TEST_F(PipelineTest, AWithdrawalIsSentSignedAndGrantedEndsWithdrawnWithNothingIssued) {
