@@ -80,12 +80,13 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
     const std::string todoke = TODOKE_BINARY;
     {
         std::ofstream(d / "sim.json")
-            << R"({"clock_speed": "100", "review_after_s": 30, "decide_after_s": 600,
+            << R"({"clock_speed": "100", "review_after_s": 30, "decide_after_s": 2000,
                   "faults": {"error_503": "0.05", "drop_after_record": "0.1", "slow": "0.05",
                              "slow_ms": 300, "seed": 11}})";
         std::ofstream(d / "serve.json")
             << R"({"pipeline": {"poll_interval_ms": 200, "reconcile_after_ms": 300, "idle_ms": 50,
                   "lease_ms": 3000, "submit_lease_ms": 4000, "batch": 8,
+                  "portal_calls_per_second": 100,
                   "retry": {"initial_ms": 100, "cap_ms": 1000, "budget": 100}}})";
         std::ofstream(d / "token.key") << std::string(64, 'a');
         std::ofstream(d / "data.key") << std::string(64, 'b');
@@ -224,6 +225,9 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
     const auto lost_answers = Count(*gateway_db,
                                     "SELECT COUNT(*) FROM history WHERE reason LIKE "
                                     "'the 取下げ依頼 had reached the portal%'");
+    const auto too_late = Count(*gateway_db,
+                                "SELECT COUNT(*) FROM history WHERE reason LIKE "
+                                "'取下げ not possible now%'");
     const auto distinct_cases =
         Count(*gateway_db, "SELECT COUNT(DISTINCT arrive_id) FROM filings WHERE arrive_id <> ''");
     const auto portal_cases = Count(*sim_db, "SELECT COUNT(*) FROM cases");
@@ -255,7 +259,8 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
               << ", 公文書 issued " << portal_documents << ", acknowledged " << documents
               << ", delivered " << delivered << "; 取下げ asked " << withdraw_asked.size()
               << ", sent " << withdraw_requests << " (found already sent after a crash or lost "
-              << "answer " << lost_answers << "), withdrawn " << withdrawn << "\n";
+              << "answer " << lost_answers << ", too late: the case was decided " << too_late
+              << "), withdrawn " << withdrawn << "\n";
     // Whatever did not complete, with its history, for the one reading a failure.
     auto odd = gateway_db->Prepare(
         "SELECT f.id, f.state, f.last_error, h.to_state, h.reason FROM filings f JOIN history h "
