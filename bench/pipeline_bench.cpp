@@ -31,7 +31,17 @@ struct Outcome {
     int filings = 0;
     double seconds = 0;
     long peak_kb = 0;
+    double cpu_seconds = 0;  // user + system of the whole process while timed
 };
+
+double CpuSeconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 // One workload in this process: N filings enqueued, then timed from Start() to all arrived.
 int Child(int n) {
@@ -102,6 +112,7 @@ int Child(int n) {
         if (!(*store)->Enqueue(f, "bench")) return 1;
     }
     const auto start = std::chrono::steady_clock::now();
+    const double cpu_start = CpuSeconds();
     (*pipeline)->Start();
     for (;;) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -119,10 +130,11 @@ int Child(int n) {
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double cpu = CpuSeconds() - cpu_start;
     (*pipeline)->Stop();
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
-    std::printf("%d %.6f %ld\n", n, seconds, usage.ru_maxrss);
+    std::printf("%d %.6f %ld %.6f\n", n, seconds, usage.ru_maxrss, cpu);
     return 0;
 }
 
@@ -130,7 +142,8 @@ Outcome RunChild(const char* self, int n) {
     const std::string command = std::string(self) + " --child " + std::to_string(n);
     FILE* p = popen(command.c_str(), "r");
     Outcome o;
-    if (p == nullptr || std::fscanf(p, "%d %lf %ld", &o.filings, &o.seconds, &o.peak_kb) != 3) {
+    if (p == nullptr ||
+        std::fscanf(p, "%d %lf %ld %lf", &o.filings, &o.seconds, &o.peak_kb, &o.cpu_seconds) != 4) {
         o.filings = 0;
     }
     if (p != nullptr) pclose(p);
@@ -163,9 +176,11 @@ int main(int argc, char** argv) {
         const double rate = results[i].filings / results[i].seconds;
         std::printf(
             "  %6d filings: %7.1f s  %7.1f filings/s  = %5.1f %% of sign-limited  "
-            "peak RSS %ld MiB\n",
+            "peak RSS %ld MiB  CPU %.2f ms/filing (%.1f RSA), %.2f cores busy\n",
             results[i].filings, results[i].seconds, rate, 100.0 * rate / sign_limited,
-            results[i].peak_kb / 1024);
+            results[i].peak_kb / 1024, 1000.0 * results[i].cpu_seconds / results[i].filings,
+            results[i].cpu_seconds / results[i].filings * rsa.per_second,
+            results[i].cpu_seconds / results[i].seconds);
     }
     std::printf("  peak memory %d vs %d filings: x%.2f (goal: flat)\n", sizes[1], sizes[0],
                 static_cast<double>(results[1].peak_kb) / static_cast<double>(results[0].peak_kb));

@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <vector>
 
@@ -94,20 +96,50 @@ class EasyPool {
     std::vector<CURL*> idle_;
 };
 
-// A handle taken from the pool for one call, given back after it.
+// A handle taken from the pool for one call, given back after it unless the call failed: a
+// failed transfer may leave state behind that curl_easy_reset does not clear (curl issues
+// #17139, #18206: a refused rewind stays set), and its connection is suspect anyway.
 class PooledEasy {
   public:
     PooledEasy() : h_(EasyPool::Instance().Take()) {}
     ~PooledEasy() {
-        if (h_ != nullptr) EasyPool::Instance().Give(h_);
+        if (h_ == nullptr) return;
+        if (failed_) {
+            curl_easy_cleanup(h_);
+        } else {
+            EasyPool::Instance().Give(h_);
+        }
     }
     PooledEasy(const PooledEasy&) = delete;
     PooledEasy& operator=(const PooledEasy&) = delete;
     CURL* get() const { return h_; }
+    void Failed() { failed_ = true; }
 
   private:
     CURL* h_;
+    bool failed_ = false;
 };
+
+// A request body read by libcurl through a callback, with no seek callback on purpose: libcurl
+// then cannot send the body a second time. It sends a request again by itself when a kept
+// connection dies before any byte of the answer ("Connection died, retrying a fresh
+// connect"); for POST /apply the portal may have recorded the first copy, and a second copy
+// is a second case (e-Gov has no idempotency key). With the body already (partly) sent, the
+// retry needs a rewind, which fails (CURLE_SEND_FAIL_REWIND): the call is reported as failed
+// and the pipeline reconciles. With no byte of the body sent yet the portal cannot have acted
+// on the request, and libcurl's retry is harmless.
+struct BodySource {
+    std::string_view body;
+    std::size_t sent = 0;
+};
+
+size_t ReadBody(char* buffer, size_t size, size_t count, void* user) {
+    auto* source = static_cast<BodySource*>(user);
+    const size_t n = std::min(size * count, source->body.size() - source->sent);
+    std::memcpy(buffer, source->body.data() + source->sent, n);
+    source->sent += n;
+    return n;
+}
 
 }  // namespace
 
@@ -144,6 +176,10 @@ Result<HttpReply> Perform(const HttpClientOptions& options, const HttpCall& call
     curl_easy_setopt(h, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
     if (!options.ca_file.empty()) {
         curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
+        // No CA directory beside the file: libcurl keeps the loaded CA store in the handle only
+        // when no CA path is set (Debian's libcurl sets one by default), instead of parsing
+        // the file again for every new connection.
+        curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
     }
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(options.connect_timeout.count()));
@@ -155,16 +191,13 @@ Result<HttpReply> Perform(const HttpClientOptions& options, const HttpCall& call
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, WriteHeader);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &reply.headers);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, call.method.c_str());
+    BodySource body{call.body};
     if (call.method == "GET") {
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     } else {
-        // Only GETs ride on a kept-alive connection. libcurl silently sends a request again
-        // when a reused connection dies before any byte of the answer; for a POST /apply that
-        // the portal did receive, that is a second case (e-Gov has no idempotency key). A new
-        // connection per POST leaves every resend decision to the pipeline's reconciliation.
-        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
-        curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, call.body.data());
+        curl_easy_setopt(h, CURLOPT_POST, 1L);
+        curl_easy_setopt(h, CURLOPT_READFUNCTION, ReadBody);
+        curl_easy_setopt(h, CURLOPT_READDATA, &body);
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call.body.size()));
     }
     Slist headers;
@@ -180,6 +213,9 @@ Result<HttpReply> Perform(const HttpClientOptions& options, const HttpCall& call
     headers.reset(expect);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
     const CURLcode rc = curl_easy_perform(h);
+    if (rc != CURLE_OK) {
+        easy.Failed();
+    }
     if (sink.too_large) {
         return Fail(ErrorCode::kUnavailable,
                     "the response from " + call.url + " exceeds " +
