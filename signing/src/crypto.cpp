@@ -7,6 +7,8 @@
 #include <openssl/x509v3.h>
 
 #include <ctime>
+#include <mutex>
+#include <unordered_map>
 
 #include "todoke/common/encoding.hpp"
 
@@ -31,6 +33,44 @@ std::string NameToString(const X509_NAME* name) {
     const long len = BIO_get_mem_data(bio.get(), &data);
     return std::string(data, static_cast<std::size_t>(len));
 }
+
+// Parsed certificates by their exact DER bytes. OpenSSL 3.0 spends about 200 µs parsing one
+// certificate (its decoder framework builds the public key), and a portal sees the same
+// signer certificate on every package of an office, the gateway the same 官職 certificate on
+// every 公文書. The same bytes always parse to the same certificate, so a parsed one is shared
+// (OpenSSL's certificates are reference counted and may be read from several threads).
+// Bounded: untrusted input can only make it start over.
+class CertificateCache {
+  public:
+    static CertificateCache& Instance() {
+        static auto* cache = new CertificateCache();  // never destroyed: used during exit
+        return *cache;
+    }
+    X509Ptr Find(std::string_view der) {
+        std::lock_guard lock(mu_);
+        const auto it = by_der_.find(der);
+        if (it == by_der_.end()) return X509Ptr();
+        X509_up_ref(it->second.get());
+        return X509Ptr(it->second.get());
+    }
+    void Add(std::string_view der, X509* cert) {
+        std::lock_guard lock(mu_);
+        if (by_der_.size() >= kMaxEntries) by_der_.clear();
+        X509_up_ref(cert);
+        by_der_.emplace(std::string(der), X509Ptr(cert));
+    }
+
+  private:
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
+    static constexpr std::size_t kMaxEntries = 256;
+    std::mutex mu_;
+    std::unordered_map<std::string, X509Ptr, Hash, std::equal_to<>> by_der_;
+};
 
 }  // namespace
 
@@ -93,6 +133,10 @@ bool RsaSha256Verify(EVP_PKEY* key, std::string_view data, std::string_view sign
 }
 
 Result<X509Ptr> CertificateFromDer(std::string_view der) {
+    CertificateCache& cache = CertificateCache::Instance();
+    if (X509Ptr known = cache.Find(der)) {
+        return known;
+    }
     const auto* p = reinterpret_cast<const unsigned char*>(der.data());
     X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
     if (!cert || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
@@ -100,6 +144,7 @@ Result<X509Ptr> CertificateFromDer(std::string_view der) {
         return Fail(ErrorCode::kInvalidArgument, "not a DER X.509 certificate",
                     "signature.key_info");
     }
+    cache.Add(der, cert.get());
     return cert;
 }
 

@@ -107,6 +107,24 @@ TEST_F(VerifierAttackTest, EmbeddedUnpinnedKeyIsNotTrusted) {  // §3 #30, CVE-2
               "certificate.untrusted");
 }
 
+TEST_F(VerifierAttackTest, ACertificateSeenBeforeIsCheckedAgainEachTime) {
+    // Parsed certificates are shared by their DER bytes (crypto.cpp); what is checked of them
+    // (validity at this moment, the chain to these anchors) is not.
+    const std::string zip = testing::MakePackage(kousei_, {{kForm, testing::FormXml()}});
+    ASSERT_TRUE(VerifyApplicationPackage(zip, trust_, TestNow()));
+    EXPECT_EQ(VerifyApplicationPackage(zip, trust_, TestNow() + std::chrono::hours(24 * 400))
+                  .error()
+                  .field,
+              "certificate.expired");
+    auto other_ca =
+        pki_.Issue("other", {.common_name = "Other CA", .is_ca = true, .key_slot = 7}, nullptr);
+    auto other = TrustStore::FromPemFiles({other_ca.cert_path.string()});
+    ASSERT_TRUE(other);
+    EXPECT_EQ(VerifyApplicationPackage(zip, *other, TestNow()).error().field,
+              "certificate.untrusted");
+    EXPECT_TRUE(VerifyApplicationPackage(zip, trust_, TestNow()));
+}
+
 TEST_F(VerifierAttackTest, ExpiredKeyUsageAndWeakKeysAreRefused) {  // §3 #32
     const std::string zip = testing::MakePackage(kousei_, {{kForm, testing::FormXml()}});
     auto later = VerifyApplicationPackage(zip, trust_, TestNow() + std::chrono::hours(24 * 400));
