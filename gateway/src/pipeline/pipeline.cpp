@@ -220,8 +220,16 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(PipelineConfig config, Pipeli
     auto impl = std::make_unique<Impl>();
     const double rate = config.portal_calls_per_second;
     queue::DocumentVault vault(config.data_dir, config.data_key);
-    impl->shared.reset(
-        new Shared{std::move(config), deps, std::move(vault), pipeline::RateLimiter(rate), {}, {}});
+    // Every package a submit worker's claim holds may be in flight at once.
+    const auto senders = static_cast<std::size_t>(std::max(1, config.workers.submit)) *
+                         static_cast<std::size_t>(std::max(1, config.batch));
+    impl->shared.reset(new Shared{std::move(config),
+                                  deps,
+                                  std::move(vault),
+                                  pipeline::RateLimiter(rate),
+                                  pipeline::TaskPool(senders),
+                                  {},
+                                  {}});
     // Opening once applies the migrations and checks the key before any thread starts.
     TODOKE_ASSIGN_OR_RETURN(impl->inline_worker, impl->MakeWorker("inline"));
     return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));

@@ -111,12 +111,13 @@ Result<void> Submit(Worker& w, std::vector<queue::Claim>& claims) {
     const std::vector<bool> marked = w.CommitBatch(sending, marks);
     MaybeCrash("after_submitting_commit");
 
-    // 2. The sends, side by side (the client is thread-safe; the rate budget paces them).
+    // 2. The sends, side by side on the kept send threads (the client is thread-safe; the rate
+    // budget paces them).
     std::vector<std::future<Result<egov::Submission>>> answers(sending.size());
     for (std::size_t i = 0; i < sending.size(); ++i) {
         if (!marked[i]) continue;
         const queue::Filing& f = sending[i]->filing;
-        answers[i] = std::async(std::launch::async, [&w, &f, zip = &zips[i]] {
+        answers[i] = w.shared.sends.Run([&w, &f, zip = &zips[i]] {
             egov::Portal& portal = w.Portal();
             return f.apply_kind == ApplyKind::kAmend ? portal.Amend(f.first_arrive_id, *zip)
                                                      : portal.Apply(f.proc_id, *zip);

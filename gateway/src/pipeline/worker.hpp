@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "task_pool.hpp"
 #include "todoke/gateway/pipeline.hpp"
 #include "todoke/queue/vault.hpp"
 
@@ -33,6 +34,7 @@ struct Shared {
     PipelineDeps deps;
     queue::DocumentVault vault;
     RateLimiter limiter;
+    TaskPool sends;  // the submit stage's sends side by side
     std::mutex events_mu;
     std::atomic<bool> stopping{false};
 
