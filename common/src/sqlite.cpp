@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+#include <unordered_map>
+
 namespace todoke {
 namespace {
 
@@ -16,23 +19,76 @@ Error SqliteError(sqlite3* db, int rc, std::string_view what) {
         "sqlite"};
 }
 
+struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+        return std::hash<std::string_view>{}(s);
+    }
+};
+
 }  // namespace
 
-SqliteStatement::SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+// The compiled statements of one database that are not in anyone's hand, by SQL text. Locked:
+// a statement may be destroyed on another thread than the one that used the database last.
+struct SqliteStatement::Cache {
+    static constexpr std::size_t kMaxStatements = 128;
+    std::mutex mu;
+    bool open = true;  // false once the database closed: statements are finalized instead
+    std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> idle;
+
+    sqlite3_stmt* Take(std::string_view sql) {
+        std::lock_guard lock(mu);
+        const auto it = idle.find(sql);
+        if (it == idle.end()) return nullptr;
+        sqlite3_stmt* stmt = it->second;
+        idle.erase(it);
+        return stmt;
+    }
+    void Give(sqlite3_stmt* stmt) {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+        std::lock_guard lock(mu);
+        if (open && idle.size() < kMaxStatements) {
+            const char* sql = sqlite3_sql(stmt);
+            if (sql != nullptr && idle.emplace(sql, stmt).second) return;
+        }
+        sqlite3_finalize(stmt);  // closed, full, or the same text is kept already
+    }
+    void CloseAll() {
+        std::lock_guard lock(mu);
+        open = false;
+        for (auto& [sql, stmt] : idle) sqlite3_finalize(stmt);
+        idle.clear();
+    }
+};
+
+SqliteStatement::SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::shared_ptr<Cache> cache)
+    : db_(db), stmt_(stmt), cache_(std::move(cache)) {}
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_) {
+    : db_(other.db_), stmt_(other.stmt_), cache_(std::move(other.cache_)) {
     other.stmt_ = nullptr;
 }
 SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept {
     if (this != &other) {
-        sqlite3_finalize(stmt_);
+        Release();
         db_ = other.db_;
         stmt_ = other.stmt_;
+        cache_ = std::move(other.cache_);
         other.stmt_ = nullptr;
     }
     return *this;
 }
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() { Release(); }
+
+void SqliteStatement::Release() {
+    if (stmt_ == nullptr) return;
+    if (cache_) {
+        cache_->Give(stmt_);
+    } else {
+        sqlite3_finalize(stmt_);
+    }
+    stmt_ = nullptr;
+}
 
 SqliteStatement& SqliteStatement::Bind(int index, std::int64_t value) {
     sqlite3_bind_int64(stmt_, index, value);
@@ -94,17 +150,26 @@ bool SqliteStatement::IsNull(int column) const {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-SqliteDb::SqliteDb(sqlite3* db) : db_(db) {}
-SqliteDb::SqliteDb(SqliteDb&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+SqliteDb::SqliteDb(sqlite3* db) : db_(db), cache_(std::make_shared<SqliteStatement::Cache>()) {}
+SqliteDb::SqliteDb(SqliteDb&& other) noexcept : db_(other.db_), cache_(std::move(other.cache_)) {
+    other.db_ = nullptr;
+}
 SqliteDb& SqliteDb::operator=(SqliteDb&& other) noexcept {
     if (this != &other) {
-        sqlite3_close_v2(db_);
+        Close();
         db_ = other.db_;
+        cache_ = std::move(other.cache_);
         other.db_ = nullptr;
     }
     return *this;
 }
-SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
+SqliteDb::~SqliteDb() { Close(); }
+
+void SqliteDb::Close() {
+    if (cache_) cache_->CloseAll();
+    // Statements still in someone's hand are finalized when they go; close_v2 waits for them.
+    sqlite3_close_v2(db_);
+}
 
 Result<SqliteDb> SqliteDb::Open(const std::filesystem::path& path) {
     sqlite3* raw = nullptr;
@@ -139,13 +204,20 @@ Result<void> SqliteDb::Exec(std::string_view sql) {
 }
 
 Result<SqliteStatement> SqliteDb::Prepare(std::string_view sql) {
+    if (sqlite3_stmt* kept = cache_->Take(sql)) {
+        return SqliteStatement(db_, kept, cache_);
+    }
     sqlite3_stmt* stmt = nullptr;
-    const int rc =
-        sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    const char* tail = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
     if (rc != SQLITE_OK) {
         return Fail(SqliteError(db_, rc, "sqlite prepare"));
     }
-    return SqliteStatement(db_, stmt);
+    // Kept only when the text is exactly the one statement compiled (sqlite3_sql gives the
+    // key back): text after the first statement would be lost on a cache hit too.
+    const bool whole = tail == sql.data() + sql.size();
+    return SqliteStatement(db_, stmt, whole ? cache_ : nullptr);
 }
 
 std::int64_t SqliteDb::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }

@@ -1,8 +1,13 @@
-// SQLite 3 for todoke's durable state (the simulator's cases now, the filing queue later): a
-// database opened in WAL mode with synchronous=FULL and foreign keys on, prepared statements
-// with typed binds and columns, and transactions that roll back unless committed. One
-// SqliteDb per thread or guarded by the caller: the handle is opened in SQLITE_OPEN_FULLMUTEX
-// mode, but statements and transactions are not shared across threads.
+// SQLite 3 for todoke's durable state (the simulator's cases, the filing queue): a database
+// opened in WAL mode with synchronous=FULL and foreign keys on, prepared statements with typed
+// binds and columns, and transactions that roll back unless committed. One SqliteDb per thread
+// or guarded by the caller: the handle is opened in SQLITE_OPEN_FULLMUTEX mode, but statements
+// and transactions are not shared across threads.
+//
+// Prepare keeps what it compiled: a statement, once destroyed, is reset, its bindings cleared,
+// and kept by its SQL text for the next Prepare of the same text (compiling SQL cost more than
+// running most of the store's statements). A statement is in one hand at a time; asking for
+// the same text while it is in use compiles another.
 #pragma once
 
 #include <cstdint>
@@ -42,11 +47,15 @@ class SqliteStatement {
     std::string Text(int column) const;    // text or blob bytes
     bool IsNull(int column) const;
 
+    struct Cache;
+
   private:
     friend class SqliteDb;
-    SqliteStatement(sqlite3* db, sqlite3_stmt* stmt);
+    SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::shared_ptr<Cache> cache);
+    void Release();
     sqlite3* db_ = nullptr;
     sqlite3_stmt* stmt_ = nullptr;
+    std::shared_ptr<Cache> cache_;  // where it goes back to; outlives a closed database
 };
 
 class SqliteDb {
@@ -78,7 +87,9 @@ class SqliteDb {
 
   private:
     explicit SqliteDb(sqlite3* db);
+    void Close();
     sqlite3* db_ = nullptr;
+    std::shared_ptr<SqliteStatement::Cache> cache_;
 };
 
 }  // namespace todoke
