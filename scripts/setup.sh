@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libssl-dev openssl
   libxml2-dev
-  libzip-dev
+  libzip-dev libdeflate-dev
   libsqlite3-dev libcurl4-openssl-dev
   libboost1.81-dev libboost-json1.81-dev
   libcli11-dev

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 
 namespace todoke {
 namespace {
@@ -174,6 +176,49 @@ TEST(ZipReader, DecodesCp932NamesWithoutTheUtf8Flag) {
     ASSERT_TRUE(reader) << reader.error().ToString();
     EXPECT_EQ(*reader->Read("doc/スタイルシート1.xsl"), "xsl");
     EXPECT_EQ(*reader->Read("doc/構成.xml"), "utf8");
+}
+
+TEST(ZipWriter, WritesWhatOtherToolsRead) {
+    // Compressed and stored entries, a UTF-8 name (flagged), an entry that does not shrink
+    // (stored even when compression was asked for), a folder; read back by our reader and,
+    // when it is installed, by Info-ZIP's unzip, which checks every CRC.
+    std::string noise(4000, '\0');
+    std::uint32_t x = 2463534242u;
+    for (char& c : noise) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        c = static_cast<char>(x & 0xFF);
+    }
+    const std::string xml = "<申請書>" + std::string(3000, 'a') + "</申請書>";
+    auto zip = WriteZip({{"p/", ""},
+                         {"p/申請書.xml", xml},
+                         {"p/noise.bin", noise},
+                         {"p/plain.txt", "stored as asked", false}});
+    ASSERT_TRUE(zip) << zip.error().ToString();
+    auto reader = ZipReader::Open(*zip, {});
+    ASSERT_TRUE(reader) << reader.error().ToString();
+    ASSERT_EQ(reader->entries().size(), 4u);
+    EXPECT_EQ(reader->entries()[1].name, "p/申請書.xml");
+    EXPECT_LT(reader->entries()[1].compressed_size, xml.size() / 4);  // deflated
+    EXPECT_EQ(reader->entries()[2].compressed_size, noise.size());    // did not shrink: stored
+    EXPECT_EQ(*reader->Read("p/申請書.xml"), xml);
+    EXPECT_EQ(*reader->Read("p/noise.bin"), noise);
+    EXPECT_EQ(*reader->Read("p/plain.txt"), "stored as asked");
+    if (std::system("command -v unzip >/dev/null 2>&1") == 0) {
+        const std::string path = ::testing::TempDir() + "todoke_zip_writer_test.zip";
+        {
+            std::FILE* f = std::fopen(path.c_str(), "wb");
+            ASSERT_NE(f, nullptr);
+            std::fwrite(zip->data(), 1, zip->size(), f);
+            std::fclose(f);
+        }
+        EXPECT_EQ(std::system(("unzip -tqq " + path).c_str()), 0);
+        std::remove(path.c_str());
+    }
+}
+
+TEST(ZipWriter, RefusesDuplicateAndEmptyNames) {
+    EXPECT_EQ(WriteZip({{"p/a.xml", "1"}, {"p/a.xml", "2"}}).error().field, "zip.write");
+    EXPECT_EQ(WriteZip({{"", "1"}}).error().field, "zip.write");
 }
 
 TEST(ZipWriter, WritesCp932NamesAsEgovDoes) {

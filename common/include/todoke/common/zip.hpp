@@ -75,7 +75,9 @@ struct ZipWriteEntry {
     ZipNameEncoding name_encoding = ZipNameEncoding::kUtf8;
 };
 
-// A new archive holding the entries in order (deflate where `compress`).
+// A new archive holding the entries in order: deflated (libdeflate, level 1) where `compress`
+// and the entry shrinks, stored otherwise; names flagged UTF-8 unless ASCII or kCp932; no ZIP64
+// (more than 65,534 entries or 4 GiB fails with zip.write, as do empty and duplicate names).
 Result<std::string> WriteZip(const std::vector<ZipWriteEntry>& entries);
 
 // A copy of `zip_bytes` in which the named entries get new contents; every other entry is
