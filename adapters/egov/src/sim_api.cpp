@@ -43,13 +43,11 @@ HttpResponse SimCore::Apply(const HttpRequest& r, bool check_only) {
     c.arrive_at = now;
     if (!trial) {
         auto id = NextArriveId(c.proc_id, now);
-        auto count = db_.Prepare("SELECT COUNT(*) FROM cases WHERE proc_id = ?1");
-        if (!id || !count) {
+        auto seq = NextSeq(c.proc_id);
+        if (!id || !seq) {
             return Json(500, Problem("申請データ送信", "サーバ内部でエラーが発生", instance));
         }
-        count->Bind(1, c.proc_id);
-        const auto has_row = count->Step();
-        c.seq = (has_row && *has_row ? count->Int64(0) : 0) + 1;
+        c.seq = *seq;
         c.arrive_id = *id;
         int every = config_.amendment_every;
         for (const auto& script : config_.scripts) {

@@ -137,7 +137,7 @@ Result<void> SimCore::RunBulkBatch() {
                 c.arrive_at = now;
                 c.send_number = send_number;
                 TODOKE_ASSIGN_OR_RETURN(c.arrive_id, NextArriveId(c.proc_id, now));
-                c.seq = 0;
+                TODOKE_ASSIGN_OR_RETURN(c.seq, NextSeq(c.proc_id));
                 TODOKE_RETURN_IF_ERROR(InsertCase(c, check.zip));
                 arrive_id = c.arrive_id;
             }

@@ -58,6 +58,7 @@ class SimCore {
     void AdvanceClock(std::int64_t seconds);
     double Draw();  // uniform [0, 1) from the seeded generator
     Result<std::string> NextArriveId(std::string_view proc_id, std::int64_t now);
+    Result<std::int64_t> NextSeq(std::string_view proc_id);  // the case's number in its procedure
     Result<void> InsertCase(const SimCase& c, std::string_view package);
     Result<std::optional<SimCase>> FindCase(std::string_view arrive_id);
     Result<std::vector<SimCase>> ListCases(std::int64_t from, std::int64_t to);

@@ -50,7 +50,8 @@ Result<void> SimCore::Migrate() {
             withdrawn_at INTEGER NOT NULL DEFAULT 0, doc_taken_at INTEGER NOT NULL DEFAULT 0,
             amended_at INTEGER NOT NULL DEFAULT 0, package BLOB NOT NULL);
         CREATE INDEX IF NOT EXISTS cases_by_arrival ON cases (arrive_at);
-        CREATE INDEX IF NOT EXISTS cases_by_proc ON cases (proc_id);
+        DROP INDEX IF EXISTS cases_by_proc;
+        CREATE INDEX IF NOT EXISTS cases_by_proc_seq ON cases (proc_id, seq);
         CREATE TABLE IF NOT EXISTS sends (
             send_number TEXT PRIMARY KEY, send_at INTEGER NOT NULL, file_name TEXT NOT NULL,
             apply_count INTEGER NOT NULL, zip BLOB NOT NULL, processed INTEGER NOT NULL);
@@ -129,6 +130,16 @@ Result<std::string> SimCore::NextArriveId(std::string_view proc_id, std::int64_t
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%09lld", static_cast<long long>(next));
     return std::string(proc_id.substr(0, 3)) + year + buffer;
+}
+
+Result<std::int64_t> SimCore::NextSeq(std::string_view proc_id) {
+    // Every case (bulk ones too) is numbered in its procedure and none is ever deleted, so the
+    // highest number is the count: one index probe instead of counting the procedure's cases.
+    TODOKE_ASSIGN_OR_RETURN(
+        auto q, db_.Prepare("SELECT COALESCE(MAX(seq), 0) FROM cases WHERE proc_id = ?1"));
+    q.Bind(1, proc_id);
+    TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
+    return (row ? q.Int64(0) : 0) + 1;
 }
 
 Result<void> SimCore::InsertCase(const SimCase& c, std::string_view package) {
