@@ -78,11 +78,17 @@ int Child(int n) {
     gateway::PipelineConfig config;
     config.data_dir = dir.path() / "data";
     config.data_key = std::string(32, 'D');
-    // Workers as docs/pipeline.md suggests for 2 cores: 2,000 filings took about 6.1 s with
-    // prepare/submit 1/1 and 2/1, 4.6 s with 3/2, 4.9 s with 4/4. Prepare (signing) overlaps
-    // the other stages' waits (fsync, the portal's answer).
+    // Workers as docs/pipeline.md suggests for 2 cores (TODOKE_BENCH_WORKERS=prepare,submit
+    // tries others). Prepare (signing) overlaps the other stages' waits (fsync, the portal's
+    // answer).
     config.workers = {
-        .prepare = 3, .submit = 2, .reconcile = 0, .track = 0, .collect = 0, .deliver = 0};
+        .prepare = 2, .submit = 2, .reconcile = 0, .track = 0, .collect = 0, .deliver = 0};
+    if (const char* w = std::getenv("TODOKE_BENCH_WORKERS")) {
+        if (std::sscanf(w, "%d,%d", &config.workers.prepare, &config.workers.submit) != 2) {
+            std::cerr << "TODOKE_BENCH_WORKERS=prepare,submit\n";
+            return 1;
+        }
+    }
     config.batch = 32;
     config.portal_calls_per_second = 0;
     config.idle = std::chrono::milliseconds(5);
