@@ -127,10 +127,13 @@ class PooledEasy {
 // is a second case (e-Gov has no idempotency key). With the body already (partly) sent, the
 // retry needs a rewind, which fails (CURLE_SEND_FAIL_REWIND): the call is reported as failed
 // and the pipeline reconciles. With no byte of the body sent yet the portal cannot have acted
-// on the request, and libcurl's retry is harmless.
+// on the request, and libcurl's retry is harmless — unless the request had no body to send,
+// or libcurl had read a part of it without sending it yet: so a second attempt at any request
+// but a GET is also refused before it starts (Attempt below), and a retry fails the call.
 struct BodySource {
     std::string_view body;
     std::size_t sent = 0;
+    int attempts = 0;
 };
 
 size_t ReadBody(char* buffer, size_t size, size_t count, void* user) {
@@ -139,6 +142,13 @@ size_t ReadBody(char* buffer, size_t size, size_t count, void* user) {
     std::memcpy(buffer, source->body.data() + source->sent, n);
     source->sent += n;
     return n;
+}
+
+// libcurl calls this on the connection each attempt of the request is about to go out on (a
+// new one after a kept connection died): only the first may go.
+int Attempt(void* user, char*, char*, int, int) {
+    auto* source = static_cast<BodySource*>(user);
+    return ++source->attempts == 1 ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT;
 }
 
 }  // namespace
@@ -198,6 +208,8 @@ Result<HttpReply> Perform(const HttpClientOptions& options, const HttpCall& call
         curl_easy_setopt(h, CURLOPT_POST, 1L);
         curl_easy_setopt(h, CURLOPT_READFUNCTION, ReadBody);
         curl_easy_setopt(h, CURLOPT_READDATA, &body);
+        curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, Attempt);
+        curl_easy_setopt(h, CURLOPT_PREREQDATA, &body);
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call.body.size()));
     }
     Slist headers;

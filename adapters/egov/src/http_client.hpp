@@ -2,8 +2,8 @@
 // verification always on (a CA file for loopback), HTTP/1.1, a connect and a total timeout on
 // every call, a response size limit, redirects never followed (the OAuth /auth step reads the
 // 302 itself). Thread-safe: each call has an easy handle of its own, taken from a pool that keeps
-// connections alive. A request body is never sent twice: when a kept connection dies after the
-// body went out, the call fails instead of libcurl resending it (http_client.cpp says how).
+// connections alive. Only a GET is ever sent twice: when a kept connection dies under any other
+// request, the call fails instead of libcurl resending it (http_client.cpp says how).
 #pragma once
 
 #include <chrono>
