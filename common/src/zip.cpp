@@ -197,6 +197,26 @@ DosTime DosNow() {
         static_cast<std::uint32_t>(((tm.tm_year - 80) << 9) | ((tm.tm_mon + 1) << 5) | tm.tm_mday)};
 }
 
+// What the local header and the central directory say alike of an entry, in the same order
+// (version needed to extract .. file name length).
+struct EntryFields {
+    std::uint32_t version_needed, flags, method;
+    DosTime when;
+    std::uint32_t crc, packed_size, size, name_size;
+};
+
+void PutEntryFields(std::string& out, const EntryFields& f) {
+    Put16(out, f.version_needed);
+    Put16(out, f.flags);
+    Put16(out, f.method);
+    Put16(out, f.when.time);
+    Put16(out, f.when.date);
+    Put32(out, f.crc);
+    Put32(out, f.packed_size);
+    Put32(out, f.size);
+    Put16(out, f.name_size);
+}
+
 struct CompressorFree {
     void operator()(libdeflate_compressor* c) const noexcept { libdeflate_free_compressor(c); }
 };
@@ -358,11 +378,10 @@ Result<std::string> WriteZip(const std::vector<ZipWriteEntry>& entries) {
     // No ZIP64: e-Gov packages are megabytes; an archive that would need it is refused.
     constexpr std::uint64_t kMax32 = std::numeric_limits<std::uint32_t>::max();
     if (entries.size() >= 0xFFFF) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    std::to_string(entries.size()) +
-                        " entries are more than a ZIP without "
-                        "ZIP64 holds",
-                    "zip.write");
+        return Fail(
+            ErrorCode::kInvalidArgument,
+            std::to_string(entries.size()) + " entries are more than a ZIP without ZIP64 holds",
+            "zip.write");
     }
     const DosTime when = DosNow();
     std::string out, directory;
@@ -408,32 +427,18 @@ Result<std::string> WriteZip(const std::vector<ZipWriteEntry>& entries) {
         const auto packed_size = static_cast<std::uint32_t>(stored.size());
         const auto name_size = static_cast<std::uint32_t>(e.name.size());
 
+        const EntryFields fields{version_needed, flags, method,   when, crc,
+                                 packed_size,    size,  name_size};
         Put32(out, 0x04034b50);  // local file header
-        Put16(out, version_needed);
-        Put16(out, flags);
-        Put16(out, method);
-        Put16(out, when.time);
-        Put16(out, when.date);
-        Put32(out, crc);
-        Put32(out, packed_size);
-        Put32(out, size);
-        Put16(out, name_size);
+        PutEntryFields(out, fields);
         Put16(out, 0);  // no extra field
         out += e.name;
         out += stored;
 
         Put32(directory, 0x02014b50);       // central directory header
         Put16(directory, (3u << 8) | 20u);  // made by: UNIX, ZIP 2.0
-        Put16(directory, version_needed);
-        Put16(directory, flags);
-        Put16(directory, method);
-        Put16(directory, when.time);
-        Put16(directory, when.date);
-        Put32(directory, crc);
-        Put32(directory, packed_size);
-        Put32(directory, size);
-        Put16(directory, name_size);
-        Put16(directory, 0);  // extra field
+        PutEntryFields(directory, fields);
+        Put16(directory, 0);  // no extra field
         Put16(directory, 0);  // comment
         Put16(directory, 0);  // disk
         Put16(directory, 0);  // internal attributes
@@ -444,9 +449,7 @@ Result<std::string> WriteZip(const std::vector<ZipWriteEntry>& entries) {
     }
     if (out.size() + directory.size() >= kMax32) {
         return Fail(ErrorCode::kInvalidArgument,
-                    "the archive is larger than a ZIP without ZIP64 "
-                    "holds",
-                    "zip.write");
+                    "the archive is larger than a ZIP without ZIP64 holds", "zip.write");
     }
     const auto directory_offset = static_cast<std::uint32_t>(out.size());
     out += directory;

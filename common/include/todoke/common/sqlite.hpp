@@ -47,10 +47,9 @@ class SqliteStatement {
     std::string Text(int column) const;    // text or blob bytes
     bool IsNull(int column) const;
 
-    struct Cache;
-
   private:
     friend class SqliteDb;
+    struct Cache;
     SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::shared_ptr<Cache> cache);
     void Release();
     sqlite3* db_ = nullptr;
