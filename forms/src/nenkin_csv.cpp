@@ -13,6 +13,18 @@ namespace {
 
 constexpr std::string_view kCrlf = "\r\n";
 
+// An amount of yen; nullopt when there is none (an absent optional amount).
+Result<std::optional<long long>> AmountOf(std::string_view text) {
+    if (text.empty()) {
+        return std::optional<long long>();
+    }
+    const auto yen = ParseWholeNumber(text, 15);
+    if (!yen) {
+        return Fail(ErrorCode::kInvalidArgument, "not a whole amount", "csv.amount");
+    }
+    return std::optional<long long>(*yen);
+}
+
 // Whether a column's value is the same on every row (the filing's, not the person's).
 bool RecordLevel(const CsvColumn& c) {
     return c.format == CsvFormat::kFixed || c.path.starts_with("record.") ||
@@ -39,6 +51,32 @@ class RowValues {
         }
         const boost::json::value* v = members_.Get(name);
         return v == nullptr ? std::string_view() : ValueText(*v, scratch).value_or("");
+    }
+
+    // Get's value as an amount of yen: nullopt when it has no text (an absent optional
+    // amount), an error when it is not a whole number. A number is taken as it is instead
+    // of being written out and read back.
+    Result<std::optional<long long>> Amount(std::size_t name, std::string_view path,
+                                            std::string& scratch) const {
+        const boost::json::value* v = nullptr;
+        if (!path.starts_with("record.") && !path.starts_with("employer.") &&
+            !path.starts_with("submitter.")) {
+            v = members_.Get(name);
+            const bool text =
+                v != nullptr && (v->is_string() || v->is_int64() || v->is_uint64() || v->is_bool());
+            if (!text || (v->is_string() && v->as_string().empty())) {
+                return std::optional<long long>();
+            }
+        } else if (const std::string_view t = Get(name, path, scratch); t.empty()) {
+            return std::optional<long long>();
+        } else {
+            return AmountOf(t);
+        }
+        const auto yen = WholeNumberOf(*v, 15);
+        if (!yen) {
+            return Fail(ErrorCode::kInvalidArgument, "not a whole amount", "csv.amount");
+        }
+        return std::optional<long long>(*yen);
     }
 
   private:
@@ -72,18 +110,6 @@ void AppendAmount7(std::string& out, long long yen) {
     out.append(digits, 7);
 }
 
-// An amount of yen; an absent optional amount is 0.
-Result<long long> AmountOf(std::string_view text) {
-    if (text.empty()) {
-        return 0LL;
-    }
-    const auto yen = ParseWholeNumber(text, 15);
-    if (!yen) {
-        return Fail(ErrorCode::kInvalidArgument, "not a whole amount", "csv.amount");
-    }
-    return *yen;
-}
-
 // A value holding the CSV's separators cannot be written (the format has no quoting).
 Result<void> CheckSeparators(std::string_view value, std::string_view label) {
     // A plain loop: values are a few bytes, where find_first_of's three memchr calls cost more.
@@ -109,10 +135,19 @@ Result<void> FormatColumn(std::string& line, const CsvColumn& c, std::size_t ind
         line += c.fixed;
         return Ok();
     }
-    const std::string_view v = values.Get(index, c.path, scratch);
-    auto other = [&]() -> Result<long long> {
+    // Amounts are read as numbers (RowValues::Amount), the rest as text.
+    const bool amount = c.format == CsvFormat::kAmount7 || c.format == CsvFormat::kSumAmount7 ||
+                        c.format == CsvFormat::kBonusTotal || c.format == CsvFormat::kSanteiTotal ||
+                        c.format == CsvFormat::kSanteiAverage;
+    const std::string_view v = amount ? std::string_view() : values.Get(index, c.path, scratch);
+    auto yen = [&]() -> Result<long long> {  // path's amount; an absent one is 0
+        TODOKE_ASSIGN_OR_RETURN(auto a, values.Amount(index, c.path, scratch));
+        return a.value_or(0);
+    };
+    auto other = [&]() -> Result<long long> {  // path2's
         std::string scratch2;
-        return AmountOf(values.Get(columns + index, c.path2, scratch2));
+        TODOKE_ASSIGN_OR_RETURN(auto a, values.Amount(columns + index, c.path2, scratch2));
+        return a.value_or(0);
     };
     switch (c.format) {
         case CsvFormat::kFixed:
@@ -141,15 +176,14 @@ Result<void> FormatColumn(std::string& line, const CsvColumn& c, std::size_t ind
             break;
         }
         case CsvFormat::kAmount7: {
-            if (v.empty()) {
-                break;  // an absent optional amount stays empty
+            TODOKE_ASSIGN_OR_RETURN(auto a, values.Amount(index, c.path, scratch));
+            if (a) {  // an absent optional amount stays empty
+                AppendAmount7(line, *a);
             }
-            TODOKE_ASSIGN_OR_RETURN(long long yen, AmountOf(v));
-            AppendAmount7(line, yen);
             break;
         }
         case CsvFormat::kSumAmount7: {
-            TODOKE_ASSIGN_OR_RETURN(long long a, AmountOf(v));
+            TODOKE_ASSIGN_OR_RETURN(long long a, yen());
             TODOKE_ASSIGN_OR_RETURN(long long b, other());
             AppendAmount7(line, a + b);
             break;
@@ -199,7 +233,7 @@ Result<void> FormatColumn(std::string& line, const CsvColumn& c, std::size_t ind
             break;
         }
         case CsvFormat::kBonusTotal: {
-            TODOKE_ASSIGN_OR_RETURN(long long a, AmountOf(v));
+            TODOKE_ASSIGN_OR_RETURN(long long a, yen());
             TODOKE_ASSIGN_OR_RETURN(long long b, other());
             const long long total = a + b;
             if (total >= 10'000'000) {

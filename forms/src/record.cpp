@@ -1,6 +1,9 @@
 #include "todoke/forms/record.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+
+#include "todoke/forms/identifiers.hpp"
 
 namespace todoke::forms {
 namespace {
@@ -110,6 +113,32 @@ std::optional<std::string_view> ValueText(const boost::json::value& v, std::stri
         return std::string_view(v.as_bool() ? "1" : "0");
     }
     return std::nullopt;  // null, objects, arrays and fractions are not text
+}
+
+std::optional<long long> WholeNumberOf(const boost::json::value& v, std::size_t max_digits) {
+    const std::size_t digits = std::min<std::size_t>(max_digits, 18);
+    auto fits = [digits](unsigned long long n) {
+        unsigned long long limit = 1;  // 10^digits
+        for (std::size_t i = 0; i < digits; ++i) {
+            limit *= 10;
+        }
+        return n < limit;
+    };
+    if (v.is_string()) {
+        return ParseWholeNumber(v.as_string(), max_digits);
+    }
+    if (v.is_int64()) {
+        const long long n = v.as_int64();
+        return n >= 0 && fits(static_cast<unsigned long long>(n)) ? std::optional(n) : std::nullopt;
+    }
+    if (v.is_uint64()) {
+        const unsigned long long n = v.as_uint64();
+        return fits(n) ? std::optional(static_cast<long long>(n)) : std::nullopt;
+    }
+    if (v.is_bool()) {
+        return v.as_bool() ? 1 : 0;
+    }
+    return std::nullopt;
 }
 
 std::optional<std::string_view> GetTextView(const boost::json::object& root, std::string_view path,

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "forms_test_util.hpp"
+#include "todoke/forms/identifiers.hpp"
 #include "todoke/forms/nenkin_csv.hpp"
 #include "todoke/forms/record_validator.hpp"
 
@@ -185,6 +186,21 @@ TEST(Records, UnknownProcedureAndBadJson) {
     EXPECT_EQ(ValidateRecord((*r)[1], Catalogue::Default(), kToday)[0].rule, "required");
     EXPECT_EQ(ParseJsonRecords("{", "y.json").error().field, "record.json");
     EXPECT_EQ(ParseJsonRecords("[1]", "y.json").error().field, "record.json");
+}
+
+TEST(Records, WholeNumbersAreReadAsTheirTextWouldBe) {
+    const auto values = boost::json::parse(
+        R"([0, 7, 123, 999, 1000, -1, 12345678901234567, 18446744073709551615, 1.5, true, false,
+            null, "", "042", "12a", "-3", "1000", {}, []])");
+    for (const auto& v : values.as_array()) {
+        for (const std::size_t digits : {3u, 4u, 12u, 18u, 30u}) {
+            std::string scratch;
+            const auto text = ValueText(v, scratch);
+            const auto expected = text ? ParseWholeNumber(*text, digits) : std::nullopt;
+            EXPECT_EQ(WholeNumberOf(v, digits), expected)
+                << boost::json::serialize(v) << " with " << digits << " digits";
+        }
+    }
 }
 
 }  // namespace

@@ -27,6 +27,26 @@ TEST_F(SanteiTest, TheSampleIsValidAndRendersTheHandWrittenGolden) {
     EXPECT_TRUE(CheckNenkinCsv(*p, *csv));
 }
 
+TEST_F(SanteiTest, AmountsWrittenAsTextRenderAsNumbersDo) {
+    // Offices' CSV intake gives every value as text; the renderer reads numbers without
+    // writing them out, and both must come to the same bytes.
+    for (auto& person : record_.data["persons"].as_array()) {
+        for (auto& [key, value] : person.as_object()) {
+            if (value.is_int64()) {
+                value = std::to_string(value.as_int64());
+            }
+        }
+    }
+    const Procedure* p = Catalogue::Default().Find("kenpo_santei");
+    auto csv = RenderNenkinCsv(*p, record_, {{2025, 7, 10}, 1});
+    ASSERT_TRUE(csv) << csv.error().ToString();
+    EXPECT_EQ(*csv, test::Golden("kenpo_santei_SHFD0006.CSV"));
+    Person(0)["april_currency"] = "30万";
+    EXPECT_EQ(RenderNenkinCsv(*p, record_, {{2025, 7, 10}, 1}).error().field, "csv.amount");
+    Person(0)["april_currency"] = -1;
+    EXPECT_FALSE(ComputeSantei(Person(0)));
+}
+
 TEST_F(SanteiTest, MonthsBelowTheDayThresholdDoNotCount) {
     auto r = ComputeSantei(Person(1));  // May: 16 days
     ASSERT_TRUE(r);

@@ -51,6 +51,11 @@ std::optional<std::string_view> GetTextView(const boost::json::object& root, std
                                             std::string& scratch);
 // The text of one value by GetText's rules (nullopt for null, objects, arrays, fractions).
 std::optional<std::string_view> ValueText(const boost::json::value& v, std::string& scratch);
+// A value as a whole number of at most `max_digits` digits (18 at most), read as ValueText's
+// text would be read (a numeral string, a whole number, a boolean as 1 or 0) but without
+// writing a number out and reading it back; nullopt for anything else, a negative number
+// included.
+std::optional<long long> WholeNumberOf(const boost::json::value& v, std::size_t max_digits);
 bool HasPath(const boost::json::object& root, std::string_view path);
 
 // The values a procedure's table names, read from one object at a time: plain keys in one
