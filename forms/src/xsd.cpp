@@ -1,6 +1,7 @@
 #include "xsd.hpp"
 
 #include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
 
 #include <array>
@@ -11,7 +12,6 @@
 namespace todoke::forms::detail {
 namespace {
 
-using XmlDoc = CHandle<xmlDoc, &xmlFreeDoc>;
 using ValidCtxt = CHandle<xmlSchemaValidCtxt, &xmlSchemaFreeValidCtxt>;
 using ParserCtxt = CHandle<xmlSchemaParserCtxt, &xmlSchemaFreeParserCtxt>;
 
@@ -57,19 +57,31 @@ Result<void> ValidateAgainstSchema(std::string_view xml, Schema schema, std::str
                     "the embedded schema for " + std::string(what) + " does not compile",
                     "forms.xsd");
     }
-    XmlDoc doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "generated.xml", "UTF-8",
-                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
-    if (!doc) {
-        return Fail(ErrorCode::kInternal, "generated " + std::string(what) + " is not well-formed",
+    // Checked as it is parsed (SAX), without building a tree only to throw it away: the
+    // documents are ours, generated a moment ago, and a tree costs more than the check.
+    xmlParserInputBufferPtr input = xmlParserInputBufferCreateMem(
+        xml.data(), static_cast<int>(xml.size()), XML_CHAR_ENCODING_UTF8);
+    if (input == nullptr) {
+        return Fail(ErrorCode::kInternal, "out of memory reading " + std::string(what),
                     "forms.xsd");
     }
     ValidCtxt ctxt(xmlSchemaNewValidCtxt(compiled));
     std::string first_error;
     xmlSchemaSetValidStructuredErrors(ctxt.get(), CollectError, &first_error);
-    if (xmlSchemaValidateDoc(ctxt.get(), doc.get()) != 0) {
+    // The parser xmlSchemaValidateStream makes has no options of ours, and reports what is
+    // not well-formed to this thread's handler: collect it there for the time of the call.
+    const xmlStructuredErrorFunc thread_handler = xmlStructuredError;
+    void* const thread_context = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(&first_error, CollectError);
+    // The parser made for the stream owns `input` from here on, and frees it.
+    const int result =
+        xmlSchemaValidateStream(ctxt.get(), input, XML_CHAR_ENCODING_UTF8, nullptr, nullptr);
+    xmlSetStructuredErrorFunc(thread_context, thread_handler);
+    if (result != 0) {
         return Fail(ErrorCode::kInternal,
                     "generated " + std::string(what) + " does not match todoke's schema (" +
-                        first_error + ")",
+                        (first_error.empty() ? "error " + std::to_string(result) : first_error) +
+                        ")",
                     "forms.xsd");
     }
     return Ok();

@@ -111,6 +111,14 @@ TEST_F(KoyoPackageTest, SchemasCatchARendererBug) {
     EXPECT_EQ(
         detail::ValidateAgainstSchema(kousei, detail::Schema::kKousei, "kousei").error().field,
         "forms.xsd");
+    // What is not even well-formed is refused too, with the parser's message.
+    const std::string cut = files->files[1].bytes.substr(0, files->files[1].bytes.size() / 2);
+    r = detail::ValidateAgainstSchema(cut, detail::Schema::kKoyoShutoku, "form");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().field, "forms.xsd");
+    EXPECT_NE(r.error().message.find("line "), std::string::npos) << r.error().message;
+    EXPECT_TRUE(
+        detail::ValidateAgainstSchema(files->files[1].bytes, detail::Schema::kKoyoShutoku, "form"));
 }
 
 TEST(Withdrawal, RendersTheTorisageiraiPackage) {
