@@ -345,13 +345,19 @@ Result<void> AppendShiftJis(std::string& out, std::string_view utf8) {
     Cp932Table& table = Table();
     std::size_t position = 0;
     for (std::size_t i = 0; i < utf8.size();) {
-        const auto c = static_cast<unsigned char>(utf8[i]);
-        ++position;
-        if (c < 0x80) {
-            out.push_back(static_cast<char>(c));
-            ++i;
+        if (static_cast<unsigned char>(utf8[i]) < 0x80) {
+            // ASCII is itself in CP932: copy the run at once (a CSV row is mostly digits
+            // and commas).
+            std::size_t end = i + 1;
+            while (end < utf8.size() && static_cast<unsigned char>(utf8[end]) < 0x80) {
+                ++end;
+            }
+            out.append(utf8, i, end - i);
+            position += end - i;
+            i = end;
             continue;
         }
+        ++position;
         const Utf8Char ch = NextUtf8(utf8, i);
         const std::uint16_t entry =
             ch.code_point == 0xFFFD ? Cp932Table::kNoForm : table.Lookup(ch.code_point);

@@ -25,10 +25,22 @@ Result<std::optional<long long>> AmountOf(std::string_view text) {
     return std::optional<long long>(*yen);
 }
 
+// Whether a path names a value of the filing ("record.…", "employer.…", "submitter.…"), not
+// of the person.
+bool FilingPath(std::string_view path) {
+    return path.starts_with("record.") || path.starts_with("employer.") ||
+           path.starts_with("submitter.");
+}
+
 // Whether a column's value is the same on every row (the filing's, not the person's).
-bool RecordLevel(const CsvColumn& c) {
-    return c.format == CsvFormat::kFixed || c.path.starts_with("record.") ||
-           c.path.starts_with("employer.") || c.path.starts_with("submitter.");
+bool RecordLevel(const CsvColumn& c) { return c.format == CsvFormat::kFixed || FilingPath(c.path); }
+
+// Whether a format copies text of the record into the CSV, which may then hold a separator;
+// the others write digits they made.
+bool CopiesText(CsvFormat f) {
+    return f == CsvFormat::kFixed || f == CsvFormat::kText || f == CsvFormat::kHalfKana ||
+           f == CsvFormat::kKisoOffice || f == CsvFormat::kKisoSerial ||
+           f == CsvFormat::kPostalHead || f == CsvFormat::kPostalTail;
 }
 
 // The values of a row's columns: the filing's ("record.…", "employer.…", "submitter.…") from
@@ -37,20 +49,25 @@ bool RecordLevel(const CsvColumn& c) {
 class RowValues {
   public:
     RowValues(const Record& record, const std::vector<CsvColumn>& columns)
-        : record_(record), members_(PersonNames(columns)) {}
+        : record_(record), members_(PersonNames(columns)), filing_(2 * columns.size()) {
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            filing_[i] = FilingPath(columns[i].path);
+            filing_[columns.size() + i] = FilingPath(columns[i].path2);
+        }
+    }
 
     void Load(const boost::json::object& person) { members_.Load(person); }
 
     // A string is viewed in place; a number is written into `scratch`.
     std::string_view Get(std::size_t name, std::string_view path, std::string& scratch) const {
+        if (!filing_[name]) {
+            const boost::json::value* v = members_.Get(name);
+            return v == nullptr ? std::string_view() : ValueText(*v, scratch).value_or("");
+        }
         if (path.starts_with("record.")) {
             return GetTextView(record_.data, path.substr(7), scratch).value_or("");
         }
-        if (path.starts_with("employer.") || path.starts_with("submitter.")) {
-            return GetTextView(record_.data, path, scratch).value_or("");
-        }
-        const boost::json::value* v = members_.Get(name);
-        return v == nullptr ? std::string_view() : ValueText(*v, scratch).value_or("");
+        return GetTextView(record_.data, path, scratch).value_or("");
     }
 
     // Get's value as an amount of yen: nullopt when it has no text (an absent optional
@@ -59,8 +76,7 @@ class RowValues {
     Result<std::optional<long long>> Amount(std::size_t name, std::string_view path,
                                             std::string& scratch) const {
         const boost::json::value* v = nullptr;
-        if (!path.starts_with("record.") && !path.starts_with("employer.") &&
-            !path.starts_with("submitter.")) {
+        if (!filing_[name]) {
             v = members_.Get(name);
             const bool text =
                 v != nullptr && (v->is_string() || v->is_int64() || v->is_uint64() || v->is_bool());
@@ -93,6 +109,7 @@ class RowValues {
 
     const Record& record_;
     MemberIndex members_;
+    std::vector<char> filing_;  // per name: whether its path is FilingPath
 };
 
 // Seven digits, zero-padded; 9999999 from ten million yen on (§4.3: the field's ceiling).
@@ -210,7 +227,12 @@ Result<void> FormatColumn(std::string& line, const CsvColumn& c, std::size_t ind
             if (v.empty()) {
                 break;
             }
-            TODOKE_ASSIGN_OR_RETURN(Date d, ParseIsoDate(std::string(v) + "-01"));
+            // "YYYY-MM" read as the first of its month.
+            char day_one[16];
+            const std::size_t n = std::min(v.size(), sizeof day_one - 3);
+            std::copy_n(v.begin(), n, day_one);
+            std::copy_n("-01", 3, day_one + n);
+            TODOKE_ASSIGN_OR_RETURN(Date d, ParseIsoDate(std::string_view(day_one, n + 3)));
             TODOKE_ASSIGN_OR_RETURN(Wareki w, ToWareki(d));
             if (c.format == CsvFormat::kYmEraCode) {
                 line += static_cast<char>('0' + NenkinEraCode(w.era));
@@ -272,7 +294,7 @@ Result<void> FormatColumn(std::string& line, const CsvColumn& c, std::size_t ind
     return Ok();
 }
 
-// FormatColumn, then the separators checked in what it wrote, whatever the format.
+// FormatColumn, then the separators checked in what it wrote when it copied text.
 Result<void> AppendColumn(std::string& line, const CsvColumn& c, std::size_t index,
                           std::size_t columns, const RowValues& values,
                           const boost::json::object& person,
@@ -280,7 +302,8 @@ Result<void> AppendColumn(std::string& line, const CsvColumn& c, std::size_t ind
                           std::string& scratch) {
     const std::size_t start = line.size();
     TODOKE_RETURN_IF_ERROR(FormatColumn(line, c, index, columns, values, person, santei, scratch));
-    return CheckSeparators(std::string_view(line).substr(start), c.label);
+    return CopiesText(c.format) ? CheckSeparators(std::string_view(line).substr(start), c.label)
+                                : Ok();
 }
 
 }  // namespace

@@ -74,9 +74,22 @@ TEST_F(ShutokuTest, AFilingOver45MegabytesIsSplitIntoApplications) {
 }
 
 TEST_F(ShutokuTest, ValuesThatWouldBreakTheCsvAreRefused) {
-    Person(0)["remarks"] = "転勤,再雇用";
     const Procedure* p = Catalogue::Default().Find("kenpo_shutoku");
-    EXPECT_EQ(RenderNenkinCsv(*p, record_, {{2025, 4, 1}, 1}).error().field, "csv.separator");
+    // Every format that copies the record's text is checked: 備考 as it is, 住所カナ made
+    // half-width, 基礎年金番号 and 郵便番号 cut in two.
+    for (const auto& [field, value] :
+         std::vector<std::pair<std::string, std::string>>{{"remarks", "転勤,再雇用"},
+                                                          {"address_kana", "トウキョウ,ト"},
+                                                          {"kiso_nenkin_number", "1234-5,6789"},
+                                                          {"postal_code", "160,023"},
+                                                          {"postal_code", "16000\r\n"}}) {
+        auto bad = record_;
+        bad.data["persons"].as_array()[0].as_object()[field] =
+            value == "16000\\r\\n" ? "16000\r\n" : value;
+        const auto r = RenderNenkinCsv(*p, bad, {{2025, 4, 1}, 1});
+        ASSERT_FALSE(r) << field;
+        EXPECT_EQ(r.error().field, "csv.separator") << field << ": " << r.error().ToString();
+    }
 }
 
 TEST_F(ShutokuTest, MyNumberAndAddressExcludeEachOther) {  // §13 item 11

@@ -160,6 +160,9 @@ TEST(Characters, ShiftJisLengthsAsTheNenkinCountsThem) {
     EXPECT_EQ(*ToShiftJis("ｱ"), "\xB1");
     EXPECT_EQ(*ToShiftJis("－"), "\x81\x7C");
     EXPECT_EQ(ToShiftJis("鷗").error().field, "chars.shift_jis");
+    // ASCII runs are copied whole; the position named still counts characters.
+    EXPECT_EQ(*ToShiftJis("2200700,ｱ,12\r\n東,x"), "2200700,\xB1,12\r\n\x93\x8C,x");
+    EXPECT_NE(ToShiftJis("ab,c鷗").error().message.find("character 5 "), std::string::npos);
 }
 
 // The table behind ToShiftJis and the JIS checks, filled from iconv one code point at a time,
