@@ -49,7 +49,12 @@ bool CopiesText(CsvFormat f) {
 class RowValues {
   public:
     RowValues(const Record& record, const std::vector<CsvColumn>& columns)
-        : record_(record), members_(PersonNames(columns)), filing_(2 * columns.size()) {
+        : record_(record),
+          santei_months_(SanteiMonths(columns)),
+          santei_keys_(SanteiKeys(santei_months_)),
+          members_(PersonNames(columns, santei_keys_)),
+          filing_(2 * columns.size()),
+          santei_first_(2 * columns.size()) {
         for (std::size_t i = 0; i < columns.size(); ++i) {
             filing_[i] = FilingPath(columns[i].path);
             filing_[columns.size() + i] = FilingPath(columns[i].path2);
@@ -68,6 +73,17 @@ class RowValues {
             return GetTextView(record_.data, path.substr(7), scratch).value_or("");
         }
         return GetTextView(record_.data, path, scratch).value_or("");
+    }
+
+    // The months the procedure's 総計 and 平均額 columns average (the first such column's).
+    std::string_view santei_months() const { return santei_months_; }
+    // The row's values of SanteiKeys(santei_months()), found in the pass Load made.
+    std::array<const boost::json::value*, kSanteiKeyCount> SanteiValues() const {
+        std::array<const boost::json::value*, kSanteiKeyCount> v{};
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            v[i] = members_.Get(santei_first_ + i);
+        }
+        return v;
     }
 
     // Get's value as an amount of yen: nullopt when it has no text (an absent optional
@@ -96,7 +112,19 @@ class RowValues {
     }
 
   private:
-    static std::vector<std::string_view> PersonNames(const std::vector<CsvColumn>& columns) {
+    static std::string_view SanteiMonths(const std::vector<CsvColumn>& columns) {
+        for (const auto& c : columns) {
+            if (c.format == CsvFormat::kSanteiTotal || c.format == CsvFormat::kSanteiAverage) {
+                return c.path.empty() ? kSanteiMonths : std::string_view(c.path);
+            }
+        }
+        return kSanteiMonths;
+    }
+
+    // Name i: column i's path; columns + i: its path2; 2 * columns + k: santei key k.
+    static std::vector<std::string_view> PersonNames(
+        const std::vector<CsvColumn>& columns,
+        const std::array<std::string, kSanteiKeyCount>& santei_keys) {
         std::vector<std::string_view> names(2 * columns.size());
         for (std::size_t i = 0; i < columns.size(); ++i) {
             if (!RecordLevel(columns[i])) {
@@ -104,12 +132,16 @@ class RowValues {
                 names[columns.size() + i] = columns[i].path2;
             }
         }
+        names.insert(names.end(), santei_keys.begin(), santei_keys.end());
         return names;
     }
 
     const Record& record_;
+    std::string_view santei_months_;
+    std::array<std::string, kSanteiKeyCount> santei_keys_;  // named by members_
     MemberIndex members_;
     std::vector<char> filing_;  // per name: whether its path is FilingPath
+    std::size_t santei_first_;  // the name of santei key 0
 };
 
 // Seven digits, zero-padded; 9999999 from ten million yen on (§4.3: the field's ceiling).
@@ -270,7 +302,9 @@ Result<void> FormatColumn(std::string& line, const CsvColumn& c, std::size_t ind
             // `path` names the month prefixes (santei.hpp); 算定 by default. Computed once per
             // row for its 総計 and 平均額 columns.
             if (!santei) {
-                santei = ComputeSantei(person, c.path.empty() ? kSanteiMonths : c.path);
+                const std::string_view months = c.path.empty() ? kSanteiMonths : c.path;
+                santei = months == values.santei_months() ? ComputeSantei(values.SanteiValues())
+                                                          : ComputeSantei(person, months);
             }
             const auto& r = *santei;
             if (!r) {

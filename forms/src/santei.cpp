@@ -1,6 +1,5 @@
 #include "todoke/forms/santei.hpp"
 
-#include <algorithm>
 #include <string>
 
 #include "todoke/forms/identifiers.hpp"
@@ -9,41 +8,57 @@
 namespace todoke::forms {
 namespace {
 
-// The whole number in person.{prefix}{suffix}; the key is put together on the stack (a
-// 50-person 算定 reads 450 of them).
-std::optional<long long> Number(const boost::json::object& o, std::string_view prefix,
-                                std::string_view suffix) {
-    char key[64];
-    if (prefix.size() + suffix.size() > sizeof key) {
-        return std::nullopt;
-    }
-    std::copy(prefix.begin(), prefix.end(), key);
-    std::copy(suffix.begin(), suffix.end(), key + prefix.size());
-    const boost::json::value* v =
-        o.if_contains(std::string_view(key, prefix.size() + suffix.size()));
+constexpr std::array<std::string_view, 3> kMonthSuffixes{"_days", "_currency", "_in_kind"};
+
+std::optional<long long> Number(const boost::json::value* v) {
     return v == nullptr ? std::nullopt : WholeNumberOf(*v, 12);
+}
+
+bool Flag(const boost::json::value* v) {
+    std::string scratch;
+    return v != nullptr && ValueText(*v, scratch).value_or("0") == "1";
 }
 
 }  // namespace
 
-std::optional<SanteiResult> ComputeSantei(const boost::json::object& person,
-                                          std::string_view months) {
-    SanteiResult r;
+std::array<std::string, kSanteiKeyCount> SanteiKeys(std::string_view months) {
+    std::array<std::string, kSanteiKeyCount> keys;
     for (std::size_t i = 0; i < 3; ++i) {
         const std::size_t comma = months.find(',');
         const std::string_view m = months.substr(0, comma);
         months = comma == std::string_view::npos ? std::string_view() : months.substr(comma + 1);
-        const auto days = Number(person, m, "_days");
-        const auto currency = Number(person, m, "_currency");
+        for (std::size_t k = 0; k < kMonthSuffixes.size(); ++k) {
+            keys[3 * i + k] = std::string(m) + std::string(kMonthSuffixes[k]);
+        }
+    }
+    keys[9] = "short_time";
+    keys[10] = "part_time";
+    return keys;
+}
+
+std::optional<SanteiResult> ComputeSantei(const boost::json::object& person,
+                                          std::string_view months) {
+    std::array<const boost::json::value*, kSanteiKeyCount> values{};
+    const auto keys = SanteiKeys(months);
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        values[i] = person.if_contains(keys[i]);
+    }
+    return ComputeSantei(values);
+}
+
+std::optional<SanteiResult> ComputeSantei(
+    const std::array<const boost::json::value*, kSanteiKeyCount>& values) {
+    SanteiResult r;
+    for (std::size_t i = 0; i < 3; ++i) {
+        const auto days = Number(values[3 * i]);
+        const auto currency = Number(values[3 * i + 1]);
         if (!days || !currency) {
             return std::nullopt;
         }
-        r.months[i] = {static_cast<int>(*days), *currency,
-                       Number(person, m, "_in_kind").value_or(0)};
+        r.months[i] = {static_cast<int>(*days), *currency, Number(values[3 * i + 2]).value_or(0)};
     }
-    std::string scratch;
-    const bool short_time = GetTextView(person, "short_time", scratch).value_or("0") == "1";
-    const bool part_time = GetTextView(person, "part_time", scratch).value_or("0") == "1";
+    const bool short_time = Flag(values[9]);
+    const bool part_time = Flag(values[10]);
     int threshold = short_time ? 11 : 17;
     if (part_time && !short_time) {
         bool any17 = false;

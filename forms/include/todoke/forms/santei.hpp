@@ -6,6 +6,7 @@
 #include <array>
 #include <boost/json/object.hpp>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace todoke::forms {
@@ -36,5 +37,13 @@ inline constexpr std::string_view kGetsuhenMonths = "month1,month2,month3";
 // are missing or not whole numbers.
 std::optional<SanteiResult> ComputeSantei(const boost::json::object& person,
                                           std::string_view months = kSanteiMonths);
+
+// The same from values already found: SanteiKeys(months) names the person's fields the
+// arithmetic reads, and `values[i]` is the value of key i (nullptr when absent). For a
+// caller that reads a person's fields in one pass (the 年金機構 CSV's MemberIndex).
+inline constexpr std::size_t kSanteiKeyCount = 11;
+std::array<std::string, kSanteiKeyCount> SanteiKeys(std::string_view months);
+std::optional<SanteiResult> ComputeSantei(
+    const std::array<const boost::json::value*, kSanteiKeyCount>& values);
 
 }  // namespace todoke::forms
