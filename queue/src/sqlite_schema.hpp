@@ -81,6 +81,11 @@ ALTER TABLE filings DROP COLUMN record;
     R"sql(
 ALTER TABLE filings ADD COLUMN withdraw_reason TEXT NOT NULL DEFAULT '';
 )sql",
+    // v4: the case an operator named as a filing's after an ambiguous reconciliation, checked
+    // against the portal by the next reconciliation.
+    R"sql(
+ALTER TABLE filings ADD COLUMN settled_case TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 inline constexpr std::string_view kFilingColumns =
@@ -88,7 +93,7 @@ inline constexpr std::string_view kFilingColumns =
     "applicant_name, corporation_name, state, fence, failures, next_at, lease_owner, "
     "lease_until, created_at, updated_at, sent_at, last_error, errors, arrive_id, arrive_date, "
     "send_number, payload_sha256, apply_kind, first_arrive_id, notice, dead_from, "
-    "withdraw_reason";
+    "withdraw_reason, settled_case";
 
 inline Filing ReadFiling(const SqliteStatement& q) {
     Filing f;
@@ -124,6 +129,7 @@ inline Filing ReadFiling(const SqliteStatement& q) {
     f.notice_json = q.Text(c++);
     f.dead_from = q.Text(c++);
     f.withdraw_reason = q.Text(c++);
+    f.settled_case = q.Text(c++);
     return f;
 }
 

@@ -32,6 +32,12 @@ std::string ReconKey(const std::string& proc_id, const std::string& corporation,
     return proc_id + '\x1f' + corporation + '\x1f' + applicant;
 }
 
+// A 到達番号 as egov-api.md gives it: 16 to 18 half-width digits.
+bool IsCaseId(std::string_view id) {
+    return id.size() >= 16 && id.size() <= 18 &&
+           std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::string RecordAad(const std::string& tenant, const std::string& key) {
     return "filing-record:" + tenant + "/" + key;
 }
@@ -60,9 +66,18 @@ void ApplyToSnapshot(Filing& f, const Transition& t, TimePoint now, TimePoint ne
     set(f.send_number, t.send_number);
     set(f.notice_json, t.notice_json);
     set(f.dead_from, t.dead_from);
+    set(f.settled_case, t.settled_case);
     if (t.payload) f.payload_sha256 = Sha256Hex(*t.payload);
     if (t.sent_at) f.sent_at = *t.sent_at;
 }
+
+// What an operator's change writes besides the state: a corrected record (sent as `kind`)
+// or the reason of a 取下げ.
+struct OperatorChange {
+    std::optional<std::string> record;
+    ApplyKind kind = ApplyKind::kNew;
+    std::optional<std::string> withdraw_reason;
+};
 
 class SqliteStore final : public Store {
   public:
@@ -373,7 +388,8 @@ class SqliteStore final : public Store {
                 "recon_key = COALESCE(?13, recon_key), sent_at = COALESCE(?14, sent_at), "
                 "arrive_id = COALESCE(?15, arrive_id), arrive_date = COALESCE(?16, arrive_date), "
                 "send_number = COALESCE(?17, send_number), notice = COALESCE(?18, notice), "
-                "dead_from = COALESCE(?19, dead_from) "
+                "dead_from = COALESCE(?19, dead_from), "
+                "settled_case = COALESCE(?23, settled_case) "
                 "WHERE id = ?20 AND fence = ?21 AND state = ?22"));
         TODOKE_ASSIGN_OR_RETURN(
             auto set_payload,
@@ -432,6 +448,7 @@ class SqliteStore final : public Store {
             bind_opt(17, t.send_number);
             bind_opt(18, t.notice_json);
             bind_opt(19, t.dead_from);
+            bind_opt(23, t.settled_case);
             update.Bind(20, f.id).Bind(21, f.fence).Bind(22, StateName(f.state));
             TODOKE_RETURN_IF_ERROR(update.Run());
             if (db_.Changes() == 0) {
@@ -705,6 +722,54 @@ class SqliteStore final : public Store {
             {.record = std::nullopt, .kind = ApplyKind::kNew, .withdraw_reason = reason});
     }
 
+    Result<Filing> Settle(std::int64_t id, const std::optional<std::string>& arrive_id,
+                          std::string_view actor) override {
+        if (arrive_id && !IsCaseId(*arrive_id)) {
+            return Fail(ErrorCode::kInvalidArgument,
+                        "a case is named by its 到達番号 (arrive_id): 16 to 18 half-width digits",
+                        "settle.case");
+        }
+        if (arrive_id) {
+            TODOKE_ASSIGN_OR_RETURN(auto owner, CaseOwner(*arrive_id));
+            if (owner && *owner != id) {
+                return Fail(
+                    ErrorCode::kConflict,
+                    "case " + *arrive_id + " already belongs to filing " + std::to_string(*owner),
+                    "queue.case_owner");
+            }
+        }
+        const auto decide = [](const Filing& f) -> Result<FilingState> {
+            const bool may_have_arrived =
+                f.state == FilingState::kUnknown ||
+                (f.state == FilingState::kDead &&
+                 (f.dead_from == "unknown" || f.dead_from == "submitting"));
+            if (!may_have_arrived) {
+                return Fail(
+                    ErrorCode::kConflict,
+                    "filing " + std::to_string(f.id) + " is " + std::string(StateName(f.state)) +
+                        (f.state == FilingState::kDead ? " (from " + f.dead_from + ")" : "") +
+                        "; only a filing whose send may or may not have arrived "
+                        "(unknown, or dead in reconciliation) is settled",
+                    "filing.state");
+            }
+            return FilingState::kUnknown;
+        };
+        if (arrive_id) {
+            return Operator(id, actor, decide,
+                            "an operator names case " + *arrive_id +
+                                " as this filing's; reconciliation checks it at the portal",
+                            {}, *arrive_id);
+        }
+        return Operator(
+            id, actor,
+            [&decide](const Filing& f) -> Result<FilingState> {
+                TODOKE_RETURN_IF_ERROR(decide(f));
+                return FilingState::kPrepared;
+            },
+            "an operator found that none of the portal's cases is this filing's; it is sent "
+            "again");
+    }
+
   private:
     static constexpr std::string_view kDocumentSelect =
         "SELECT id, filing_id, arrive_id, notice_sub_id, sha256, title, signer, state, "
@@ -759,18 +824,13 @@ class SqliteStore final : public Store {
             .Run();
     }
 
-    // What an operator's change writes besides the state: a corrected record (sent as `kind`)
-    // or the reason of a 取下げ.
-    struct OperatorChange {
-        std::optional<std::string> record;
-        ApplyKind kind = ApplyKind::kNew;
-        std::optional<std::string> withdraw_reason;
-    };
 
     // An operator's change: decided from the current row, fence raised (any holder is stale).
+    // `settled_case` is the case Settle names; every other change forgets one named before.
     template <class Decide>
     Result<Filing> Operator(std::int64_t id, std::string_view actor, Decide decide,
-                            std::string_view reason, const OperatorChange& change = {}) {
+                            std::string_view reason, const OperatorChange& change = {},
+                            const std::string& settled_case = {}) {
         const std::int64_t now = Ms(clock_.Now());
         SqliteDb::Transaction tx(db_);
         TODOKE_RETURN_IF_ERROR(tx.Begin());
@@ -783,8 +843,8 @@ class SqliteStore final : public Store {
                                 "?3, dead_from = '', "
                                 "apply_kind = ?4, first_arrive_id = CASE WHEN ?5 THEN arrive_id "
                                 "ELSE first_arrive_id END, errors = CASE WHEN ?5 THEN '' ELSE "
-                                "errors END, withdraw_reason = COALESCE(?6, withdraw_reason) "
-                                "WHERE id = ?1"));
+                                "errors END, withdraw_reason = COALESCE(?6, withdraw_reason), "
+                                "settled_case = ?7 WHERE id = ?1"));
         const bool corrected = change.record.has_value();
         q.Bind(1, id).Bind(2, StateName(to)).Bind(3, now);
         q.Bind(4, ApplyKindName(corrected ? change.kind : found->apply_kind))
@@ -794,6 +854,7 @@ class SqliteStore final : public Store {
         } else {
             q.BindNull(6);
         }
+        q.Bind(7, settled_case);
         TODOKE_RETURN_IF_ERROR(q.Run());
         if (corrected) {
             TODOKE_ASSIGN_OR_RETURN(

@@ -1,5 +1,5 @@
 // The queue commands through the real binary: what an operator types and sees when a filing
-// cannot be withdrawn yet, and that nothing changes then.
+// cannot be withdrawn or settled yet, and that nothing changes then.
 #include <gtest/gtest.h>
 
 #include "cli_util.hpp"
@@ -40,6 +40,24 @@ TEST_F(QueueCliTest, AWithdrawalIsRefusedUntilTheCaseArrivedAndNeedsAReason) {
     ASSERT_EQ(status.status, 0) << status.err;
     EXPECT_NE(status.out.find("received"), std::string::npos) << status.out;
     EXPECT_EQ(status.out.find("withdraw"), std::string::npos) << status.out;
+}
+
+TEST_F(QueueCliTest, SettleNeedsExactlyOneDecisionAndASendThatMayHaveArrived) {
+    const std::string sample = std::string(TODOKE_SOURCE_DIR) + "/samples/records/kenpo_shoyo.json";
+    ASSERT_EQ(Todoke("submit '" + sample + "'").status, 0);
+    EXPECT_EQ(Todoke("settle 1").status, 2);  // neither --case nor --not-arrived
+    EXPECT_EQ(Todoke("settle 1 --case 4952026000000001 --not-arrived").status, 2);
+    auto early = Todoke("settle 1 --case 4952026000000001");
+    EXPECT_EQ(early.status, 1) << early.err;
+    EXPECT_NE(early.err.find("[filing.state]"), std::string::npos) << early.err;
+    EXPECT_NE(early.err.find("received"), std::string::npos) << early.err;
+    auto malformed = Todoke("settle 1 --case 12-34");
+    EXPECT_EQ(malformed.status, 1) << malformed.err;
+    EXPECT_NE(malformed.err.find("[settle.case]"), std::string::npos) << malformed.err;
+    auto status = Todoke("status 1");
+    ASSERT_EQ(status.status, 0) << status.err;
+    EXPECT_NE(status.out.find("received"), std::string::npos) << status.out;
+    EXPECT_EQ(status.out.find("settled_case"), std::string::npos) << status.out;
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The pipeline's stages one pass at a time against the in-process simulator: intake to mailbox,
-// a dropped answer reconciled (not resent), a refused send sent again only after the portal
-// proved it has no case, 補正 answered with a 部分補正, a 公文書 from an untrusted signer
-// quarantined, field errors kept, a portal rejection final, the retry budget and replay.
+// a dropped answer reconciled (not resent), an ambiguous one settled by an operator, a refused send
+// sent again only after the portal proved it has no case, 補正 answered with a 部分補正, a 公文書
+// from an untrusted signer quarantined, field errors kept, a portal rejection final, the retry
+// budget and replay.
 #include "todoke/gateway/pipeline.hpp"
 
 #include <boost/json.hpp>
@@ -211,6 +212,64 @@ TEST_F(PipelineTest, ADroppedAnswerIsReconciledNotSentAgain) {
     const auto cases = Cases();
     ASSERT_EQ(cases.size(), 1u);
     EXPECT_EQ(cases.front().arrive_id, f.arrive_id);
+}
+
+// The same package also went to the portal by hand, and the answer to todoke's send was lost:
+// two unclaimed cases match, so reconciliation cannot tell and the filing dies naming both.
+// An operator's case is taken only when the portal lists it among them; nothing is sent again.
+TEST_F(PipelineTest, AnAmbiguousReconciliationWaitsForTheOperatorsCaseAndSendsNothing) {
+    const auto id = Submit("kenpo_shutoku.json", "ambiguous-1");
+    Run(Stage::kPrepare);
+    auto package = store_->ReadPayload(id);
+    ASSERT_TRUE(package);
+    auto by_hand = client_->Apply(Get(id).proc_id, *package);
+    ASSERT_TRUE(by_hand && !by_hand->rejected());
+    Faults(R"({"drop_after_record": 1, "seed": 3})");
+    Run(Stage::kSubmit);
+    ASSERT_EQ(Get(id).state, FilingState::kUnknown);
+    Faults(R"({"drop_after_record": 0})");
+    std::string ours;
+    for (const auto& k : Cases()) {
+        if (k.arrive_id != by_hand->arrive_id) ours = k.arrive_id;
+    }
+    ASSERT_FALSE(ours.empty());
+
+    Run(Stage::kReconcile);
+    auto f = Get(id);
+    ASSERT_EQ(f.state, FilingState::kDead);
+    EXPECT_NE(f.last_error.find("ambiguous"), std::string::npos) << f.last_error;
+    EXPECT_NE(f.last_error.find(ours), std::string::npos) << f.last_error;
+    EXPECT_NE(f.last_error.find(by_hand->arrive_id), std::string::npos) << f.last_error;
+    // Replaying only asks again, with the same answer.
+    ASSERT_TRUE(store_->Replay(id, "operator:test"));
+    Run(Stage::kReconcile);
+    ASSERT_EQ(Get(id).state, FilingState::kDead);
+
+    // A case the portal does not list for it is not taken.
+    ASSERT_TRUE(store_->Settle(id, std::string("9999999999999999"), "operator:test"));
+    Run(Stage::kReconcile);
+    f = Get(id);
+    ASSERT_EQ(f.state, FilingState::kDead);
+    EXPECT_NE(f.last_error.find("9999999999999999"), std::string::npos) << f.last_error;
+    EXPECT_EQ(f.arrive_id, "");
+    EXPECT_EQ(f.settled_case, "");
+
+    auto settled = store_->Settle(id, ours, "operator:test");
+    ASSERT_TRUE(settled) << settled.error().ToString();
+    Run(Stage::kSubmit);  // not sent: it waits for reconciliation
+    Run(Stage::kReconcile);
+    f = Get(id);
+    ASSERT_EQ(f.state, FilingState::kArrived) << f.last_error;
+    EXPECT_EQ(f.arrive_id, ours);
+    EXPECT_EQ(Cases().size(), 2u);
+    Advance(700);
+    Drive();
+    EXPECT_EQ(Get(id).state, FilingState::kCompleted);
+    auto mail = store_->Mailbox(Get(id).company);
+    ASSERT_TRUE(mail);
+    ASSERT_EQ(mail->size(), 1u);
+    EXPECT_EQ(mail->front().arrive_id, ours);
+    EXPECT_EQ(Cases().size(), 2u);
 }
 
 TEST_F(PipelineTest, AnUnansweredSendGoesAgainOnlyOnceThePortalProvesItHasNoCase) {

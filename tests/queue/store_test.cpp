@@ -306,6 +306,66 @@ TEST_F(StoreTest, ReplayRestartsADeadFilingAndSendsNothingBlindly) {
     EXPECT_EQ(history->back().to, "unknown");
 }
 
+// A send reconciliation could not decide: the operator names its case (kept for the next
+// reconciliation to check, once) or says it did not arrive (sent again). Nothing else is settled,
+// and a case another filing owns is never named.
+TEST_F(StoreTest, AnOperatorSettlesOnlyASendThatMayHaveArrived) {
+    const auto id = Add("rec-1");
+    const auto other = Add("rec-2");
+    auto refused = store_->Settle(id, std::string("4952026000000001"), "op");
+    ASSERT_FALSE(refused);  // received: nothing was sent
+    EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+    EXPECT_EQ(refused.error().field, "filing.state");
+    auto claims = store_->ClaimDue(Stage::kPrepare, "w", 10, seconds(30));
+    ASSERT_TRUE(claims && claims->size() == 2);
+    Prepare((*claims)[0]);
+    Transition owned = To(FilingState::kArrived);
+    owned.arrive_id = "4952026000000007";
+    ASSERT_TRUE(store_->Commit((*claims)[1], owned));
+    Claim s = ClaimOne(Stage::kSubmit);
+    ASSERT_EQ(s.filing.id, id);
+    Transition dead = To(FilingState::kDead);
+    dead.dead_from = "unknown";
+    ASSERT_TRUE(store_->Commit(s, dead));
+
+    auto malformed = store_->Settle(id, std::string("49520260000０0001"), "op");
+    ASSERT_FALSE(malformed);
+    EXPECT_EQ(malformed.error().field, "settle.case");
+    auto taken = store_->Settle(id, std::string("4952026000000007"), "op");
+    ASSERT_FALSE(taken);
+    EXPECT_EQ(taken.error().field, "queue.case_owner");
+    EXPECT_NE(taken.error().message.find("filing " + std::to_string(other)), std::string::npos);
+    EXPECT_EQ((*store_->Find(id))->state, FilingState::kDead);  // refusals change nothing
+
+    auto named = store_->Settle(id, std::string("4952026000000001"), "operator:ana");
+    ASSERT_TRUE(named) << named.error().ToString();
+    EXPECT_EQ(named->state, FilingState::kUnknown);
+    EXPECT_EQ(named->settled_case, "4952026000000001");
+    EXPECT_EQ(named->dead_from, "");
+    EXPECT_GT(named->fence, s.filing.fence);
+    auto history = store_->History(id);
+    ASSERT_TRUE(history);
+    EXPECT_EQ(history->back().actor, "operator:ana");
+    EXPECT_NE(history->back().reason.find("4952026000000001"), std::string::npos);
+    // The reconciliation that takes the named case clears it.
+    Claim r = ClaimOne(Stage::kReconcile);
+    EXPECT_EQ(r.filing.settled_case, "4952026000000001");
+    Transition back = To(FilingState::kDead);
+    back.dead_from = "unknown";
+    back.settled_case = "";
+    ASSERT_TRUE(store_->Commit(r, back));
+    EXPECT_EQ((*store_->Find(id))->settled_case, "");
+
+    // "Not arrived": straight to prepared, to be sent again.
+    auto again = store_->Settle(id, std::nullopt, "operator:ana");
+    ASSERT_TRUE(again) << again.error().ToString();
+    EXPECT_EQ(again->state, FilingState::kPrepared);
+    EXPECT_EQ(again->settled_case, "");
+    // Neither a prepared nor an arrived filing is settled.
+    EXPECT_EQ(store_->Settle(id, std::nullopt, "op").error().field, "filing.state");
+    EXPECT_EQ(store_->Settle(other, std::nullopt, "op").error().field, "filing.state");
+}
+
 TEST_F(StoreTest, RecordsAndPackagesAreSealedAtRestAndNeedTheKey) {
     const std::string my_number = "526018159084";
     const auto id = Add("rec-1", R"({"persons":[{"my_number":")" + my_number + R"("}]})");
@@ -337,7 +397,7 @@ TEST_F(StoreTest, TheSchemaVersionIsRecordedAndANewerOneIsRefused) {
         ASSERT_TRUE(db);
         auto v = db->Prepare("PRAGMA user_version");
         ASSERT_TRUE(v && *v->Step());
-        EXPECT_EQ(v->Int64(0), 3);
+        EXPECT_EQ(v->Int64(0), 4);
         ASSERT_TRUE(db->Exec("PRAGMA user_version = 99"));
     }
     auto newer = OpenSqliteStore(dir_.path() / "todoke.db", kKey, clock_);

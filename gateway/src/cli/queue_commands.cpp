@@ -3,6 +3,7 @@
 //   todoke status   states and history
 //   todoke replay   a dead filing, with the same key
 //   todoke correct  a corrected record for a filing waiting for 補正
+//   todoke settle   decide a send reconciliation could not: its case, or not arrived
 // Every command takes --data DIR and the data key (--data-key-file FILE, else the environment
 // variable named by --data-key-env, TODOKE_DATA_KEY by default): 64 hex digits or Base64 of 32
 // bytes, kept away from DIR.
@@ -55,6 +56,7 @@ json::object FilingJson(const queue::Filing& f) {
         if (!ec) o["notice"] = std::move(v);
     }
     if (f.state == queue::FilingState::kDead) o["dead_from"] = f.dead_from;
+    if (!f.settled_case.empty()) o["settled_case"] = f.settled_case;
     return o;
 }
 
@@ -254,8 +256,10 @@ struct OperatorArgs {
     DataArgs data;
     std::int64_t id = 0;
     std::string record;
-    std::string reason;  // 取下げ
-    std::string as;      // amend | resubmit; default from the notice
+    std::string reason;     // 取下げ
+    std::string as;         // amend | resubmit; default from the notice
+    std::string arrive_id;  // settle --case
+    bool not_arrived = false;
     std::string actor = "cli";
 };
 
@@ -308,6 +312,18 @@ int RunCorrect(const OperatorArgs& a) {
     return PrintFiling((*store)->SupplyCorrection(a.id, json::serialize(r.data),
                                                   kind.value_or(queue::ApplyKind::kAmend),
                                                   "operator:" + a.actor));
+}
+
+int RunSettle(const OperatorArgs& a) {
+    if (a.arrive_id.empty() == !a.not_arrived) {
+        std::cerr << "error: give the case (--case ARRIVE_ID) or --not-arrived\n";
+        return kExitUsage;
+    }
+    auto store = OpenStore(a.data);
+    if (!store) return Failed(store.error());
+    const std::optional<std::string> named =
+        a.not_arrived ? std::nullopt : std::optional<std::string>(a.arrive_id);
+    return PrintFiling((*store)->Settle(a.id, named, "operator:" + a.actor));
 }
 
 int RunWithdraw(const OperatorArgs& a) {
@@ -366,6 +382,21 @@ CommandRun AddQueueCommands(CLI::App& app, std::map<std::string, CommandRun>& co
     c->add_option("--actor", correct->actor, "who corrects it (history)");
     c->add_option("--config", correct->data.config, "settings file (JSON)");
     commands["correct"] = [correct] { return RunCorrect(*correct); };
+
+    auto settle = std::make_shared<OperatorArgs>();
+    CLI::App* se = app.add_subcommand(
+        "settle",
+        "Decide a send reconciliation could not: name its case (checked at the portal by the "
+        "next reconciliation) or say it did not arrive (it is sent again)");
+    AddDataOptions(*se, settle->data);
+    se->add_option("id", settle->id, "filing id")->required();
+    auto* named = se->add_option("--case", settle->arrive_id,
+                                 "the 到達番号 (arrive_id) of the filing's case at the portal");
+    auto* none = se->add_flag("--not-arrived", settle->not_arrived,
+                              "the portal has none of its cases: send it again");
+    named->excludes(none);
+    se->add_option("--actor", settle->actor, "who settles it (history)");
+    commands["settle"] = [settle] { return RunSettle(*settle); };
 
     auto withdraw = std::make_shared<OperatorArgs>();
     CLI::App* wd = app.add_subcommand(

@@ -1,6 +1,7 @@
 // submit and reconcile (security-and-reliability.md §5): `submitting` is committed with the send
 // time before any byte goes out; an answer is committed fenced; no answer makes the filing
 // `unknown`, and only the portal's case list decides whether it arrived or is sent again.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <future>
 
@@ -165,6 +166,7 @@ Result<void> Reconcile(Worker& w, std::vector<queue::Claim>& claims) {
                 w.Commit(c, w.RetryLater(f, found.error(), "reconciliation"));
                 continue;
             }
+            t.settled_case = "";  // a 部分補正 answers a known case: nothing to name
             if (found->status == "審査中（補正待ち）") {
                 t.to = FilingState::kPrepared;
                 t.reason = "reconciled: the portal still waits for the 補正, so it is sent again";
@@ -201,23 +203,49 @@ Result<void> Reconcile(Worker& w, std::vector<queue::Claim>& claims) {
             }
         }
         if (lookup_failed) continue;  // the lease runs out; tried again
-        if (mine.empty()) {
+        const auto arrived = [&t, &w, &f](const egov::Case& k, std::string reason) {
+            t.to = FilingState::kArrived;
+            t.arrive_id = k.arrive_id;
+            t.arrive_date = k.arrive_date;
+            t.next_at = w.NextPoll(f);
+            t.last_error = "";
+            t.reason = std::move(reason);
+        };
+        const auto dead = [&t, &f](std::string reason) {
+            t.to = FilingState::kDead;
+            t.dead_from = "unknown";
+            t.reason = std::move(reason);
+            t.last_error = t.reason;
+            t.outbox.push_back(Event(f, "dead", t.reason));
+        };
+        std::string listed;  // the matching cases, for the operator who must choose
+        for (const auto* k : mine) listed += (listed.empty() ? "" : ", ") + k->arrive_id;
+        if (!f.settled_case.empty()) {
+            // An operator named the case (Store::Settle): taken only if the portal lists it
+            // among this filing's unclaimed matches, and used once either way.
+            t.settled_case = "";
+            const auto named = std::find_if(mine.begin(), mine.end(), [&f](const egov::Case* k) {
+                return k->arrive_id == f.settled_case;
+            });
+            if (named != mine.end()) {
+                arrived(**named, "reconciled: case " + f.settled_case +
+                                     ", named by an operator, is listed by the portal");
+            } else {
+                dead("case " + f.settled_case +
+                     ", named by an operator, is not among the unclaimed cases of this "
+                     "procedure and applicant since the send (" +
+                     (listed.empty() ? std::string("none") : listed) + "); settle again");
+            }
+        } else if (mine.empty()) {
             t.to = FilingState::kPrepared;
             t.reason = "reconciled: the portal has no case for it, so it is sent again";
         } else if (mine.size() == 1) {
-            t.to = FilingState::kArrived;
-            t.arrive_id = mine.front()->arrive_id;
-            t.arrive_date = mine.front()->arrive_date;
-            t.next_at = w.NextPoll(f);
-            t.last_error = "";
-            t.reason = "reconciled: found at the portal as " + mine.front()->arrive_id;
+            arrived(*mine.front(), "reconciled: found at the portal as " + mine.front()->arrive_id);
         } else {
-            t.to = FilingState::kDead;
-            t.dead_from = "unknown";
-            t.reason = "reconciliation is ambiguous: " + std::to_string(mine.size()) +
-                       " unclaimed cases match; an operator must decide";
-            t.last_error = t.reason;
-            t.outbox.push_back(Event(f, "dead", t.reason));
+            dead("reconciliation is ambiguous: " + std::to_string(mine.size()) +
+                 " unclaimed cases match (" + listed +
+                 "); an operator must decide: todoke settle " + std::to_string(f.id) +
+                 " --case ARRIVE_ID, or --not-arrived");
         }
         w.Commit(c, t);
     }

@@ -69,6 +69,9 @@ struct Filing {
     std::string notice_json;      // the 補正 notice, while amendment_requested
     std::string dead_from;        // the state a dead filing died in
     std::string withdraw_reason;  // 理由 of the 取下げ依頼, once one was asked for
+    // The case an operator named as this filing's when reconciliation could not tell
+    // (Store::Settle); the next reconciliation checks it against the portal's list.
+    std::string settled_case;
 };
 
 struct NewFiling {
@@ -134,6 +137,7 @@ struct Transition {
     std::optional<std::string> arrive_id, arrive_date, send_number;
     std::optional<std::string> notice_json;
     std::optional<std::string> dead_from;
+    std::optional<std::string> settled_case;
     std::vector<OutboxItem> outbox;
 };
 
