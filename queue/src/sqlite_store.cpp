@@ -722,6 +722,34 @@ class SqliteStore final : public Store {
             {.record = std::nullopt, .kind = ApplyKind::kNew, .withdraw_reason = reason});
     }
 
+    Result<Filing> Cancel(std::int64_t id, const std::string& reason,
+                          std::string_view actor) override {
+        if (reason.empty()) {
+            return Fail(ErrorCode::kInvalidArgument, "a cancellation needs its reason",
+                        "cancel.reason");
+        }
+        return Operator(
+            id, actor,
+            [](const Filing& f) -> Result<FilingState> {
+                const bool unsent = f.state == FilingState::kReceived ||
+                                    f.state == FilingState::kPrepared ||
+                                    (f.state == FilingState::kDead &&
+                                     (f.dead_from == "received" || f.dead_from == "prepared"));
+                if (!unsent) {
+                    return Fail(ErrorCode::kConflict,
+                                "filing " + std::to_string(f.id) + " is " +
+                                    std::string(StateName(f.state)) +
+                                    "; only a filing nothing of which was sent (received, "
+                                    "prepared) is cancelled; an arrived case is withdrawn "
+                                    "(todoke withdraw), a send that may have arrived is "
+                                    "settled first",
+                                "filing.state");
+                }
+                return FilingState::kCancelled;
+            },
+            "cancelled: " + reason);
+    }
+
     Result<Filing> Settle(std::int64_t id, const std::optional<std::string>& arrive_id,
                           std::string_view actor) override {
         if (arrive_id && !IsCaseId(*arrive_id)) {
@@ -823,7 +851,6 @@ class SqliteStore final : public Store {
             .Bind(6, reason)
             .Run();
     }
-
 
     // An operator's change: decided from the current row, fence raised (any holder is stale).
     // `settled_case` is the case Settle names; every other change forgets one named before.

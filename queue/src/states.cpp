@@ -20,7 +20,8 @@ constexpr std::array<std::string_view, kStateCount> kNames = {"received",
                                                               "invalid",
                                                               "rejected",
                                                               "withdrawn",
-                                                              "dead"};
+                                                              "dead",
+                                                              "cancelled"};
 
 }  // namespace
 
@@ -42,6 +43,7 @@ bool IsFinal(FilingState state) {
         case FilingState::kRejected:
         case FilingState::kWithdrawn:
         case FilingState::kDead:
+        case FilingState::kCancelled:
             return true;
         default:
             return false;

@@ -1,5 +1,5 @@
 // The queue commands through the real binary: what an operator types and sees when a filing
-// cannot be withdrawn or settled yet, and that nothing changes then.
+// cannot be withdrawn or settled yet, and that nothing changes then; a cancellation.
 #include <gtest/gtest.h>
 
 #include "cli_util.hpp"
@@ -58,6 +58,24 @@ TEST_F(QueueCliTest, SettleNeedsExactlyOneDecisionAndASendThatMayHaveArrived) {
     ASSERT_EQ(status.status, 0) << status.err;
     EXPECT_NE(status.out.find("received"), std::string::npos) << status.out;
     EXPECT_EQ(status.out.find("settled_case"), std::string::npos) << status.out;
+}
+
+TEST_F(QueueCliTest, AFilingNotSentYetIsCancelledWithItsReasonAndThenStaysSo) {
+    const std::string sample = std::string(TODOKE_SOURCE_DIR) + "/samples/records/kenpo_shoyo.json";
+    ASSERT_EQ(Todoke("submit '" + sample + "'").status, 0);
+    EXPECT_EQ(Todoke("cancel 1").status, 2);  // --reason is required
+    auto cancelled = Todoke("cancel 1 --reason 'filed for the wrong company' --actor ana");
+    ASSERT_EQ(cancelled.status, 0) << cancelled.err;
+    EXPECT_NE(cancelled.out.find(R"("state":"cancelled")"), std::string::npos) << cancelled.out;
+    auto status = Todoke("status 1");
+    ASSERT_EQ(status.status, 0) << status.err;
+    EXPECT_NE(status.out.find("filed for the wrong company"), std::string::npos) << status.out;
+    EXPECT_NE(status.out.find("operator:ana"), std::string::npos) << status.out;
+    auto withdraw = Todoke("withdraw 1 --reason 誤って提出したため");
+    EXPECT_EQ(withdraw.status, 1) << withdraw.err;
+    auto again = Todoke("cancel 1 --reason twice");
+    EXPECT_EQ(again.status, 1) << again.err;
+    EXPECT_NE(again.err.find("[filing.state]"), std::string::npos) << again.err;
 }
 
 }  // namespace

@@ -272,6 +272,16 @@ TEST_F(PipelineTest, AnAmbiguousReconciliationWaitsForTheOperatorsCaseAndSendsNo
     EXPECT_EQ(Cases().size(), 2u);
 }
 
+TEST_F(PipelineTest, ACancelledFilingIsNotSent) {
+    const auto id = Submit("kenpo_shutoku.json", "cancelled-1");
+    Run(Stage::kPrepare);
+    ASSERT_EQ(Get(id).state, FilingState::kPrepared);
+    ASSERT_TRUE(store_->Cancel(id, "the employee's start date was wrong", "operator:test"));
+    Drive();
+    EXPECT_EQ(Get(id).state, FilingState::kCancelled);
+    EXPECT_TRUE(Cases().empty());
+}
+
 TEST_F(PipelineTest, AnUnansweredSendGoesAgainOnlyOnceThePortalProvesItHasNoCase) {
     const auto id = Submit("kenpo_shutoku.json", "refused-1");
     Run(Stage::kPrepare);

@@ -366,6 +366,52 @@ TEST_F(StoreTest, AnOperatorSettlesOnlyASendThatMayHaveArrived) {
     EXPECT_EQ(store_->Settle(other, std::nullopt, "op").error().field, "filing.state");
 }
 
+// Cancelling raises the fence: the submit worker that claimed the filing cannot mark it
+// `submitting`, so it sends nothing. What was sent, or may have been, is not cancelled.
+TEST_F(StoreTest, ACancelledFilingIsNeverSentEvenByTheWorkerHoldingIt) {
+    const auto id = Add("rec-1");
+    Claim c = ClaimOne(Stage::kPrepare);
+    Prepare(c);
+    Claim s = ClaimOne(Stage::kSubmit);
+    auto no_reason = store_->Cancel(id, "", "op");
+    ASSERT_FALSE(no_reason);
+    EXPECT_EQ(no_reason.error().field, "cancel.reason");
+    auto cancelled = store_->Cancel(id, "filed twice by mistake", "operator:ana");
+    ASSERT_TRUE(cancelled) << cancelled.error().ToString();
+    EXPECT_EQ(cancelled->state, FilingState::kCancelled);
+    Transition sending = To(FilingState::kSubmitting);
+    sending.keep_lease = true;
+    sending.sent_at = clock_.Now();
+    auto late = store_->Commit(s, sending);
+    ASSERT_FALSE(late);
+    EXPECT_EQ(late.error().field, "queue.stale_claim");
+    clock_.Advance(seconds(3600));
+    for (const auto stage :
+         {Stage::kPrepare, Stage::kSubmit, Stage::kReconcile, Stage::kTrack, Stage::kCollect}) {
+        auto none = store_->ClaimDue(stage, "w2", 10, seconds(60));
+        ASSERT_TRUE(none);
+        EXPECT_TRUE(none->empty()) << StageName(stage);
+    }
+    auto history = store_->History(id);
+    ASSERT_TRUE(history);
+    EXPECT_EQ(history->back().to, "cancelled");
+    EXPECT_NE(history->back().reason.find("filed twice by mistake"), std::string::npos);
+    EXPECT_EQ(store_->Counts()->final(), 1);
+    EXPECT_EQ(store_->Cancel(id, "again", "op").error().field, "filing.state");
+    EXPECT_EQ(store_->Replay(id, "op").error().field, "filing.state");
+
+    // An arrived case is withdrawn, not cancelled.
+    const auto arrived = Add("rec-2");
+    Claim p = ClaimOne(Stage::kPrepare);
+    Transition t = To(FilingState::kArrived);
+    t.arrive_id = "4952026000000002";
+    ASSERT_TRUE(store_->Commit(p, t));
+    auto refused = store_->Cancel(arrived, "too late", "op");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+    EXPECT_NE(refused.error().message.find("withdraw"), std::string::npos);
+}
+
 TEST_F(StoreTest, RecordsAndPackagesAreSealedAtRestAndNeedTheKey) {
     const std::string my_number = "526018159084";
     const auto id = Add("rec-1", R"({"persons":[{"my_number":")" + my_number + R"("}]})");

@@ -4,6 +4,7 @@
 //   todoke replay   a dead filing, with the same key
 //   todoke correct  a corrected record for a filing waiting for 補正
 //   todoke settle   decide a send reconciliation could not: its case, or not arrived
+//   todoke cancel   a filing nothing of which was sent
 // Every command takes --data DIR and the data key (--data-key-file FILE, else the environment
 // variable named by --data-key-env, TODOKE_DATA_KEY by default): 64 hex digits or Base64 of 32
 // bytes, kept away from DIR.
@@ -326,6 +327,12 @@ int RunSettle(const OperatorArgs& a) {
     return PrintFiling((*store)->Settle(a.id, named, "operator:" + a.actor));
 }
 
+int RunCancel(const OperatorArgs& a) {
+    auto store = OpenStore(a.data);
+    if (!store) return Failed(store.error());
+    return PrintFiling((*store)->Cancel(a.id, a.reason, "operator:" + a.actor));
+}
+
 int RunWithdraw(const OperatorArgs& a) {
     // The 理由 goes into torisageirai.xml: a character e-Gov refuses is named now, not after a
     // worker has tried to build the package.
@@ -397,6 +404,15 @@ CommandRun AddQueueCommands(CLI::App& app, std::map<std::string, CommandRun>& co
     named->excludes(none);
     se->add_option("--actor", settle->actor, "who settles it (history)");
     commands["settle"] = [settle] { return RunSettle(*settle); };
+
+    auto cancel = std::make_shared<OperatorArgs>();
+    CLI::App* ca = app.add_subcommand(
+        "cancel", "Cancel a filing nothing of which was sent (received or prepared)");
+    AddDataOptions(*ca, cancel->data);
+    ca->add_option("id", cancel->id, "filing id")->required();
+    ca->add_option("--reason", cancel->reason, "why (kept in the history)")->required();
+    ca->add_option("--actor", cancel->actor, "who cancels it (history)");
+    commands["cancel"] = [cancel] { return RunCancel(*cancel); };
 
     auto withdraw = std::make_shared<OperatorArgs>();
     CLI::App* wd = app.add_subcommand(

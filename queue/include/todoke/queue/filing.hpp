@@ -6,7 +6,8 @@
 //      │                        │  ▲                    │    ▲
 //      ▼                        ▼  │                    ▼    │
 //   invalid                  unknown ─reconcile─►  amendment_requested ─(correction)─► received
-//   rejected (the portal refused it), withdrawn, dead (retry budget spent; replay restarts)
+//   rejected (the portal refused it), withdrawn, dead (retry budget spent; replay restarts),
+//   cancelled (by an operator before anything was sent)
 #pragma once
 
 #include <cstdint>
@@ -35,13 +36,14 @@ enum class FilingState {
     kRejected,   // the portal refused the package (rows kept)
     kWithdrawn,  // 取下げ sent and accepted
     kDead,       // retries spent or an operator must look; replay restarts it
+    kCancelled,  // an operator cancelled it before anything was sent
 };
 
 std::string_view StateName(FilingState state);
 std::optional<FilingState> ParseState(std::string_view name);
 // No worker moves a filing out of these (replay moves a dead one back).
 bool IsFinal(FilingState state);
-inline constexpr int kStateCount = 15;
+inline constexpr int kStateCount = 16;
 
 // What the next application of a filing is (申請種別).
 enum class ApplyKind { kNew, kResubmit, kAmend };

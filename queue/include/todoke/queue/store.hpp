@@ -136,6 +136,12 @@ class Store {
     // found that the portal has none of its cases: the filing goes to prepared and is sent
     // again. kConflict (filing.state) from any other state; kConflict (queue.case_owner) for a
     // case another filing owns; kInvalidArgument (settle.case) for a malformed 到達番号.
+    // Cancels a filing nothing of which was sent: received, prepared, or dead in either. Fence
+    // raised, so a worker that claimed it to send it writes `submitting` over nothing and sends
+    // nothing. The reason goes into the history. kConflict (filing.state) otherwise: a send
+    // that may have arrived is settled or reconciled, an arrived case is withdrawn (取下げ).
+    virtual Result<Filing> Cancel(std::int64_t id, const std::string& reason,
+                                  std::string_view actor) = 0;
     virtual Result<Filing> Settle(std::int64_t id, const std::optional<std::string>& arrive_id,
                                   std::string_view actor) = 0;
 };
