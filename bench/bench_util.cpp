@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 namespace todoke::bench {
 
@@ -39,7 +40,8 @@ double OneRun(const std::string& name, double seconds, const std::function<bool(
 
 }  // namespace
 
-Rate Measure(const std::string& name, double seconds, const std::function<bool()>& op) {
+Rate Measure(const std::string& name, double seconds, const std::function<bool()>& op,
+             const Baseline* beside) {
     // TODOKE_BENCH_ONLY=text runs only the measurements whose name holds the text (for a
     // profiler); the others print 0.
     if (const char* only = std::getenv("TODOKE_BENCH_ONLY");
@@ -50,17 +52,29 @@ Rate Measure(const std::string& name, double seconds, const std::function<bool()
     // The median of three runs: one disturbed run (another process, a page-cache hiccup)
     // does not move the result.
     std::array<double, 3> runs{};
-    for (double& r : runs) r = OneRun(name, seconds / 3, op);
+    std::array<double, 3> ratios{};
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const double base = beside != nullptr ? OneRun(beside->name(), seconds / 6,
+                                                       [beside] { return beside->Run(); })
+                                              : 0;
+        runs[i] = OneRun(name, seconds / 3, op);
+        ratios[i] = base > 0 ? runs[i] / base : 0;
+    }
     std::sort(runs.begin(), runs.end());
-    return {name, runs[1], 1e6 / runs[1]};
+    std::sort(ratios.begin(), ratios.end());
+    return {name, runs[1], 1e6 / runs[1], ratios[1]};
 }
 
-Rate MeasureRawRsa(double seconds) {
-    EVP_PKEY* key = EVP_RSA_gen(2048);
-    unsigned char digest[32] = {1, 2, 3};
-    unsigned char sig[256];
-    Rate rate = Measure("OpenSSL raw RSA-2048 sign (baseline)", seconds, [&] {
-        EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(key, nullptr);
+Baseline Baseline::RawRsa() {
+    struct Key {
+        EVP_PKEY* key = EVP_RSA_gen(2048);
+        ~Key() { EVP_PKEY_free(key); }
+    };
+    auto key = std::make_shared<Key>();
+    return Baseline("OpenSSL raw RSA-2048 sign (baseline)", [key] {
+        unsigned char digest[32] = {1, 2, 3};
+        unsigned char sig[256];
+        EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(key->key, nullptr);
         std::size_t len = sizeof sig;
         const bool ok = EVP_PKEY_sign_init(ctx) == 1 &&
                         EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1 &&
@@ -69,8 +83,11 @@ Rate MeasureRawRsa(double seconds) {
         EVP_PKEY_CTX_free(ctx);
         return ok;
     });
-    EVP_PKEY_free(key);
-    return rate;
+}
+
+Rate MeasureRawRsa(double seconds) {
+    const Baseline rsa = Baseline::RawRsa();
+    return Measure(rsa.name(), seconds, [&rsa] { return rsa.Run(); });
 }
 
 double SecondsPerMeasurement(double fallback) {
@@ -84,7 +101,7 @@ void PrintTable(const Rate& baseline, const std::vector<Rate>& rates) {
                 baseline.micros_per_op, "1.00");
     for (const auto& r : rates) {
         std::printf("%-58s %12.0f %10.1f %9.2f\n", r.name.c_str(), r.per_second, r.micros_per_op,
-                    r.per_second / baseline.per_second);
+                    r.ratio > 0 ? r.ratio : r.per_second / baseline.per_second);
     }
 }
 

@@ -12,12 +12,35 @@ struct Rate {
     std::string name;
     double per_second = 0;
     double micros_per_op = 0;
+    // per_second over the baseline's rate measured in the rounds around it (the median of the
+    // rounds' ratios); 0 when it was measured without a baseline beside it.
+    double ratio = 0;
+};
+
+// The operation every ratio divides by, run beside each measurement: on a shared machine the
+// speed drifts during a run (other tenants, clock frequency), and a baseline measured once at
+// the start would move every ratio with it. Copies share the key.
+class Baseline {
+  public:
+    // OpenSSL's raw RSA-2048 PKCS#1 v1.5 signatures over a SHA-256 digest, as `openssl speed
+    // rsa2048` counts them.
+    static Baseline RawRsa();
+    const std::string& name() const { return name_; }
+    bool Run() const { return op_(); }
+
+  private:
+    Baseline(std::string name, std::function<bool()> op)
+        : name_(std::move(name)), op_(std::move(op)) {}
+    std::string name_;
+    std::function<bool()> op_;
 };
 
 // Runs `op` repeatedly for `seconds` in all (three runs after a short warm-up each) and
-// returns the median rate.
+// returns the median rate. With `beside`, each run follows a run of the baseline half as long
+// and the Rate carries the median of the runs' ratios.
 // `op` returns false on failure, which aborts the benchmark with a message.
-Rate Measure(const std::string& name, double seconds, const std::function<bool()>& op);
+Rate Measure(const std::string& name, double seconds, const std::function<bool()>& op,
+             const Baseline* beside = nullptr);
 
 // Seconds per measurement: TODOKE_BENCH_SECONDS or the default.
 double SecondsPerMeasurement(double fallback);
@@ -26,6 +49,7 @@ double SecondsPerMeasurement(double fallback);
 // counts them: the baseline every todoke benchmark divides by.
 Rate MeasureRawRsa(double seconds);
 
+// The ratio column is each Rate's own ratio when it has one, else its rate over `baseline`'s.
 void PrintTable(const Rate& baseline, const std::vector<Rate>& rates);
 
 }  // namespace todoke::bench
