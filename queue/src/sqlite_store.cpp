@@ -32,10 +32,13 @@ std::string ReconKey(const std::string& proc_id, const std::string& corporation,
     return proc_id + '\x1f' + corporation + '\x1f' + applicant;
 }
 
-// A 到達番号 as egov-api.md gives it: 16 to 18 half-width digits.
-bool IsCaseId(std::string_view id) {
-    return id.size() >= 16 && id.size() <= 18 &&
-           std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+// A portal's id for a case as the store keeps it, whatever the portal: 1 to 64 ASCII letters,
+// digits or hyphens (each portal's exact shape is its adapter's, e.g. egov::IsArriveId).
+bool IsPlainId(std::string_view id) {
+    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+               c == '-';
+    });
 }
 
 std::string RecordAad(const std::string& tenant, const std::string& key) {
@@ -71,13 +74,23 @@ void ApplyToSnapshot(Filing& f, const Transition& t, TimePoint now, TimePoint ne
     if (t.sent_at) f.sent_at = *t.sent_at;
 }
 
-// What an operator's change writes besides the state: a corrected record (sent as `kind`)
-// or the reason of a 取下げ.
+// What an operator's change writes besides the state: a corrected record (sent as `kind`),
+// the reason of a 取下げ, the case Settle names (every other change forgets one named before).
 struct OperatorChange {
     std::optional<std::string> record;
     ApplyKind kind = ApplyKind::kNew;
     std::optional<std::string> withdraw_reason;
+    std::string settled_case;
 };
+
+// An operator's change refused because of the filing's state: what it is, and `rule`.
+Unexpected StateRefused(const Filing& f, std::string_view rule) {
+    std::string state(StateName(f.state));
+    if (f.state == FilingState::kDead) state += " (from " + f.dead_from + ")";
+    return Fail(ErrorCode::kConflict,
+                "filing " + std::to_string(f.id) + " is " + state + "; " + std::string(rule),
+                "filing.state");
+}
 
 class SqliteStore final : public Store {
   public:
@@ -655,11 +668,7 @@ class SqliteStore final : public Store {
             id, actor,
             [](const Filing& f) -> Result<FilingState> {
                 if (f.state != FilingState::kDead) {
-                    return Fail(ErrorCode::kConflict,
-                                "filing " + std::to_string(f.id) + " is " +
-                                    std::string(StateName(f.state)) +
-                                    "; only a dead filing is replayed",
-                                "filing.state");
+                    return StateRefused(f, "only a dead filing is replayed");
                 }
                 const auto from = ParseState(f.dead_from).value_or(FilingState::kReceived);
                 // Whatever died while being sent may have arrived: ask the portal first.
@@ -673,19 +682,19 @@ class SqliteStore final : public Store {
 
     Result<Filing> SupplyCorrection(std::int64_t id, const std::string& record_json, ApplyKind kind,
                                     std::string_view actor) override {
+        OperatorChange change;
+        change.record = record_json;
+        change.kind = kind;
         return Operator(
             id, actor,
             [](const Filing& f) -> Result<FilingState> {
                 if (f.state != FilingState::kAmendmentRequested) {
-                    return Fail(ErrorCode::kConflict,
-                                "filing " + std::to_string(f.id) + " is " +
-                                    std::string(StateName(f.state)) + ", not waiting for a 補正",
-                                "filing.state");
+                    return StateRefused(f, "not waiting for a 補正");
                 }
                 return FilingState::kReceived;
             },
             kind == ApplyKind::kAmend ? "corrected record: 部分補正" : "corrected record: 再提出",
-            {.record = record_json, .kind = kind, .withdraw_reason = std::nullopt});
+            change);
     }
 
     Result<Filing> RequestWithdrawal(std::int64_t id, const std::string& reason,
@@ -694,6 +703,8 @@ class SqliteStore final : public Store {
             return Fail(ErrorCode::kInvalidArgument, "a 取下げ needs its reason (理由)",
                         "withdrawal.reason");
         }
+        OperatorChange change;
+        change.withdraw_reason = reason;
         return Operator(
             id, actor,
             [](const Filing& f) -> Result<FilingState> {
@@ -704,22 +715,15 @@ class SqliteStore final : public Store {
                         return FilingState::kWithdrawRequested;
                     case FilingState::kWithdrawRequested:
                     case FilingState::kWithdrawing:
-                        return Fail(ErrorCode::kConflict,
-                                    "filing " + std::to_string(f.id) + " is already " +
-                                        std::string(StateName(f.state)),
-                                    "filing.state");
+                        return StateRefused(f, "a 取下げ was already asked for");
                     default:
-                        return Fail(ErrorCode::kConflict,
-                                    "filing " + std::to_string(f.id) + " is " +
-                                        std::string(StateName(f.state)) +
-                                        "; only a case that arrived and is not decided yet "
-                                        "(arrived, under_review, amendment_requested) can be "
-                                        "withdrawn",
-                                    "filing.state");
+                        return StateRefused(f,
+                                            "only a case that arrived and is not decided yet "
+                                            "(arrived, under_review, amendment_requested) can be "
+                                            "withdrawn");
                 }
             },
-            "取下げ requested: " + reason,
-            {.record = std::nullopt, .kind = ApplyKind::kNew, .withdraw_reason = reason});
+            "取下げ requested: " + reason, change);
     }
 
     Result<Filing> Cancel(std::int64_t id, const std::string& reason,
@@ -736,14 +740,11 @@ class SqliteStore final : public Store {
                                     (f.state == FilingState::kDead &&
                                      (f.dead_from == "received" || f.dead_from == "prepared"));
                 if (!unsent) {
-                    return Fail(ErrorCode::kConflict,
-                                "filing " + std::to_string(f.id) + " is " +
-                                    std::string(StateName(f.state)) +
-                                    "; only a filing nothing of which was sent (received, "
-                                    "prepared) is cancelled; an arrived case is withdrawn "
-                                    "(todoke withdraw), a send that may have arrived is "
-                                    "settled first",
-                                "filing.state");
+                    return StateRefused(f,
+                                        "only a filing nothing of which was sent (received, "
+                                        "prepared) is cancelled; an arrived case is withdrawn "
+                                        "(todoke withdraw), a send that may have arrived is "
+                                        "settled first");
                 }
                 return FilingState::kCancelled;
             },
@@ -752,12 +753,31 @@ class SqliteStore final : public Store {
 
     Result<Filing> Settle(std::int64_t id, const std::optional<std::string>& arrive_id,
                           std::string_view actor) override {
-        if (arrive_id && !IsCaseId(*arrive_id)) {
+        if (arrive_id && !IsPlainId(*arrive_id)) {
             return Fail(ErrorCode::kInvalidArgument,
-                        "a case is named by its 到達番号 (arrive_id): 16 to 18 half-width digits",
+                        "a case is named by the portal's id for it (1 to 64 ASCII letters, "
+                        "digits or hyphens)",
                         "settle.case");
         }
-        if (arrive_id) {
+        // Decided in Operator's transaction, so that no other filing takes the case meanwhile.
+        const auto decide = [this, &arrive_id, id](const Filing& f) -> Result<FilingState> {
+            const bool may_have_arrived =
+                f.state == FilingState::kUnknown ||
+                (f.state == FilingState::kDead &&
+                 (f.dead_from == "unknown" || f.dead_from == "submitting"));
+            if (!may_have_arrived) {
+                return StateRefused(f,
+                                    "only a filing whose send may or may not have arrived "
+                                    "(unknown, or dead in reconciliation) is settled");
+            }
+            if (f.apply_kind == ApplyKind::kAmend) {
+                return StateRefused(f,
+                                    "a 部分補正 is reconciled by its case's status; replay it "
+                                    "instead");
+            }
+            if (!arrive_id) {
+                return FilingState::kPrepared;
+            }
             TODOKE_ASSIGN_OR_RETURN(auto owner, CaseOwner(*arrive_id));
             if (owner && *owner != id) {
                 return Fail(
@@ -765,37 +785,16 @@ class SqliteStore final : public Store {
                     "case " + *arrive_id + " already belongs to filing " + std::to_string(*owner),
                     "queue.case_owner");
             }
-        }
-        const auto decide = [](const Filing& f) -> Result<FilingState> {
-            const bool may_have_arrived =
-                f.state == FilingState::kUnknown ||
-                (f.state == FilingState::kDead &&
-                 (f.dead_from == "unknown" || f.dead_from == "submitting"));
-            if (!may_have_arrived) {
-                return Fail(
-                    ErrorCode::kConflict,
-                    "filing " + std::to_string(f.id) + " is " + std::string(StateName(f.state)) +
-                        (f.state == FilingState::kDead ? " (from " + f.dead_from + ")" : "") +
-                        "; only a filing whose send may or may not have arrived "
-                        "(unknown, or dead in reconciliation) is settled",
-                    "filing.state");
-            }
             return FilingState::kUnknown;
         };
-        if (arrive_id) {
-            return Operator(id, actor, decide,
-                            "an operator names case " + *arrive_id +
-                                " as this filing's; reconciliation checks it at the portal",
-                            {}, *arrive_id);
-        }
-        return Operator(
-            id, actor,
-            [&decide](const Filing& f) -> Result<FilingState> {
-                TODOKE_RETURN_IF_ERROR(decide(f));
-                return FilingState::kPrepared;
-            },
-            "an operator found that none of the portal's cases is this filing's; it is sent "
-            "again");
+        OperatorChange change;
+        change.settled_case = arrive_id.value_or("");
+        return Operator(id, actor, decide,
+                        arrive_id ? "an operator names case " + *arrive_id +
+                                        " as this filing's; reconciliation checks it at the portal"
+                                  : std::string("an operator found that none of the portal's "
+                                                "cases is this filing's; it is sent again"),
+                        change);
     }
 
   private:
@@ -853,11 +852,9 @@ class SqliteStore final : public Store {
     }
 
     // An operator's change: decided from the current row, fence raised (any holder is stale).
-    // `settled_case` is the case Settle names; every other change forgets one named before.
     template <class Decide>
     Result<Filing> Operator(std::int64_t id, std::string_view actor, Decide decide,
-                            std::string_view reason, const OperatorChange& change = {},
-                            const std::string& settled_case = {}) {
+                            std::string_view reason, const OperatorChange& change = {}) {
         const std::int64_t now = Ms(clock_.Now());
         SqliteDb::Transaction tx(db_);
         TODOKE_RETURN_IF_ERROR(tx.Begin());
@@ -881,7 +878,7 @@ class SqliteStore final : public Store {
         } else {
             q.BindNull(6);
         }
-        q.Bind(7, settled_case);
+        q.Bind(7, change.settled_case);
         TODOKE_RETURN_IF_ERROR(q.Run());
         if (corrected) {
             TODOKE_ASSIGN_OR_RETURN(

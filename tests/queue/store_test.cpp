@@ -364,6 +364,21 @@ TEST_F(StoreTest, AnOperatorSettlesOnlyASendThatMayHaveArrived) {
     // Neither a prepared nor an arrived filing is settled.
     EXPECT_EQ(store_->Settle(id, std::nullopt, "op").error().field, "filing.state");
     EXPECT_EQ(store_->Settle(other, std::nullopt, "op").error().field, "filing.state");
+
+    // A 部分補正 is reconciled by its case's status: there is nothing to settle.
+    const auto amend = Add("rec-3");
+    Claim a = ClaimOne(Stage::kPrepare);
+    ASSERT_EQ(a.filing.id, amend);
+    ASSERT_TRUE(store_->Commit(a, To(FilingState::kAmendmentRequested)));
+    ASSERT_TRUE(store_->SupplyCorrection(amend, R"({"a":2})", ApplyKind::kAmend, "op"));
+    Claim a2 = ClaimOne(Stage::kPrepare);
+    Transition lost = To(FilingState::kDead);
+    lost.dead_from = "unknown";
+    ASSERT_TRUE(store_->Commit(a2, lost));
+    auto amended = store_->Settle(amend, std::nullopt, "op");
+    ASSERT_FALSE(amended);
+    EXPECT_EQ(amended.error().field, "filing.state");
+    EXPECT_NE(amended.error().message.find("部分補正"), std::string::npos);
 }
 
 // Cancelling raises the fence: the submit worker that claimed the filing cannot mark it

@@ -498,7 +498,7 @@ Result<Submission> EgovClient::Withdraw(const std::string& arrive_id, const std:
 }
 
 Result<Case> EgovClient::GetCase(const std::string& arrive_id) {
-    if (!detail::IsArriveId(arrive_id)) {
+    if (!IsArriveId(arrive_id)) {
         return Fail(ErrorCode::kInvalidArgument, "an 到達番号 is 16–18 digits", "arrive_id");
     }
     TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply, impl_->Call("GET", "/apply/" + arrive_id));

@@ -92,7 +92,6 @@ std::string PkceChallenge(std::string_view verifier) {
 }
 
 bool IsProcId(std::string_view s) { return s.size() == 16 && AllOf(s, Alnum); }
-bool IsArriveId(std::string_view s) { return s.size() >= 16 && s.size() <= 18 && AllOf(s, Digit); }
 bool IsSendNumber(std::string_view s) { return s.size() == 18 && AllOf(s, Digit); }
 
 std::string DecodeComponent(std::string_view text, bool plus_is_space) {
@@ -121,3 +120,12 @@ std::map<std::string, std::string> ParseFormOrQuery(std::string_view text) {
 }
 
 }  // namespace todoke::egov::detail
+
+namespace todoke::egov {
+
+bool IsArriveId(std::string_view id) {
+    return id.size() >= 16 && id.size() <= 18 &&
+           std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace todoke::egov

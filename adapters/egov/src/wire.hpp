@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "todoke/egov/portal.hpp"
+
 namespace todoke::egov::detail {
 
 inline constexpr std::string_view kDocsBase = "https://developer.e-gov.go.jp/";
@@ -36,8 +38,8 @@ std::string RandomUrlToken(std::size_t bytes);
 std::string PkceChallenge(std::string_view verifier);
 
 // Shapes of identifiers (§4).
+// IsArriveId is public (portal.hpp).
 bool IsProcId(std::string_view s);      // 16 half-width alphanumerics
-bool IsArriveId(std::string_view s);    // 16–18 digits
 bool IsSendNumber(std::string_view s);  // 18 digits
 
 // One URL component, percent-decoded (common's PercentDecode), '+' as a space when

@@ -17,6 +17,7 @@
 #include "data_options.hpp"
 #include "exit_status.hpp"
 #include "todoke/common/file.hpp"
+#include "todoke/egov/portal.hpp"
 #include "todoke/forms/chars.hpp"
 #include "todoke/forms/record_validator.hpp"
 #include "todoke/forms/wareki.hpp"
@@ -319,6 +320,12 @@ int RunSettle(const OperatorArgs& a) {
     if (a.arrive_id.empty() == !a.not_arrived) {
         std::cerr << "error: give the case (--case ARRIVE_ID) or --not-arrived\n";
         return kExitUsage;
+    }
+    // The store keeps any portal's case ids; the e-Gov shape is checked here.
+    if (!a.not_arrived && !egov::IsArriveId(a.arrive_id)) {
+        std::cerr << "error: [settle.case] an e-Gov case is named by its 到達番号 (arrive_id): 16 "
+                     "to 18 half-width digits\n";
+        return kExitInvalid;
     }
     auto store = OpenStore(a.data);
     if (!store) return Failed(store.error());

@@ -166,7 +166,6 @@ Result<void> Reconcile(Worker& w, std::vector<queue::Claim>& claims) {
                 w.Commit(c, w.RetryLater(f, found.error(), "reconciliation"));
                 continue;
             }
-            t.settled_case = "";  // a 部分補正 answers a known case: nothing to name
             if (found->status == "審査中（補正待ち）") {
                 t.to = FilingState::kPrepared;
                 t.reason = "reconciled: the portal still waits for the 補正, so it is sent again";

@@ -128,20 +128,22 @@ class Store {
     // a track worker sends the 取下げ依頼 (looking at the case first, so never twice).
     virtual Result<Filing> RequestWithdrawal(std::int64_t id, const std::string& reason,
                                              std::string_view actor) = 0;
-    // An operator settles a send that may or may not have arrived (unknown, or dead in
-    // reconciliation, e.g. several unclaimed cases matched). With `arrive_id` (a 到達番号 no
-    // other filing owns) the filing goes back to unknown with that case named: the next
-    // reconciliation takes it only if the portal lists it among the filing's unclaimed
-    // matching cases, else the filing is dead again with the reason. Without, the operator has
-    // found that the portal has none of its cases: the filing goes to prepared and is sent
-    // again. kConflict (filing.state) from any other state; kConflict (queue.case_owner) for a
-    // case another filing owns; kInvalidArgument (settle.case) for a malformed 到達番号.
     // Cancels a filing nothing of which was sent: received, prepared, or dead in either. Fence
     // raised, so a worker that claimed it to send it writes `submitting` over nothing and sends
     // nothing. The reason goes into the history. kConflict (filing.state) otherwise: a send
     // that may have arrived is settled or reconciled, an arrived case is withdrawn (取下げ).
     virtual Result<Filing> Cancel(std::int64_t id, const std::string& reason,
                                   std::string_view actor) = 0;
+    // An operator settles a send that may or may not have arrived (unknown, or dead in
+    // reconciliation, e.g. several unclaimed cases matched). With `arrive_id` (the portal's id
+    // of a case no other filing owns) the filing goes back to unknown with that case named:
+    // the next reconciliation takes it only if the portal lists it among the filing's
+    // unclaimed matching cases, else the filing is dead again with the reason. Without, the
+    // operator has found that the portal has none of its cases: the filing goes to prepared
+    // and is sent again. kConflict (filing.state) from any other state and for a 部分補正
+    // (reconciled by its case's status); kConflict (queue.case_owner) for a case another
+    // filing owns; kInvalidArgument (settle.case) for an id that is not 1–64 ASCII letters,
+    // digits or hyphens (each portal's exact shape is checked by its adapter's callers).
     virtual Result<Filing> Settle(std::int64_t id, const std::optional<std::string>& arrive_id,
                                   std::string_view actor) = 0;
 };

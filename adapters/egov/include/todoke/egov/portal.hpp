@@ -17,12 +17,17 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "todoke/common/clock.hpp"
 #include "todoke/common/result.hpp"
 
 namespace todoke::egov {
+
+// Whether `id` has the shape of a 到達番号 (arrive_id): 16–18 half-width digits (egov-api.md
+// §4).
+bool IsArriveId(std::string_view id);
 
 struct ReportRow {
     std::string form_name, attached_file_name, file_name, item, content;
