@@ -91,18 +91,14 @@ class RowValues {
     // of being written out and read back.
     Result<std::optional<long long>> Amount(std::size_t name, std::string_view path,
                                             std::string& scratch) const {
-        const boost::json::value* v = nullptr;
-        if (!filing_[name]) {
-            v = members_.Get(name);
-            const bool text =
-                v != nullptr && (v->is_string() || v->is_int64() || v->is_uint64() || v->is_bool());
-            if (!text || (v->is_string() && v->as_string().empty())) {
-                return std::optional<long long>();
-            }
-        } else if (const std::string_view t = Get(name, path, scratch); t.empty()) {
+        if (filing_[name]) {
+            return AmountOf(Get(name, path, scratch));
+        }
+        const boost::json::value* v = members_.Get(name);
+        const bool text =
+            v != nullptr && (v->is_string() || v->is_int64() || v->is_uint64() || v->is_bool());
+        if (!text || (v->is_string() && v->as_string().empty())) {
             return std::optional<long long>();
-        } else {
-            return AmountOf(t);
         }
         const auto yen = WholeNumberOf(*v, 15);
         if (!yen) {
