@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 
 #include "todoke/forms/chars.hpp"
@@ -34,14 +35,6 @@ bool FilingPath(std::string_view path) {
 
 // Whether a column's value is the same on every row (the filing's, not the person's).
 bool RecordLevel(const CsvColumn& c) { return c.format == CsvFormat::kFixed || FilingPath(c.path); }
-
-// Whether a format copies text of the record into the CSV, which may then hold a separator;
-// the others write digits they made.
-bool CopiesText(CsvFormat f) {
-    return f == CsvFormat::kFixed || f == CsvFormat::kText || f == CsvFormat::kHalfKana ||
-           f == CsvFormat::kKisoOffice || f == CsvFormat::kKisoSerial ||
-           f == CsvFormat::kPostalHead || f == CsvFormat::kPostalTail;
-}
 
 // The values of a row's columns: the filing's ("record.…", "employer.…", "submitter.…") from
 // the record, the person's through a MemberIndex loaded once per row. Name i is column i's
@@ -169,16 +162,21 @@ Result<void> CheckSeparators(std::string_view value, std::string_view label) {
     return Ok();
 }
 
-// Appends the value of column `index` (of `columns`) for one row to `line` (UTF-8, before
-// Shift_JIS conversion).
+// A value copied from the record, its separators checked, in Shift_JIS. The other formats write
+// ASCII digits they made, which are Shift_JIS as they are.
+Result<void> AppendText(std::string& out, std::string_view value, std::string_view label) {
+    TODOKE_RETURN_IF_ERROR(CheckSeparators(value, label));
+    return AppendShiftJis(out, value);
+}
+
+// Appends the value of column `index` (of `columns`) for one row to `line`, in Shift_JIS.
 Result<void> FormatColumn(std::string& line, const CsvColumn& c, std::size_t index,
                           std::size_t columns, const RowValues& values,
                           const boost::json::object& person,
                           std::optional<std::optional<SanteiResult>>& santei,
                           std::string& scratch) {
     if (c.format == CsvFormat::kFixed) {
-        line += c.fixed;
-        return Ok();
+        return AppendText(line, c.fixed, c.label);
     }
     // Amounts are read as numbers (RowValues::Amount), the rest as text.
     const bool amount = c.format == CsvFormat::kAmount7 || c.format == CsvFormat::kSumAmount7 ||
@@ -198,12 +196,11 @@ Result<void> FormatColumn(std::string& line, const CsvColumn& c, std::size_t ind
         case CsvFormat::kFixed:
             break;
         case CsvFormat::kText:
-            line += v;
-            break;
+            return AppendText(line, v, c.label);
         case CsvFormat::kHalfKana:
             if (!v.empty()) {
                 TODOKE_ASSIGN_OR_RETURN(std::string kana, ToHalfWidthKana(v));
-                line += kana;
+                return AppendText(line, kana, c.label);
             }
             break;
         case CsvFormat::kEraCode:
@@ -245,7 +242,10 @@ Result<void> FormatColumn(std::string& line, const CsvColumn& c, std::size_t ind
         case CsvFormat::kKisoSerial: {
             const auto dash = v.find('-');
             if (dash != std::string_view::npos) {
-                line += c.format == CsvFormat::kKisoOffice ? v.substr(0, dash) : v.substr(dash + 1);
+                return AppendText(
+                    line,
+                    c.format == CsvFormat::kKisoOffice ? v.substr(0, dash) : v.substr(dash + 1),
+                    c.label);
             }
             break;
         }
@@ -312,28 +312,16 @@ Result<void> FormatColumn(std::string& line, const CsvColumn& c, std::size_t ind
         }
         case CsvFormat::kPostalHead:
             if (v.size() == 7) {
-                line += v.substr(0, 3);
+                return AppendText(line, v.substr(0, 3), c.label);
             }
             break;
         case CsvFormat::kPostalTail:
             if (v.size() == 7) {
-                line += v.substr(3);
+                return AppendText(line, v.substr(3), c.label);
             }
             break;
     }
     return Ok();
-}
-
-// FormatColumn, then the separators checked in what it wrote when it copied text.
-Result<void> AppendColumn(std::string& line, const CsvColumn& c, std::size_t index,
-                          std::size_t columns, const RowValues& values,
-                          const boost::json::object& person,
-                          std::optional<std::optional<SanteiResult>>& santei,
-                          std::string& scratch) {
-    const std::size_t start = line.size();
-    TODOKE_RETURN_IF_ERROR(FormatColumn(line, c, index, columns, values, person, santei, scratch));
-    return CopiesText(c.format) ? CheckSeparators(std::string_view(line).substr(start), c.label)
-                                : Ok();
 }
 
 }  // namespace
@@ -372,22 +360,21 @@ Result<std::vector<NenkinCsvPart>> RenderNenkinCsvParts(const Procedure& procedu
     block += kCrlf;
     block += ",001";  // 事業所数: one 事業所 per e-Gov application
     block += kCrlf;
-    std::string line;
     for (std::size_t i = 0; i < office.size(); ++i) {
         if (i > 0) {
-            line += ',';
+            block += ',';
         }
         TODOKE_RETURN_IF_ERROR(CheckSeparators(office[i].first, office[i].second));
-        line += office[i].first;
+        block += office[i].first;
     }
-    block += line;
     block += kCrlf;
     block += "[data]";
     block += kCrlf;
     TODOKE_ASSIGN_OR_RETURN(const std::string block_sjis, ToShiftJis(block));
 
     // The rows in Shift_JIS one after the other, each with its CRLF; row_end[p] is where
-    // person p's row ends.
+    // person p's row ends. Each column writes Shift_JIS itself: only text copied from the record
+    // needs converting.
     const auto& persons = record.data.at("persons").as_array();
     std::string rows;
     std::vector<std::size_t> row_end;
@@ -404,26 +391,25 @@ Result<std::vector<NenkinCsvPart>> RenderNenkinCsvParts(const Procedure& procedu
             std::optional<std::optional<SanteiResult>> none;
             std::string value;
             TODOKE_RETURN_IF_ERROR(
-                AppendColumn(value, column, i, columns, values, no_person, none, scratch));
+                FormatColumn(value, column, i, columns, values, no_person, none, scratch));
             shared[i] = std::move(value);
         }
     }
     for (std::size_t p = 0; p < persons.size(); ++p) {
-        line.clear();
         const auto& person = persons[p].as_object();
         values.Load(person);
         std::optional<std::optional<SanteiResult>> santei;
         for (std::size_t i = 0; i < procedure.csv_columns.size(); ++i) {
             if (i > 0) {
-                line += ',';
+                rows += ',';
             }
             if (shared[i]) {
-                line += *shared[i];
+                rows += *shared[i];
                 continue;
             }
             const auto& column = procedure.csv_columns[i];
             if (auto appended =
-                    AppendColumn(line, column, i, columns, values, person, santei, scratch);
+                    FormatColumn(rows, column, i, columns, values, person, santei, scratch);
                 !appended) {
                 Error e = appended.error();
                 e.message = "persons[" + std::to_string(p) + "] " + std::string(column.label) +
@@ -431,12 +417,7 @@ Result<std::vector<NenkinCsvPart>> RenderNenkinCsvParts(const Procedure& procedu
                 return Fail(std::move(e));
             }
         }
-        line += kCrlf;
-        if (auto encoded = AppendShiftJis(rows, line); !encoded) {
-            Error e = encoded.error();
-            e.message = "persons[" + std::to_string(p) + "]: " + e.message;
-            return Fail(std::move(e));
-        }
+        rows += kCrlf;
         row_end.push_back(rows.size());
     }
 
@@ -489,6 +470,20 @@ Result<void> CheckNenkinCsv(const Procedure& procedure, std::string_view sjis_by
     std::vector<std::string_view> lines;
     std::size_t line_start = 0;
     for (std::size_t i = 0; i < sjis_bytes.size();) {
+        // Eight bytes at a time while they are printable ASCII without CR or LF (most of a row:
+        // digits and commas); what remains is read a byte or a character at a time.
+        if (i + 8 <= sjis_bytes.size()) {
+            std::uint64_t word;
+            std::memcpy(&word, sjis_bytes.data() + i, 8);
+            constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+            constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+            // A byte below 0x20 (CR and LF among them) or at 0x80 or above: the classic "has a
+            // byte less than n" test, with the high bits of the word itself.
+            if ((((word - kOnes * 0x20) | word) & kHigh) == 0) {
+                i += 8;
+                continue;
+            }
+        }
         const auto b = static_cast<unsigned char>(sjis_bytes[i]);
         if (b == '\r') {
             if (i + 1 >= sjis_bytes.size() || sjis_bytes[i + 1] != '\n') {

@@ -158,25 +158,37 @@ MemberIndex::MemberIndex(std::vector<std::string_view> names)
     for (std::size_t i = 0; i < names.size(); ++i) {
         if (names[i].find_first_of(".[") != std::string_view::npos) {
             paths_[i] = names[i];
+            walked_.push_back(i);
         } else if (!names[i].empty()) {
             keys_[names[i]].push_back(i);
         }
     }
 }
 
+const std::vector<std::size_t>* MemberIndex::NamesOf(std::string_view key) const {
+    const auto it = keys_.find(key);
+    return it == keys_.end() ? nullptr : &it->second;
+}
+
 void MemberIndex::Load(const boost::json::object& o) {
     std::fill(found_.begin(), found_.end(), nullptr);
+    std::size_t j = 0;
     for (const auto& kv : o) {
-        if (const auto it = keys_.find(kv.key()); it != keys_.end()) {
-            for (const std::size_t i : it->second) {
+        const std::string_view key = kv.key();
+        if (j == shape_.size()) {
+            shape_.push_back({std::string(key), NamesOf(key)});
+        } else if (shape_[j].key != key) {
+            shape_[j] = {std::string(key), NamesOf(key)};
+        }
+        if (const auto* names = shape_[j].names) {
+            for (const std::size_t i : *names) {
                 found_[i] = &kv.value();
             }
         }
+        ++j;
     }
-    for (std::size_t i = 0; i < paths_.size(); ++i) {
-        if (!paths_[i].empty()) {
-            found_[i] = Walk(o, paths_[i]);
-        }
+    for (const std::size_t i : walked_) {
+        found_[i] = Walk(o, paths_[i]);
     }
 }
 

@@ -48,6 +48,30 @@ TEST_F(ShutokuTest, ReReadingCatchesABrokenCsv) {
     EXPECT_NE(e.error().message.find("not Shift_JIS"), std::string::npos) << e.error().message;
 }
 
+// The re-read skips runs of plain ASCII eight bytes at a time: a bad byte is caught wherever it
+// sits in such a run, at any offset from the start.
+TEST_F(ShutokuTest, ReReadingCatchesABadByteAtEveryPosition) {
+    const Procedure* p = Catalogue::Default().Find("kenpo_shutoku");
+    const auto csv = *RenderNenkinCsv(*p, record_, {{2025, 4, 1}, 1});
+    const std::size_t data = csv.find("[data]\r\n") + 8;
+    ASSERT_NE(data, std::string::npos + 8);
+    for (std::size_t at = data; at < csv.size() - 2; ++at) {
+        if (static_cast<unsigned char>(csv[at]) >= 0x80 ||
+            static_cast<unsigned char>(csv[at - 1]) >= 0x80) {
+            continue;  // not between two ASCII bytes
+        }
+        for (const std::string_view bad : {"\n", "\r", "\x81"}) {
+            std::string broken = csv;
+            broken.insert(at, bad);
+            if (bad == "\x81" && static_cast<unsigned char>(csv[at]) >= 0x40) {
+                continue;  // 0x81 and an ASCII letter or digit make a real two-byte character
+            }
+            EXPECT_FALSE(CheckNenkinCsv(*p, broken))
+                << "byte " << static_cast<int>(bad[0]) << " at " << at;
+        }
+    }
+}
+
 TEST_F(ShutokuTest, AFilingOver45MegabytesIsSplitIntoApplications) {
     auto& persons = record_.data["persons"].as_array();
     const boost::json::value person = persons[1];  // the longer row (address, no My Number)

@@ -70,9 +70,21 @@ class MemberIndex {
     const boost::json::value* Get(std::size_t i) const { return found_[i]; }
 
   private:
+    // The names a key fills; nullptr for a key no name has.
+    const std::vector<std::size_t>* NamesOf(std::string_view key) const;
+
+    std::vector<std::size_t> walked_;      // the names that are paths, walked from the object
     std::vector<std::string_view> paths_;  // per name: the path to walk, or empty
     std::unordered_map<std::string_view, std::vector<std::size_t>> keys_;  // key -> names
     std::vector<const boost::json::value*> found_;
+    // The members of the object loaded last: its j-th key and the names it filled. The persons
+    // of a filing usually have their keys in one order, so the next object's j-th key is
+    // compared with this one before it is looked up (a copy: that object may be gone by then).
+    struct Shape {
+        std::string key;
+        const std::vector<std::size_t>* names = nullptr;
+    };
+    std::vector<Shape> shape_;
 };
 
 }  // namespace todoke::forms
