@@ -147,10 +147,6 @@ Result<std::vector<Result<void>>> SqliteStore::CommitAll(std::span<Claim* const>
                             db_.Prepare("INSERT INTO cases (arrive_id, filing_id, at) VALUES "
                                         "(?1, ?2, ?3) ON CONFLICT (arrive_id) DO UPDATE SET "
                                         "at = at WHERE filing_id = ?2"));
-    TODOKE_ASSIGN_OR_RETURN(
-        auto add_outbox,
-        db_.Prepare("INSERT INTO outbox (kind, filing_id, document_id, company, body, "
-                    "created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"));
     std::vector<Result<void>> results;
     std::vector<TimePoint> nexts(ts.size());
     for (std::size_t i = 0; i < ts.size(); ++i) {
@@ -225,14 +221,7 @@ Result<std::vector<Result<void>>> SqliteStore::CommitAll(std::span<Claim* const>
                 AddHistory(f.id, now, StateName(f.state), StateName(t.to), t.actor, t.reason));
         }
         for (const auto& o : t.outbox) {
-            add_outbox.Reset();
-            add_outbox.Bind(1, o.kind)
-                .Bind(2, f.id)
-                .Bind(3, o.document_id)
-                .Bind(4, o.company)
-                .Bind(5, o.body_json)
-                .Bind(6, now);
-            TODOKE_RETURN_IF_ERROR(add_outbox.Run());
+            TODOKE_RETURN_IF_ERROR(AddOutbox(f.id, o, now));
         }
         results.emplace_back(Ok());
     }

@@ -83,16 +83,9 @@ Result<DocumentRecord> SqliteStore::AddDocument(Claim& claim, DocumentRecord d) 
     TODOKE_RETURN_IF_ERROR(insert.Run());
     if (db_.Changes() == 1 && d.state == "verified") {
         const std::int64_t id = db_.LastInsertRowId();
-        TODOKE_ASSIGN_OR_RETURN(
-            auto add_outbox,
-            db_.Prepare("INSERT INTO outbox (kind, filing_id, document_id, company, body, "
-                        "created_at, next_at) VALUES ('deliver', ?1, ?2, ?3, ?5, ?4, ?4)"));
-        add_outbox.Bind(1, claim.filing.id)
-            .Bind(2, id)
-            .Bind(3, claim.filing.company)
-            .Bind(4, now)
-            .Bind(5, "{\"sha256\":\"" + d.sha256 + "\"}");
-        TODOKE_RETURN_IF_ERROR(add_outbox.Run());
+        TODOKE_RETURN_IF_ERROR(AddOutbox(
+            claim.filing.id,
+            {"deliver", id, claim.filing.company, "{\"sha256\":\"" + d.sha256 + "\"}"}, now));
     }
     TODOKE_ASSIGN_OR_RETURN(auto found, FindDocument(d.arrive_id, d.notice_sub_id));
     TODOKE_RETURN_IF_ERROR(tx.Commit());

@@ -29,8 +29,9 @@ Unexpected StateRefused(const Filing& f, std::string_view rule) {
 }  // namespace
 
 template <class Decide>
-Result<Filing> SqliteStore::Operator(std::int64_t id, std::string_view actor, Decide decide,
-                                     std::string_view reason, const OperatorChange& change) {
+Result<Filing> SqliteStore::Operator(std::int64_t id, std::string_view actor,
+                                     std::string_view event, Decide decide, std::string_view reason,
+                                     const OperatorChange& change) {
     const std::int64_t now = Ms(clock_.Now());
     SqliteDb::Transaction tx(db_);
     TODOKE_RETURN_IF_ERROR(tx.Begin());
@@ -69,13 +70,15 @@ Result<Filing> SqliteStore::Operator(std::int64_t id, std::string_view actor, De
     TODOKE_RETURN_IF_ERROR(
         AddHistory(id, now, StateName(found->state), StateName(to), actor, reason));
     TODOKE_ASSIGN_OR_RETURN(auto after, Find(id));
+    if (!after) return Fail(ErrorCode::kInternal, "filing row vanished", "filing");
+    TODOKE_RETURN_IF_ERROR(AddOutbox(id, FilingEvent(*after, event, reason), now));
     TODOKE_RETURN_IF_ERROR(tx.Commit());
     return *after;
 }
 
 Result<Filing> SqliteStore::Replay(std::int64_t id, std::string_view actor) {
     return Operator(
-        id, actor,
+        id, actor, "replayed",
         [](const Filing& f) -> Result<FilingState> {
             if (f.state != FilingState::kDead) {
                 return StateRefused(f, "only a dead filing is replayed");
@@ -96,7 +99,7 @@ Result<Filing> SqliteStore::SupplyCorrection(std::int64_t id, const std::string&
     change.record = record_json;
     change.kind = kind;
     return Operator(
-        id, actor,
+        id, actor, "corrected",
         [](const Filing& f) -> Result<FilingState> {
             if (f.state != FilingState::kAmendmentRequested) {
                 return StateRefused(f, "not waiting for a 補正");
@@ -116,7 +119,7 @@ Result<Filing> SqliteStore::RequestWithdrawal(std::int64_t id, const std::string
     OperatorChange change;
     change.withdraw_reason = reason;
     return Operator(
-        id, actor,
+        id, actor, "withdraw_requested",
         [](const Filing& f) -> Result<FilingState> {
             switch (f.state) {
                 case FilingState::kArrived:
@@ -143,7 +146,7 @@ Result<Filing> SqliteStore::Cancel(std::int64_t id, const std::string& reason,
                     "cancel.reason");
     }
     return Operator(
-        id, actor,
+        id, actor, "cancelled",
         [](const Filing& f) -> Result<FilingState> {
             const bool unsent = f.state == FilingState::kReceived ||
                                 f.state == FilingState::kPrepared ||
@@ -198,7 +201,7 @@ Result<Filing> SqliteStore::Settle(std::int64_t id, const std::optional<std::str
     };
     OperatorChange change;
     change.settled_case = arrive_id.value_or("");
-    return Operator(id, actor, decide,
+    return Operator(id, actor, "settled", decide,
                     arrive_id ? "an operator names case " + *arrive_id +
                                     " as this filing's; reconciliation checks it at the portal"
                               : std::string("an operator found that none of the portal's "

@@ -231,6 +231,19 @@ Result<void> SqliteStore::AddHistory(std::int64_t id, std::int64_t at, std::stri
     return q.Bind(1, id).Bind(2, at).Bind(3, from).Bind(4, to).Bind(5, actor).Bind(6, reason).Run();
 }
 
+Result<void> SqliteStore::AddOutbox(std::int64_t id, const OutboxItem& o, std::int64_t at) {
+    TODOKE_ASSIGN_OR_RETURN(
+        auto q, db_.Prepare("INSERT INTO outbox (kind, filing_id, document_id, company, body, "
+                            "created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"));
+    return q.Bind(1, o.kind)
+        .Bind(2, id)
+        .Bind(3, o.document_id)
+        .Bind(4, o.company)
+        .Bind(5, o.body_json)
+        .Bind(6, at)
+        .Run();
+}
+
 }  // namespace detail
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path, std::string key,

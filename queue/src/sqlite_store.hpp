@@ -94,11 +94,15 @@ class SqliteStore final : public Store {
 
     Result<void> AddHistory(std::int64_t id, std::int64_t at, std::string_view from,
                             std::string_view to, std::string_view actor, std::string_view reason);
+    // Queues a side effect of filing `id`, inside the caller's transaction.
+    Result<void> AddOutbox(std::int64_t id, const OutboxItem& o, std::int64_t at);
 
-    // An operator's change: decided from the current row, fence raised (any holder is stale).
+    // An operator's change: decided from the current row, fence raised (any holder is stale),
+    // and `event` queued for the company's partner with the reason as its detail.
     template <class Decide>
-    Result<Filing> Operator(std::int64_t id, std::string_view actor, Decide decide,
-                            std::string_view reason, const OperatorChange& change = {});
+    Result<Filing> Operator(std::int64_t id, std::string_view actor, std::string_view event,
+                            Decide decide, std::string_view reason,
+                            const OperatorChange& change = {});
 
     SqliteDb db_;
     std::string key_;

@@ -280,6 +280,10 @@ TEST_F(PipelineTest, ACancelledFilingIsNotSent) {
     Drive();
     EXPECT_EQ(Get(id).state, FilingState::kCancelled);
     EXPECT_TRUE(Cases().empty());
+    auto events = ReadFileBytes(data_dir() / "events.jsonl");
+    ASSERT_TRUE(events);
+    EXPECT_NE(events->find(R"("event":"cancelled")"), std::string::npos) << *events;
+    EXPECT_NE(events->find("the employee's start date was wrong"), std::string::npos);
 }
 
 TEST_F(PipelineTest, AnUnansweredSendGoesAgainOnlyOnceThePortalProvesItHasNoCase) {

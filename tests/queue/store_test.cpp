@@ -414,6 +414,14 @@ TEST_F(StoreTest, ACancelledFilingIsNeverSentEvenByTheWorkerHoldingIt) {
     EXPECT_EQ(store_->Counts()->final(), 1);
     EXPECT_EQ(store_->Cancel(id, "again", "op").error().field, "filing.state");
     EXPECT_EQ(store_->Replay(id, "op").error().field, "filing.state");
+    // The company's partner is told, in the cancel's transaction; a refused change tells nothing.
+    auto events = store_->ClaimOutbox("deliverer", 10, seconds(60));
+    ASSERT_TRUE(events);
+    ASSERT_EQ(events->size(), 1u);
+    EXPECT_EQ((*events)[0].kind, "notify");
+    EXPECT_EQ((*events)[0].filing_id, id);
+    EXPECT_NE((*events)[0].body_json.find(R"("event":"cancelled")"), std::string::npos);
+    EXPECT_NE((*events)[0].body_json.find("filed twice by mistake"), std::string::npos);
 
     // An arrived case is withdrawn, not cancelled.
     const auto arrived = Add("rec-2");

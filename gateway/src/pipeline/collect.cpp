@@ -23,7 +23,7 @@ queue::Transition Dead(const queue::Filing& f, const std::string& reason) {
     t.dead_from = std::string(queue::StateName(f.state));
     t.reason = reason;
     t.last_error = reason;
-    t.outbox.push_back(Event(f, "dead", reason));
+    t.outbox.push_back(queue::FilingEvent(f, "dead", reason));
     return t;
 }
 
@@ -116,7 +116,7 @@ queue::Transition CollectCase(Worker& w, queue::Claim& c) {
     t.last_error = "";
     t.reason = std::to_string(found->documents.size()) +
                " official document(s) verified, stored and acknowledged";
-    t.outbox.push_back(Event(f, "completed", t.reason));
+    t.outbox.push_back(queue::FilingEvent(f, "completed", t.reason));
     return t;
 }
 

@@ -71,7 +71,7 @@ queue::Transition Worker::RetryLater(const queue::Filing& f, const Error& e,
         t.reason = what + ": retries spent (" + std::to_string(failures) + "): " + e.message;
         t.last_error = e.ToString();
         t.count_failure = true;
-        t.outbox.push_back(Event(f, "dead", t.reason));
+        t.outbox.push_back(queue::FilingEvent(f, "dead", t.reason));
         return t;
     }
     t.to = f.state;
@@ -131,14 +131,6 @@ void TransitionEach(Worker& w, std::vector<queue::Claim>& claims,
         done.push_back(&c);
     }
     w.CommitBatch(done, ts);
-}
-
-queue::OutboxItem Event(const queue::Filing& f, std::string_view event, std::string_view detail) {
-    boost::json::object body{{"filing", f.id},          {"key", f.idempotency_key},
-                             {"tenant", f.tenant},      {"company", f.company},
-                             {"event", event},          {"detail", detail},
-                             {"arrive_id", f.arrive_id}};
-    return {"notify", 0, f.company, boost::json::serialize(body)};
 }
 
 }  // namespace pipeline

@@ -21,7 +21,7 @@ queue::Transition Invalid(const queue::Filing& f, std::string errors_json, std::
     t.errors_json = std::move(errors_json);
     t.reason = std::move(reason);
     t.last_error = t.reason;
-    t.outbox.push_back(Event(f, "invalid", t.reason));
+    t.outbox.push_back(queue::FilingEvent(f, "invalid", t.reason));
     return t;
 }
 

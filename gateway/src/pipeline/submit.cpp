@@ -52,11 +52,11 @@ queue::Transition Answered(Worker& w, const queue::Filing& f, const Result<egov:
         if (f.apply_kind == ApplyKind::kNew) {
             t.to = FilingState::kRejected;
             t.reason = *t.last_error;
-            t.outbox.push_back(Event(f, "rejected", *t.last_error));
+            t.outbox.push_back(queue::FilingEvent(f, "rejected", *t.last_error));
         } else {
             t.to = FilingState::kAmendmentRequested;  // the correction needs correcting
             t.reason = "the correction was refused: " + *t.last_error;
-            t.outbox.push_back(Event(f, "amendment_requested", t.reason));
+            t.outbox.push_back(queue::FilingEvent(f, "amendment_requested", t.reason));
         }
         return t;
     }
@@ -215,7 +215,7 @@ Result<void> Reconcile(Worker& w, std::vector<queue::Claim>& claims) {
             t.dead_from = "unknown";
             t.reason = std::move(reason);
             t.last_error = t.reason;
-            t.outbox.push_back(Event(f, "dead", t.reason));
+            t.outbox.push_back(queue::FilingEvent(f, "dead", t.reason));
         };
         std::string listed;  // the matching cases, for the operator who must choose
         for (const auto* k : mine) listed += (listed.empty() ? "" : ", ") + k->arrive_id;

@@ -43,7 +43,7 @@ queue::Transition BackToFollowing(Worker& w, const queue::Filing& f, std::string
     t.next_at = w.Now();
     t.reason = std::move(reason);
     t.last_error = std::move(last_error);
-    t.outbox.push_back(Event(f, "withdrawal_refused", t.reason));
+    t.outbox.push_back(queue::FilingEvent(f, "withdrawal_refused", t.reason));
     return t;
 }
 
@@ -96,7 +96,7 @@ queue::Transition SendWithdrawal(Worker& w, const queue::Filing& f, const egov::
     }
     t.to = FilingState::kWithdrawing;
     t.reason = "取下げ依頼 received by the portal " + sent->arrive_date;
-    t.outbox.push_back(Event(f, "withdrawing", t.reason));
+    t.outbox.push_back(queue::FilingEvent(f, "withdrawing", t.reason));
     return t;
 }
 
@@ -131,7 +131,7 @@ queue::Transition FollowStatus(Worker& w, const queue::Filing& f, const egov::Ca
                                 {"issued", notice->issued}});
         t.reason = "補正 requested (" + notice->correct_type + ", by " + notice->correct_deadline +
                    "): " + notice->title;
-        t.outbox.push_back(Event(f, "amendment_requested", t.reason));
+        t.outbox.push_back(queue::FilingEvent(f, "amendment_requested", t.reason));
     } else if (k.status == "審査終了" || (k.status == "手続終了" && HasUncollected(k))) {
         t.to = FilingState::kReviewDone;
         t.next_at = now;
@@ -139,7 +139,7 @@ queue::Transition FollowStatus(Worker& w, const queue::Filing& f, const egov::Ca
     } else if (k.status == "手続終了") {
         t.to = FilingState::kCompleted;
         t.reason = "手続終了 without an official document to collect";
-        t.outbox.push_back(Event(f, "completed", t.reason));
+        t.outbox.push_back(queue::FilingEvent(f, "completed", t.reason));
     } else if (k.status == "到達") {
         t.to = FilingState::kArrived;
     } else {
@@ -158,7 +158,7 @@ queue::Transition Follow(Worker& w, const queue::Filing& f) {
             t.dead_from = std::string(queue::StateName(f.state));
             t.reason = "the portal does not know case " + f.arrive_id;
             t.last_error = t.reason;
-            t.outbox.push_back(Event(f, "dead", t.reason));
+            t.outbox.push_back(queue::FilingEvent(f, "dead", t.reason));
             return t;
         }
         return w.RetryLater(f, found.error(), "following the case");
@@ -173,7 +173,7 @@ queue::Transition Follow(Worker& w, const queue::Filing& f) {
     if (withdrawal != nullptr && withdrawal->title.find("承認") != std::string::npos) {
         t.to = FilingState::kWithdrawn;
         t.reason = "取下げ granted: " + withdrawal->title + " (" + withdrawal->issued + ")";
-        t.outbox.push_back(Event(f, "withdrawn", t.reason));
+        t.outbox.push_back(queue::FilingEvent(f, "withdrawn", t.reason));
         return t;
     }
     if (Pending(k)) {
@@ -189,7 +189,7 @@ queue::Transition Follow(Worker& w, const queue::Filing& f) {
         refused = withdrawal != nullptr
                       ? "取下げ refused: " + withdrawal->title + "; the case goes on"
                       : "取下げ no longer pending (" + k.status + "); the case goes on";
-        t.outbox.push_back(Event(f, "withdrawal_refused", refused));
+        t.outbox.push_back(queue::FilingEvent(f, "withdrawal_refused", refused));
     }
     t = FollowStatus(w, f, k, std::move(t));
     if (!refused.empty()) {

@@ -78,7 +78,4 @@ Result<void> Track(Worker& w, std::vector<queue::Claim>& claims);
 Result<void> Collect(Worker& w, std::vector<queue::Claim>& claims);
 Result<int> Deliver(Worker& w, int max);
 
-// An event for the notify outbox (JSON).
-queue::OutboxItem Event(const queue::Filing& f, std::string_view event, std::string_view detail);
-
 }  // namespace todoke::gateway::pipeline

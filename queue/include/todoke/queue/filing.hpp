@@ -110,6 +110,11 @@ struct OutboxItem {
     std::string body_json;
 };
 
+// A "notify" event about a filing, for the company's partner (docs/pipeline.md "deliver"): a
+// JSON object {filing, key, tenant, company, event, detail, arrive_id}. The pipeline's workers
+// and an operator's changes write it with the state change that causes it.
+OutboxItem FilingEvent(const Filing& f, std::string_view event, std::string_view detail);
+
 // An official document (公文書) stored in the vault and verified, written together with the
 // state change and its delivery.
 struct DocumentRecord {
