@@ -3,9 +3,11 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <malloc.h>
+#include <pthread.h>
 
 #include <cstdlib>
 #include <ctime>
+#include <string>
 
 namespace todoke {
 namespace {
@@ -42,5 +44,10 @@ LibraryRuntime::LibraryRuntime() {
 }
 
 LibraryRuntime::~LibraryRuntime() { xmlCleanupParser(); }
+
+void NameThisThread(std::string_view name) {
+    const std::string cut(name.substr(0, 15));
+    pthread_setname_np(pthread_self(), cut.c_str());
+}
 
 }  // namespace todoke

@@ -4,17 +4,19 @@
 #include "task_pool.hpp"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <atomic>
 #include <chrono>
 #include <set>
+#include <string>
 #include <thread>
 
 namespace todoke::gateway::pipeline {
 namespace {
 
 TEST(TaskPoolTest, RunsSideBySideUpToTheLimitAndKeepsItsThreads) {
-    TaskPool pool(4);
+    TaskPool pool(4, "submit-send");
     std::atomic<int> running{0}, most{0};
     std::mutex mu;
     std::set<std::thread::id> threads;
@@ -37,13 +39,21 @@ TEST(TaskPoolTest, RunsSideBySideUpToTheLimitAndKeepsItsThreads) {
     }
     EXPECT_EQ(most.load(), 4);      // side by side, never more than the limit
     EXPECT_EQ(threads.size(), 4u);  // the same four threads for all 24 tasks
+    // Named, so that top -H, perf and the pipeline benchmark can tell them apart.
+    const std::string name = pool.Run([] {
+                                     char n[16] = {};
+                                     pthread_getname_np(pthread_self(), n, sizeof n);
+                                     return std::string(n);
+                                 })
+                                 .get();
+    EXPECT_EQ(name, "submit-send");
 }
 
 TEST(TaskPoolTest, WhatIsQueuedStillRunsWhenThePoolGoesAway) {
     std::atomic<int> done{0};
     std::vector<std::future<void>> results;
     {
-        TaskPool pool(1);
+        TaskPool pool(1, "test-pool");
         for (int i = 0; i < 5; ++i) {
             results.push_back(pool.Run([&] {
                 std::this_thread::sleep_for(std::chrono::milliseconds(5));

@@ -19,6 +19,8 @@
 #include <set>
 #include <thread>
 
+#include "todoke/common/runtime.hpp"
+
 namespace todoke::egov::detail {
 
 namespace asio = boost::asio;
@@ -242,7 +244,10 @@ Result<std::unique_ptr<HttpsServer>> HttpsServer::Start(const HttpsServerOptions
     impl->work.emplace(impl->io.get_executor());
     asio::co_spawn(impl->io, raw->Listen(), asio::detached);
     for (int i = 0; i < std::max(1, options.threads); ++i) {
-        impl->workers.emplace_back([raw] { raw->io.run(); });
+        impl->workers.emplace_back([raw, name = options.thread_name] {
+            NameThisThread(name);
+            raw->io.run();
+        });
     }
     return std::unique_ptr<HttpsServer>(new HttpsServer(std::move(impl)));
 }

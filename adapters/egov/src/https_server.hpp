@@ -52,6 +52,7 @@ struct HttpsServerOptions {
     int threads = 8;                             // pool threads: the most handlers that run at once
     std::uint64_t max_body_bytes = 64ull << 20;  // larger bodies get 413
     std::chrono::seconds read_timeout{30};
+    std::string thread_name = "https";  // NameThisThread of the pool's threads
 };
 
 class HttpsServer {

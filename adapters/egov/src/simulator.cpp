@@ -141,6 +141,7 @@ Result<std::unique_ptr<Simulator>> Simulator::Start(const SimulatorConfig& confi
     options.key_pem = pki.server_key_pem;
     options.threads = config.threads;
     options.max_body_bytes = config.max_upload_bytes;
+    options.thread_name = "sim-egov";
     detail::SimCore* core = impl->core.get();
     TODOKE_ASSIGN_OR_RETURN(
         impl->server,

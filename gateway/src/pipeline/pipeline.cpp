@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <thread>
 
+#include "todoke/common/runtime.hpp"
 #include "worker.hpp"
 
 namespace todoke::gateway {
@@ -219,7 +220,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(PipelineConfig config, Pipeli
                                   deps,
                                   std::move(vault),
                                   pipeline::RateLimiter(rate),
-                                  pipeline::TaskPool(senders),
+                                  pipeline::TaskPool(senders, "submit-send"),
                                   {},
                                   {}});
     // Opening once applies the migrations and checks the key before any thread starts.
@@ -243,8 +244,10 @@ void Pipeline::Start() {
                 m.shared->Log(LogLevel::kError, name + ": " + w.error().ToString());
                 continue;
             }
-            m.threads.emplace_back(
-                [&m, stage, w = std::move(*w)]() mutable { m.Loop(std::move(w), stage); });
+            m.threads.emplace_back([&m, stage, name, w = std::move(*w)]() mutable {
+                NameThisThread(name);
+                m.Loop(std::move(w), stage);
+            });
         }
     }
 }

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 
+#include "todoke/common/runtime.hpp"
+
 namespace todoke::gateway::pipeline {
 
-TaskPool::TaskPool(std::size_t max_threads) : max_threads_(std::max<std::size_t>(1, max_threads)) {}
+TaskPool::TaskPool(std::size_t max_threads, std::string name)
+    : max_threads_(std::max<std::size_t>(1, max_threads)), name_(std::move(name)) {}
 
 TaskPool::~TaskPool() {
     {
@@ -21,7 +24,10 @@ void TaskPool::Post(std::function<void()> task) {
     std::lock_guard lock(mu_);
     queue_.push_back(std::move(task));
     if (idle_ < queue_.size() && threads_.size() < max_threads_) {
-        threads_.emplace_back([this] { Loop(); });
+        threads_.emplace_back([this] {
+            NameThisThread(name_);
+            Loop();
+        });
     } else {
         ready_.notify_one();
     }

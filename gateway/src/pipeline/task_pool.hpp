@@ -9,6 +9,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -16,7 +17,8 @@ namespace todoke::gateway::pipeline {
 
 class TaskPool {
   public:
-    explicit TaskPool(std::size_t max_threads);
+    // Its threads are named `name` (NameThisThread).
+    TaskPool(std::size_t max_threads, std::string name);
     ~TaskPool();  // runs what is queued, then joins
     TaskPool(const TaskPool&) = delete;
     TaskPool& operator=(const TaskPool&) = delete;
@@ -34,6 +36,7 @@ class TaskPool {
     void Loop();
 
     const std::size_t max_threads_;
+    const std::string name_;
     std::mutex mu_;
     std::condition_variable ready_;
     std::deque<std::function<void()>> queue_;

@@ -9,7 +9,13 @@
 // document can ever make libxml2 read a file or the network, whatever options a caller passes.
 #pragma once
 
+#include <string_view>
+
 namespace todoke {
+
+// Names the calling thread, as top -H, ps -L, perf and /proc/self/task/*/comm show it (cut to
+// the kernel's 15 bytes): "prepare/0", "sim-egov", ...
+void NameThisThread(std::string_view name);
 
 class LibraryRuntime {
   public:
