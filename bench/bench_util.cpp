@@ -5,10 +5,13 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <thread>
+#include <vector>
 
 namespace todoke::bench {
 
@@ -88,6 +91,30 @@ Baseline Baseline::RawRsa() {
 Rate MeasureRawRsa(double seconds) {
     const Baseline rsa = Baseline::RawRsa();
     return Measure(rsa.name(), seconds, [&rsa] { return rsa.Run(); });
+}
+
+double MeasureRawRsaTogether(unsigned threads, double seconds) {
+    const Baseline rsa = Baseline::RawRsa();
+    std::atomic<bool> stop{false};
+    std::atomic<long> signatures{0};  // one add per signature: nothing beside 250 us of RSA
+    std::vector<std::thread> workers;
+    for (unsigned i = 0; i < threads; ++i) {
+        workers.emplace_back([&] {
+            while (!stop.load(std::memory_order_relaxed) && rsa.Run()) {
+                signatures.fetch_add(1, std::memory_order_relaxed);
+            }
+        });
+    }
+    using Clock = std::chrono::steady_clock;
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds / 5));  // all signing
+    const long first = signatures.load();
+    const auto start = Clock::now();
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    const long last = signatures.load();
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    stop = true;
+    for (auto& w : workers) w.join();
+    return static_cast<double>(last - first) / elapsed;
 }
 
 double SecondsPerMeasurement(double fallback) {

@@ -1,5 +1,5 @@
 // A small harness for benchmarks that print rates and ratios to a baseline measured in the
-// same run (so that the numbers mean something on any machine). Single-threaded.
+// same run (so that the numbers mean something on any machine).
 #pragma once
 
 #include <functional>
@@ -48,6 +48,11 @@ double SecondsPerMeasurement(double fallback);
 // OpenSSL's raw RSA-2048 PKCS#1 v1.5 signatures over a SHA-256 digest, as `openssl speed rsa2048`
 // counts them: the baseline every todoke benchmark divides by.
 Rate MeasureRawRsa(double seconds);
+
+// The same signatures made by `threads` threads at once, for `seconds`: what the machine's cores
+// sign together per second. Cores that share caches, memory bandwidth or a power budget sign
+// less together than one core times their number (2 vCPUs here: about 1.8x).
+double MeasureRawRsaTogether(unsigned threads, double seconds);
 
 // The ratio column is each Rate's own ratio when it has one, else its rate over `baseline`'s.
 void PrintTable(const Rate& baseline, const std::vector<Rate>& rates);
