@@ -65,6 +65,11 @@ bool HasPath(const boost::json::object& root, std::string_view path);
 class MemberIndex {
   public:
     explicit MemberIndex(std::vector<std::string_view> names);
+    // Moved, not copied: the remembered shape points into this index's own table.
+    MemberIndex(MemberIndex&&) = default;
+    MemberIndex& operator=(MemberIndex&&) = default;
+    MemberIndex(const MemberIndex&) = delete;
+    MemberIndex& operator=(const MemberIndex&) = delete;
     // Reads `o`; afterwards Get(i) is its value for name i, or nullptr.
     void Load(const boost::json::object& o);
     const boost::json::value* Get(std::size_t i) const { return found_[i]; }
