@@ -352,6 +352,25 @@ int RunWithdraw(const OperatorArgs& a) {
     return PrintFiling((*store)->RequestWithdrawal(a.id, a.reason, "operator:" + a.actor));
 }
 
+// An operator's command on one filing: the data options, the filing id and --actor (who, for
+// the history). The caller adds what else it takes to the subcommand, into the same arguments
+// (kept alive by the command's run).
+struct OperatorCommand {
+    CLI::App* cmd;
+    OperatorArgs* args;
+};
+OperatorCommand AddOperatorCommand(CLI::App& app, std::map<std::string, CommandRun>& commands,
+                                   const std::string& name, const std::string& description,
+                                   int (*run)(const OperatorArgs&)) {
+    auto args = std::make_shared<OperatorArgs>();
+    CLI::App* cmd = app.add_subcommand(name, description);
+    AddDataOptions(*cmd, args->data);
+    cmd->add_option("id", args->id, "filing id")->required();
+    cmd->add_option("--actor", args->actor, "who does it (kept in the history)");
+    commands[name] = [args, run] { return run(*args); };
+    return {cmd, args.get()};
+}
+
 }  // namespace
 
 CommandRun AddQueueCommands(CLI::App& app, std::map<std::string, CommandRun>& commands) {
@@ -378,57 +397,41 @@ CommandRun AddQueueCommands(CLI::App& app, std::map<std::string, CommandRun>& co
     st->add_flag("--summary", status->summary, "counts only (one JSON line)");
     commands["status"] = [status] { return RunStatus(*status); };
 
-    auto replay = std::make_shared<OperatorArgs>();
-    CLI::App* r = app.add_subcommand("replay", "Restart a dead filing (same key)");
-    AddDataOptions(*r, replay->data);
-    r->add_option("id", replay->id, "filing id")->required();
-    r->add_option("--actor", replay->actor, "who replays it (history)");
-    commands["replay"] = [replay] { return RunReplay(*replay); };
+    AddOperatorCommand(app, commands, "replay", "Restart a dead filing (same key)", RunReplay);
 
-    auto correct = std::make_shared<OperatorArgs>();
-    CLI::App* c = app.add_subcommand("correct", "Answer a 補正 with a corrected record");
-    AddDataOptions(*c, correct->data);
-    c->add_option("id", correct->id, "filing id")->required();
-    c->add_option("record", correct->record, "the corrected record (JSON)")->required();
-    c->add_option("--as", correct->as,
-                  "amend (部分補正) or resubmit (再提出); default: the notice's")
+    const auto correct = AddOperatorCommand(app, commands, "correct",
+                                            "Answer a 補正 with a corrected record", RunCorrect);
+    correct.cmd->add_option("record", correct.args->record, "the corrected record (JSON)")
+        ->required();
+    correct.cmd
+        ->add_option("--as", correct.args->as,
+                     "amend (部分補正) or resubmit (再提出); default: the notice's")
         ->check(CLI::IsMember({"amend", "resubmit"}));
-    c->add_option("--actor", correct->actor, "who corrects it (history)");
-    c->add_option("--config", correct->data.config, "settings file (JSON)");
-    commands["correct"] = [correct] { return RunCorrect(*correct); };
+    correct.cmd->add_option("--config", correct.args->data.config, "settings file (JSON)");
 
-    auto settle = std::make_shared<OperatorArgs>();
-    CLI::App* se = app.add_subcommand(
-        "settle",
+    const auto settle = AddOperatorCommand(
+        app, commands, "settle",
         "Decide a send reconciliation could not: name its case (checked at the portal by the "
-        "next reconciliation) or say it did not arrive (it is sent again)");
-    AddDataOptions(*se, settle->data);
-    se->add_option("id", settle->id, "filing id")->required();
-    auto* named = se->add_option("--case", settle->arrive_id,
-                                 "the 到達番号 (arrive_id) of the filing's case at the portal");
-    auto* none = se->add_flag("--not-arrived", settle->not_arrived,
-                              "the portal has none of its cases: send it again");
+        "next reconciliation) or say it did not arrive (it is sent again)",
+        RunSettle);
+    auto* named =
+        settle.cmd->add_option("--case", settle.args->arrive_id,
+                               "the 到達番号 (arrive_id) of the filing's case at the portal");
+    auto* none = settle.cmd->add_flag("--not-arrived", settle.args->not_arrived,
+                                      "the portal has none of its cases: send it again");
     named->excludes(none);
-    se->add_option("--actor", settle->actor, "who settles it (history)");
-    commands["settle"] = [settle] { return RunSettle(*settle); };
 
-    auto cancel = std::make_shared<OperatorArgs>();
-    CLI::App* ca = app.add_subcommand(
-        "cancel", "Cancel a filing nothing of which was sent (received or prepared)");
-    AddDataOptions(*ca, cancel->data);
-    ca->add_option("id", cancel->id, "filing id")->required();
-    ca->add_option("--reason", cancel->reason, "why (kept in the history)")->required();
-    ca->add_option("--actor", cancel->actor, "who cancels it (history)");
-    commands["cancel"] = [cancel] { return RunCancel(*cancel); };
+    const auto cancel = AddOperatorCommand(
+        app, commands, "cancel", "Cancel a filing nothing of which was sent (received or prepared)",
+        RunCancel);
+    cancel.cmd->add_option("--reason", cancel.args->reason, "why (kept in the history)")
+        ->required();
 
-    auto withdraw = std::make_shared<OperatorArgs>();
-    CLI::App* wd = app.add_subcommand(
-        "withdraw", "取下げ: ask the portal to withdraw a filing's case (sent by the workers)");
-    AddDataOptions(*wd, withdraw->data);
-    wd->add_option("id", withdraw->id, "filing id")->required();
-    wd->add_option("--reason", withdraw->reason, "理由 written in the 取下げ依頼")->required();
-    wd->add_option("--actor", withdraw->actor, "who withdraws it (history)");
-    commands["withdraw"] = [withdraw] { return RunWithdraw(*withdraw); };
+    const auto withdraw = AddOperatorCommand(
+        app, commands, "withdraw",
+        "取下げ: ask the portal to withdraw a filing's case (sent by the workers)", RunWithdraw);
+    withdraw.cmd->add_option("--reason", withdraw.args->reason, "理由 written in the 取下げ依頼")
+        ->required();
 
     commands["mailbox"] = AddMailboxCommand(app);
     return nullptr;
