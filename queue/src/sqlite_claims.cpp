@@ -153,7 +153,7 @@ Result<std::vector<Result<void>>> SqliteStore::CommitAll(std::span<Claim* const>
         const Transition& t = ts[i];
         Filing& f = claims[i]->filing;
         nexts[i] = t.next_at == TimePoint{} ? now_tp : t.next_at;
-        const auto bind_opt = [&update](int index, const std::optional<std::string>& v) {
+        const auto bind_opt = [&update](int index, const auto& v) {  // absent: NULL, kept
             if (v) {
                 update.Bind(index, *v);
             } else {
@@ -168,26 +168,15 @@ Result<std::vector<Result<void>>> SqliteStore::CommitAll(std::span<Claim* const>
             .Bind(5, now);
         bind_opt(6, t.last_error);
         bind_opt(7, t.errors_json);
-        if (sealed[i]) {
-            update.Bind(8, Sha256Hex(*t.payload));
-        } else {
-            update.BindNull(8);
-        }
+        bind_opt(8, t.payload ? std::optional(Sha256Hex(*t.payload)) : std::nullopt);
         bind_opt(9, t.proc_id);
         bind_opt(10, t.proc_name);
         bind_opt(11, t.applicant_name);
         bind_opt(12, t.corporation_name);
-        if (t.proc_id) {
-            update.Bind(13, ReconKey(*t.proc_id, t.corporation_name.value_or(""),
-                                     t.applicant_name.value_or("")));
-        } else {
-            update.BindNull(13);
-        }
-        if (t.sent_at) {
-            update.Bind(14, Ms(*t.sent_at));
-        } else {
-            update.BindNull(14);
-        }
+        bind_opt(13, t.proc_id ? std::optional(ReconKey(*t.proc_id, t.corporation_name.value_or(""),
+                                                        t.applicant_name.value_or("")))
+                               : std::nullopt);
+        bind_opt(14, t.sent_at ? std::optional(Ms(*t.sent_at)) : std::nullopt);
         bind_opt(15, t.arrive_id);
         bind_opt(16, t.arrive_date);
         bind_opt(17, t.send_number);
