@@ -4,8 +4,10 @@
 // dangerous points from inside (after `submitting` committed, after the portal answered and
 // before the commit, after a 公文書 was stored and before 取得完了, after the portal took a
 // 取下げ依頼 and before the commit), restarted each time, while an operator withdraws some of the
-// filings. At the end every filing is final, the portal holds exactly one case per filing and
-// never got a 取下げ依頼 twice, every 公文書 is in its mailbox exactly once and nothing is lost.
+// filings and, for two rounds, e-Gov answers nothing but 503 (an outage: the circuit breaker
+// pauses the portal stages). At the end every filing is final, the portal holds exactly one case
+// per filing and never got a 取下げ依頼 twice, every 公文書 is in its mailbox exactly once and
+// nothing is lost.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -87,7 +89,8 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
             << R"({"pipeline": {"poll_interval_ms": 200, "reconcile_after_ms": 300, "idle_ms": 50,
                   "lease_ms": 3000, "submit_lease_ms": 4000, "batch": 8,
                   "portal_calls_per_second": 100,
-                  "retry": {"initial_ms": 100, "cap_ms": 1000, "budget": 100}}})";
+                  "retry": {"initial_ms": 100, "cap_ms": 1000, "budget": 100},
+                  "breaker": {"failures": 3, "open_ms": 200, "open_cap_ms": 800}}})";
         std::ofstream(d / "token.key") << std::string(64, 'a');
         std::ofstream(d / "data.key") << std::string(64, 'b');
         std::ofstream(d / "records.json") << Records(kFilings);
@@ -98,6 +101,12 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
         {}, d / "sim.log");
     ASSERT_GT(sim.pid, 0);
     ASSERT_FALSE(sim.first_line.empty());
+    std::ofstream(d / "ready.json") << sim.first_line;
+    const auto set_faults = [&](const std::string& faults) {
+        const auto set = RunShell(todoke + " sim faults --ready " + (d / "ready.json").string() +
+                                  " --set '" + faults + "'");
+        EXPECT_EQ(set.first, 0) << set.second;
+    };
     json::object egov = json::parse(sim.first_line).as_object();
     egov["token_file"] = (d / "tokens.sealed").string();
     egov["token_key_file"] = (d / "token.key").string();
@@ -131,6 +140,11 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
     int killed_outside = 0, crashed_inside = 0;
     std::set<std::int64_t> withdraw_asked;
     for (int round = 0; round < kKills; ++round) {
+        if (round == kKills / 4) {
+            set_faults(R"({"error_503": 1})");  // the outage
+        } else if (round == kKills / 4 + 2) {
+            set_faults(R"({"error_503": 0.05})");
+        }
         const std::string seed = "TODOKE_CRASH_SEED=" + std::to_string(round);
         Child gw = SpawnProcess(serve,
                                 {"TODOKE_TEST_PW=test-password", seed,
@@ -199,6 +213,14 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
     }
     kill(sim.pid, SIGTERM);
     waitpid(sim.pid, &status, 0);
+    // The breaker's openings, from the log of every run of serve.
+    int breaker_opened = 0;
+    {
+        std::ifstream log(d / "serve.log");
+        for (std::string line; std::getline(log, line);) {
+            if (line.find("portal calls paused") != std::string::npos) ++breaker_opened;
+        }
+    }
 
     auto gateway_db = SqliteDb::Open(d / "data" / "todoke.db");
     auto sim_db = SqliteDb::Open(d / "sim" / "sim.db");
@@ -260,7 +282,8 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
               << ", delivered " << delivered << "; 取下げ asked " << withdraw_asked.size()
               << ", sent " << withdraw_requests << " (found already sent after a crash or lost "
               << "answer " << lost_answers << ", too late: the case was decided " << too_late
-              << "), withdrawn " << withdrawn << "\n";
+              << "), withdrawn " << withdrawn << "; the portal's circuit opened " << breaker_opened
+              << " times\n";
     // Whatever did not complete, with its history, for the one reading a failure.
     auto odd = gateway_db->Prepare(
         "SELECT f.id, f.state, f.last_error, h.to_state, h.reason FROM filings f JOIN history h "
@@ -291,6 +314,7 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
     EXPECT_EQ(stale_docs, 0);                  // and to its own company
     EXPECT_EQ(pending, 0);
     EXPECT_GT(killed_outside + crashed_inside, 0);
+    EXPECT_GT(breaker_opened, 0);  // the outage paused the portal stages
 }
 
 }  // namespace

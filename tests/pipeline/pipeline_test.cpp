@@ -77,9 +77,9 @@ class PipelineTest : public egov::testing::SimTest {
         config.retry.initial = std::chrono::milliseconds(1);
         config.retry.budget = 3;
         if (edit) edit(config);
-        auto p =
-            Pipeline::Create(config, PipelineDeps{clock_, *client_, forms::Catalogue::Default(),
-                                                  keys_, government_ca, nullptr});
+        auto p = Pipeline::Create(
+            config, PipelineDeps{*pipeline_clock_, *client_, forms::Catalogue::Default(), keys_,
+                                 government_ca, nullptr});
         ASSERT_TRUE(p) << p.error().ToString();
         pipeline_ = std::move(*p);
     }
@@ -135,6 +135,7 @@ class PipelineTest : public egov::testing::SimTest {
     }
 
     SystemClock clock_;
+    const Clock* pipeline_clock_ = &clock_;  // the pipeline's; a test may give it a FakeClock
     std::unique_ptr<egov::EgovClient> client_;
     std::unique_ptr<signing::TrustStore> official_ca_;
     std::vector<signing::SigningKey> keys_;
@@ -304,6 +305,76 @@ TEST_F(PipelineTest, AnUnansweredSendGoesAgainOnlyOnceThePortalProvesItHasNoCase
     f = Get(id);
     EXPECT_EQ(f.state, FilingState::kArrived);
     EXPECT_EQ(Cases().size(), 1u);
+}
+
+TEST_F(PipelineTest, AnOutagePausesThePortalStagesInsteadOfSpendingEveryFilingsRetries) {
+    using namespace std::chrono_literals;
+    // Ahead of the clock the test store enqueues with, so that what it enqueues is due.
+    FakeClock fake(std::chrono::system_clock::now() + 1min);
+    pipeline_clock_ = &fake;
+    MakePipeline(*official_ca_, [](PipelineConfig& c) {
+        c.breaker = {.failures = 2, .open_for = 1000ms, .open_cap = 4000ms};
+    });
+    // Six employers: the store sends one filing per procedure and employer at a time.
+    static const char* const kDigits[] = {"０", "１", "２", "３", "４", "５", "６"};
+    const auto employer = [](int i) {
+        return [i](boost::json::object& r) {
+            r["employer"].as_object()["name"] = std::string("株式会社見本") + kDigits[i];
+        };
+    };
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 6; ++i) {
+        ids.push_back(Submit("kenpo_shutoku.json", "outage-" + std::to_string(i), employer(i)));
+    }
+    Drive(1);
+    for (const auto id : ids) ASSERT_EQ(Get(id).state, FilingState::kArrived);
+
+    // e-Gov stops answering. The first two unanswered calls open the breaker; the other four
+    // filings are not asked about and keep their retries.
+    Faults(R"({"error_503": 1, "seed": 3})");
+    Run(Stage::kTrack);
+    int failures = 0;
+    for (const auto id : ids) failures += Get(id).failures;
+    EXPECT_EQ(failures, 2);
+    // A filing prepared now is not sent into the outage: it stays prepared, not unknown.
+    const auto late = Submit("kenpo_shutoku.json", "outage-late", employer(6));
+    Run(Stage::kPrepare);
+    Run(Stage::kSubmit);
+    EXPECT_EQ(Get(late).state, FilingState::kPrepared);
+
+    // Twenty seconds of outage, a pass every second: after each pause (1, 2, 4, 4, 4 s) one
+    // probe, each time another filing's (the one that failed waits past the next pause): six
+    // probes, one per filing. Without the breaker every filing would have failed every second
+    // and been dead after three (the budget).
+    for (int s = 0; s < 20; ++s) {
+        fake.Advance(1s);
+        Run(Stage::kTrack);
+        Run(Stage::kSubmit);
+    }
+    failures = 0;
+    for (const auto id : ids) {
+        const auto f = Get(id);
+        EXPECT_EQ(f.state, FilingState::kArrived) << f.last_error;
+        EXPECT_LE(f.failures, 2) << "filing " << id;
+        failures += f.failures;
+    }
+    EXPECT_EQ(failures, 2 + 6);  // instead of 6 filings x 20 passes
+    EXPECT_EQ(Get(late).state, FilingState::kPrepared);
+
+    // e-Gov is back: the next probe answers and every stage goes on.
+    Faults(R"({"error_503": 0})");
+    fake.Advance(5s);
+    Advance(700);
+    for (int i = 0; i < 4; ++i) {
+        fake.Advance(1s);
+        Drive(1);
+    }
+    for (const auto id : ids) EXPECT_EQ(Get(id).state, FilingState::kCompleted);
+    Advance(700);
+    fake.Advance(1s);
+    Drive(2);
+    EXPECT_EQ(Get(late).state, FilingState::kCompleted);
+    EXPECT_EQ(Cases().size(), 7u);  // each filing once
 }
 
 TEST_F(PipelineTest, AnAmendmentRequestIsAnsweredWithAPartialAmendment) {

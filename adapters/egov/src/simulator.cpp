@@ -194,6 +194,24 @@ Result<std::string> AdvanceSimulatorClock(const std::string& api_base, const std
     return std::string(body.at("now").as_string());
 }
 
+Result<std::string> SetSimulatorFaults(const std::string& api_base, const std::string& ca_file,
+                                       const std::string& faults_json) {
+    detail::HttpClientOptions http;
+    http.ca_file = ca_file;
+    TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply,
+                            detail::Perform(http, {"POST",
+                                                   api_base + "/_sim/faults",
+                                                   {{"Content-Type", "application/json"}},
+                                                   faults_json}));
+    if (reply.status != 200) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "the simulator refused the faults (" + std::to_string(reply.status) +
+                        "): " + reply.body,
+                    "sim.faults");
+    }
+    return reply.body;
+}
+
 void Simulator::Stop() {
     if (impl_ && impl_->server) {
         impl_->server->Stop();

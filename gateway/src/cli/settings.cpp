@@ -73,6 +73,17 @@ Result<void> ReadPipeline(ConfigNode& node, PipelineConfig& p) {
     p.retry.factor = static_cast<double>(factor) / 100.0;
     p.retry.jitter = static_cast<double>(jitter) / 100.0;
     p.retry.budget = static_cast<int>(budget);
+    TODOKE_ASSIGN_OR_RETURN(ConfigNode breaker, node.Section("breaker"));
+    std::int64_t failures = p.breaker.failures;
+    TODOKE_RETURN_IF_ERROR(breaker.Read("failures", failures, 1, 1000));
+    p.breaker.failures = static_cast<int>(failures);
+    TODOKE_RETURN_IF_ERROR(ReadMs(breaker, "open_ms", p.breaker.open_for, kDay));
+    TODOKE_RETURN_IF_ERROR(ReadMs(breaker, "open_cap_ms", p.breaker.open_cap, kDay));
+    if (p.breaker.open_cap < p.breaker.open_for) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "pipeline.breaker.open_cap_ms must not be shorter than open_ms",
+                    "pipeline.breaker.open_cap_ms");
+    }
     std::vector<std::string> windows;
     TODOKE_RETURN_IF_ERROR(node.Read("maintenance", windows));
     std::vector<queue::MaintenanceWindow> parsed;

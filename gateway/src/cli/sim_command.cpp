@@ -1,9 +1,14 @@
 // `todoke sim egov --listen HOST:PORT --data DIR [--config FILE] [--trust CA.pem ...]`: runs the
 // e-Gov simulator until SIGTERM or SIGINT; prints one JSON line on stdout once it serves.
+// `todoke sim clock --ready FILE --advance S` and `todoke sim faults --ready FILE --set JSON`
+// act on a running one (its ready line saved to FILE): its virtual clock, its faults (e.g.
+// {"error_503": 1}: an outage, for a rehearsal).
 #include <boost/json.hpp>
 #include <csignal>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "commands.hpp"
 #include "exit_status.hpp"
@@ -13,27 +18,43 @@
 namespace todoke::gateway {
 namespace {
 
-struct ClockArgs {
+struct OperatorArgs {
     std::string ready;  // the ready line, saved to a file
     std::int64_t advance = 0;
+    std::string faults;
 };
 
-int RunClock(const ClockArgs& a) {
-    auto text = ReadFileBytes(a.ready, "ready line");
+// A running simulator's api_base and ca_file, from its saved ready line.
+std::optional<std::pair<std::string, std::string>> ReadyLine(const std::string& path) {
+    auto text = ReadFileBytes(path, "ready line");
+    if (!text) {
+        std::cerr << "error: " << text.error().ToString() << "\n";
+        return std::nullopt;
+    }
     boost::system::error_code ec;
-    const auto ready = text ? boost::json::parse(*text, ec) : boost::json::value();
-    if (!text || ec || !ready.is_object() || !ready.as_object().contains("api_base") ||
-        !ready.as_object().contains("ca_file")) {
+    const auto ready = boost::json::parse(*text, ec);
+    if (ec || !ready.is_object() || !ready.as_object().contains("api_base") ||
+        !ready.as_object().contains("ca_file") || !ready.at("api_base").is_string() ||
+        !ready.at("ca_file").is_string()) {
         std::cerr << "error: --ready takes the JSON line `todoke sim egov` printed\n";
+        return std::nullopt;
+    }
+    return std::make_pair(std::string(ready.at("api_base").as_string()),
+                          std::string(ready.at("ca_file").as_string()));
+}
+
+// One operator call to the running simulator named by --ready; prints `label` and its answer.
+int RunOperatorCall(
+    const OperatorArgs& a, std::string_view label,
+    const std::function<Result<std::string>(const std::string&, const std::string&)>& call) {
+    const auto sim = ReadyLine(a.ready);
+    if (!sim) return kExitUsage;
+    auto answer = call(sim->first, sim->second);
+    if (!answer) {
+        std::cerr << "error: " << answer.error().ToString() << "\n";
         return kExitUsage;
     }
-    auto now = egov::AdvanceSimulatorClock(std::string(ready.at("api_base").as_string()),
-                                           std::string(ready.at("ca_file").as_string()), a.advance);
-    if (!now) {
-        std::cerr << "error: " << now.error().ToString() << "\n";
-        return kExitUsage;
-    }
-    std::cout << "virtual time: " << *now << "\n";
+    std::cout << label << *answer << "\n";
     return kExitOk;
 }
 
@@ -112,17 +133,37 @@ CommandRun AddSimCommand(CLI::App& app) {
     egov->add_option("--config", args->config, "simulator settings (JSON)");
     egov->add_option("--trust", args->trust,
                      "applicant trust anchor (PEM); repeatable (none: every signature is refused)");
-    auto clock_args = std::make_shared<ClockArgs>();
+    auto op = std::make_shared<OperatorArgs>();
     auto chosen = std::make_shared<std::string>("egov");
     CLI::App* clock = sim->add_subcommand(
         "clock", "Advance a running simulator's virtual clock (POST {api_base}/_sim/clock)");
-    clock->add_option("--ready", clock_args->ready, "file holding its ready line")->required();
-    clock->add_option("--advance", clock_args->advance, "virtual seconds")
+    clock->add_option("--ready", op->ready, "file holding its ready line")->required();
+    clock->add_option("--advance", op->advance, "virtual seconds")
         ->required()
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{100} * 365 * 86400));
     clock->callback([chosen] { *chosen = "clock"; });
-    return [args, clock_args, chosen] {
-        return *chosen == "clock" ? RunClock(*clock_args) : Run(*args);
+    CLI::App* faults = sim->add_subcommand(
+        "faults", "Change a running simulator's faults (POST {api_base}/_sim/faults)");
+    faults->add_option("--ready", op->ready, "file holding its ready line")->required();
+    faults
+        ->add_option("--set", op->faults,
+                     R"(JSON: error_500, error_503, drop_after_record, slow (shares 0–1), )"
+                     R"(slow_ms, maintenance_start/_end (virtual unix s), seed; e.g. )"
+                     R"({"error_503": 1} for an outage)")
+        ->required();
+    faults->callback([chosen] { *chosen = "faults"; });
+    return [args, op, chosen] {
+        if (*chosen == "clock") {
+            return RunOperatorCall(*op, "virtual time: ", [&](const auto& api, const auto& ca) {
+                return egov::AdvanceSimulatorClock(api, ca, op->advance);
+            });
+        }
+        if (*chosen == "faults") {
+            return RunOperatorCall(*op, "", [&](const auto& api, const auto& ca) {
+                return egov::SetSimulatorFaults(api, ca, op->faults);
+            });
+        }
+        return Run(*args);
     };
 }
 

@@ -1,5 +1,6 @@
 #include "todoke/gateway/pipeline.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <condition_variable>
 #include <thread>
@@ -45,6 +46,18 @@ void RateLimiter::Acquire() {
     }
 }
 
+Shared::Shared(PipelineConfig c, PipelineDeps d, std::size_t senders)
+    : config(std::move(c)),
+      deps(d),
+      vault(config.data_dir, config.data_key),
+      limiter(config.portal_calls_per_second),
+      breaker(config.breaker, deps.clock, config.maintenance,
+              [this](bool opened, const std::string& why) {
+                  Log(opened ? LogLevel::kWarn : LogLevel::kInfo, why);
+              }),
+      portal(deps.portal, breaker, [this] { limiter.Acquire(); }),
+      sends(senders, "submit-send") {}
+
 void Shared::Log(LogLevel level, const std::string& message) const {
     if (deps.log != nullptr) {
         deps.log->Log(level, message);
@@ -65,6 +78,11 @@ TimePoint Worker::NextPoll(const queue::Filing& f) {
 queue::Transition Worker::RetryLater(const queue::Filing& f, const Error& e,
                                      const std::string& what) {
     queue::Transition t;
+    if (IsCircuitOpen(e)) {
+        t.to = f.state;
+        t.next_at = shared.breaker.RetryAt();
+        return t;
+    }
     const int failures = f.failures + 1;
     if (shared.config.retry.Exhausted(failures)) {
         t.to = queue::FilingState::kDead;
@@ -155,8 +173,19 @@ struct Pipeline::Impl {
     Result<int> Pass(Worker& w, queue::Stage stage) {
         const auto lease =
             stage == queue::Stage::kSubmit ? shared->config.submit_lease : shared->config.lease;
-        TODOKE_ASSIGN_OR_RETURN(auto claims,
-                                w.store->ClaimDue(stage, w.id, shared->config.batch, lease));
+        int batch = shared->config.batch;
+        if (stage != queue::Stage::kPrepare) {  // the stages that call the portal
+            switch (shared->breaker.Check()) {
+                case pipeline::CircuitBreaker::Gate::kOpen:
+                    return 0;  // nothing claimed: the filings keep their retries
+                case pipeline::CircuitBreaker::Gate::kProbe:
+                    batch = 1;
+                    break;
+                case pipeline::CircuitBreaker::Gate::kClosed:
+                    break;
+            }
+        }
+        TODOKE_ASSIGN_OR_RETURN(auto claims, w.store->ClaimDue(stage, w.id, batch, lease));
         if (claims.empty()) {
             return 0;
         }
@@ -211,18 +240,10 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(PipelineConfig config, Pipeli
         config.worker_prefix = "todoke";
     }
     auto impl = std::make_unique<Impl>();
-    const double rate = config.portal_calls_per_second;
-    queue::DocumentVault vault(config.data_dir, config.data_key);
     // Every package a submit worker's claim holds may be in flight at once.
     const auto senders = static_cast<std::size_t>(std::max(1, config.workers.submit)) *
                          static_cast<std::size_t>(std::max(1, config.batch));
-    impl->shared.reset(new Shared{std::move(config),
-                                  deps,
-                                  std::move(vault),
-                                  pipeline::RateLimiter(rate),
-                                  pipeline::TaskPool(senders, "submit-send"),
-                                  {},
-                                  {}});
+    impl->shared = std::make_unique<Shared>(std::move(config), deps, senders);
     // Opening once applies the migrations and checks the key before any thread starts.
     TODOKE_ASSIGN_OR_RETURN(impl->inline_worker, impl->MakeWorker("inline"));
     return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));

@@ -61,6 +61,13 @@ queue::Transition Answered(Worker& w, const queue::Filing& f, const Result<egov:
         return t;
     }
     const Error& e = s.error();
+    if (IsCircuitOpen(e)) {
+        // The breaker kept it back: nothing went out, so it is prepared again, not unknown.
+        t.to = FilingState::kPrepared;
+        t.next_at = w.shared.breaker.RetryAt();
+        t.reason = "not sent: " + e.message;
+        return t;
+    }
     if (e.code == ErrorCode::kPermissionDenied) {
         // No token: the portal took nothing. Back to prepared, backed off; a person must log in.
         queue::Filing as_prepared = f;

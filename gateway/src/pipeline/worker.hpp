@@ -1,6 +1,6 @@
 // What the stages of the pipeline share: the configuration and dependencies (read-only), the
-// vault, the portal's rate budget; and per worker thread its own store connection, id and
-// random source.
+// vault, the portal's rate budget and circuit breaker; and per worker thread its own store
+// connection, id and random source.
 #pragma once
 
 #include <atomic>
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "breaker.hpp"
 #include "task_pool.hpp"
 #include "todoke/gateway/pipeline.hpp"
 #include "todoke/queue/vault.hpp"
@@ -30,11 +31,16 @@ class RateLimiter {
 };
 
 struct Shared {
+    // `senders`: the submit stage's sends that may be in flight at once.
+    Shared(PipelineConfig c, PipelineDeps d, std::size_t senders);
+
     PipelineConfig config;
     PipelineDeps deps;
     queue::DocumentVault vault;
     RateLimiter limiter;
-    TaskPool sends;  // the submit stage's sends side by side
+    CircuitBreaker breaker;
+    GuardedPortal portal;  // deps.portal paced by `limiter`, through `breaker`
+    TaskPool sends;        // the submit stage's sends side by side
     std::mutex events_mu;
     std::atomic<bool> stopping{false};
 
@@ -49,11 +55,10 @@ struct Worker {
 
     TimePoint Now() const { return shared.deps.clock.Now(); }
     double Random() { return std::uniform_real_distribution<double>(0, 1)(rng); }
-    egov::Portal& Portal() {
-        shared.limiter.Acquire();
-        return shared.deps.portal;
-    }
+    egov::Portal& Portal() { return shared.portal; }
     // The same state again after a retryable failure, backed off; dead once the budget is spent.
+    // A call the open circuit breaker kept back is no failure of the filing: it waits for the
+    // breaker, its budget untouched.
     queue::Transition RetryLater(const queue::Filing& f, const Error& e, const std::string& what);
     // When to ask the portal about the filing's case next: its procedure's pace, jittered, out
     // of maintenance windows.

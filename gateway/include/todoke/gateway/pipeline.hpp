@@ -15,7 +15,8 @@
 //   deliver    the outbox: documents into the company's mailbox, events to events.jsonl
 //
 // Transport failures back off (queue/retry.hpp) and honour Retry-After and maintenance
-// windows; every portal call takes a token from one rate budget. Stop() lets each worker finish
+// windows; every portal call takes a token from one rate budget and passes a circuit breaker
+// that pauses the portal stages while the portal gives no answer. Stop() lets each worker finish
 // the filing in hand and releases the rest of its claims.
 #pragma once
 
@@ -42,6 +43,15 @@ struct StageWorkers {
     int prepare = 1, submit = 2, reconcile = 1, track = 1, collect = 1, deliver = 1;
 };
 
+// The portal's circuit breaker (src/pipeline/breaker.hpp): after `failures` calls in a row that
+// got no answer, portal calls pause for `open_for`; then one call probes, and each failed probe
+// doubles the pause up to `open_cap`. The filings wait without spending their retries.
+struct BreakerPolicy {
+    int failures = 5;
+    std::chrono::milliseconds open_for{30000};
+    std::chrono::milliseconds open_cap{10 * 60000};
+};
+
 struct PipelineConfig {
     std::filesystem::path data_dir;  // todoke.db, documents/, quarantine/, events.jsonl
     std::string data_key;            // 32 bytes: seals records, packages and documents
@@ -64,6 +74,7 @@ struct PipelineConfig {
     double portal_calls_per_second = 20;  // the rate budget for the whole pipeline
     queue::RetryPolicy retry;
     queue::MaintenanceCalendar maintenance;
+    BreakerPolicy breaker;
     std::string worker_prefix;  // e.g. "host/pid"; each worker adds "/stage/n"
 };
 

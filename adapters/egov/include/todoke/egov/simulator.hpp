@@ -99,4 +99,10 @@ class Simulator {
 Result<std::string> AdvanceSimulatorClock(const std::string& api_base, const std::string& ca_file,
                                           std::int64_t seconds);
 
+// The operator call POST {api_base}/_sim/faults: changes the faults of a running simulator
+// (`faults_json`: members of SimulatorFaults; those left out keep their values), e.g.
+// {"error_503": 1} for an outage. Returns the simulator's answer (the shares now in force).
+Result<std::string> SetSimulatorFaults(const std::string& api_base, const std::string& ca_file,
+                                       const std::string& faults_json);
+
 }  // namespace todoke::egov
