@@ -18,7 +18,7 @@ void ApplyToSnapshot(Filing& f, const Transition& t, TimePoint now, TimePoint ne
     f.state = t.to;
     f.next_at = next;
     f.updated_at = now;
-    f.failures = t.count_failure ? f.failures + 1 : 0;
+    f.failures = t.count_failure ? f.failures + 1 : t.keep_failures ? f.failures : 0;
     if (!t.keep_lease) {
         f.lease_owner.clear();
         f.lease_until = TimePoint{};
@@ -129,7 +129,8 @@ Result<std::vector<Result<void>>> SqliteStore::CommitAll(std::span<Claim* const>
             "UPDATE filings SET state = ?1, next_at = ?2, "
             "lease_owner = CASE WHEN ?3 THEN lease_owner ELSE '' END, "
             "lease_until = CASE WHEN ?3 THEN lease_until ELSE 0 END, "
-            "failures = CASE WHEN ?4 THEN failures + 1 ELSE 0 END, updated_at = ?5, "
+            "failures = CASE ?4 WHEN 1 THEN failures + 1 WHEN 2 THEN failures ELSE 0 END, "
+            "updated_at = ?5, "
             "last_error = COALESCE(?6, last_error), errors = COALESCE(?7, errors), "
             "payload_sha256 = COALESCE(?8, payload_sha256), "
             "proc_id = COALESCE(?9, proc_id), proc_name = COALESCE(?10, proc_name), "
@@ -164,7 +165,9 @@ Result<std::vector<Result<void>>> SqliteStore::CommitAll(std::span<Claim* const>
         update.Bind(1, StateName(t.to))
             .Bind(2, Ms(nexts[i]))
             .Bind(3, std::int64_t{t.keep_lease ? 1 : 0})
-            .Bind(4, std::int64_t{t.count_failure ? 1 : 0})
+            .Bind(4, std::int64_t{t.count_failure   ? 1
+                                  : t.keep_failures ? 2
+                                                    : 0})
             .Bind(5, now);
         bind_opt(6, t.last_error);
         bind_opt(7, t.errors_json);

@@ -306,6 +306,27 @@ TEST_F(StoreTest, ReplayRestartsADeadFilingAndSendsNothingBlindly) {
     EXPECT_EQ(history->back().to, "unknown");
 }
 
+// The failure count: a failed try adds one, a try that did not happen (the circuit breaker
+// kept it back) leaves it as it was, anything else starts it again.
+TEST_F(StoreTest, AFailureCountsATryKeptBackLeavesTheCountAndAnythingElseResetsIt) {
+    const auto id = Add("count-1");
+    const auto commit = [&](bool count, bool keep) {
+        Claim c = ClaimOne(Stage::kPrepare);
+        Transition t = To(FilingState::kReceived);
+        t.count_failure = count;
+        t.keep_failures = keep;
+        ASSERT_TRUE(store_->Commit(c, t));
+        EXPECT_EQ(c.filing.failures, (*store_->Find(id))->failures);  // the snapshot agrees
+    };
+    commit(true, false);
+    commit(true, false);
+    EXPECT_EQ((*store_->Find(id))->failures, 2);
+    commit(false, true);
+    EXPECT_EQ((*store_->Find(id))->failures, 2);
+    commit(false, false);
+    EXPECT_EQ((*store_->Find(id))->failures, 0);
+}
+
 // A send reconciliation could not decide: the operator names its case (kept for the next
 // reconciliation to check, once) or says it did not arrive (sent again). Nothing else is settled,
 // and a case another filing owns is never named.

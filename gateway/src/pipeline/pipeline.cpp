@@ -81,6 +81,7 @@ queue::Transition Worker::RetryLater(const queue::Filing& f, const Error& e,
     if (IsCircuitOpen(e)) {
         t.to = f.state;
         t.next_at = shared.breaker.RetryAt();
+        t.keep_failures = true;
         return t;
     }
     const int failures = f.failures + 1;

@@ -65,6 +65,7 @@ queue::Transition Answered(Worker& w, const queue::Filing& f, const Result<egov:
         // The breaker kept it back: nothing went out, so it is prepared again, not unknown.
         t.to = FilingState::kPrepared;
         t.next_at = w.shared.breaker.RetryAt();
+        t.keep_failures = true;
         t.reason = "not sent: " + e.message;
         return t;
     }

@@ -135,7 +135,8 @@ struct Transition {
     std::string actor = "worker";
     TimePoint next_at{};         // when the filing is due again (default: now)
     bool keep_lease = false;     // the claim goes on (submitting before the send)
-    bool count_failure = false;  // failures + 1 (else reset to 0)
+    bool count_failure = false;  // failures + 1 (else reset to 0)...
+    bool keep_failures = false;  // ...or unchanged: the try did not happen (circuit open)
     std::optional<std::string> last_error;
     std::optional<std::string> errors_json;
     std::optional<std::string> payload;  // the signed package (sealed by the store)
