@@ -236,4 +236,28 @@ Result<void> SqliteStore::Release(Claim& claim) {
     return Ok();
 }
 
+Result<std::vector<bool>> SqliteStore::Renew(std::span<Claim* const> claims,
+                                             std::chrono::milliseconds lease) {
+    const TimePoint until = clock_.Now() + lease;
+    std::vector<bool> held;
+    SqliteDb::Transaction tx(db_);
+    TODOKE_RETURN_IF_ERROR(tx.Begin());
+    TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare("UPDATE filings SET lease_until = ?4 WHERE id = "
+                                                "?1 AND fence = ?2 AND state = ?3"));
+    for (Claim* c : claims) {
+        q.Reset();
+        q.Bind(1, c->filing.id)
+            .Bind(2, c->filing.fence)
+            .Bind(3, StateName(c->filing.state))
+            .Bind(4, Ms(until));
+        TODOKE_RETURN_IF_ERROR(q.Run());
+        held.push_back(db_.Changes() != 0);
+    }
+    TODOKE_RETURN_IF_ERROR(tx.Commit());
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+        if (held[i]) claims[i]->filing.lease_until = FromMs(Ms(until));
+    }
+    return held;
+}
+
 }  // namespace todoke::queue::detail

@@ -63,6 +63,8 @@ class SqliteStore final : public Store {
     Result<std::vector<Result<void>>> CommitAll(std::span<Claim* const> claims,
                                                 std::span<const Transition> ts) override;
     Result<void> Release(Claim& claim) override;
+    Result<std::vector<bool>> Renew(std::span<Claim* const> claims,
+                                    std::chrono::milliseconds lease) override;
 
     // Documents, outbox, mailboxes (sqlite_documents.cpp).
     Result<std::optional<DocumentRecord>> FindDocument(const std::string& arrive_id,

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "breaker.hpp"
 #include "sim_fixture.hpp"
 #include "todoke/common/file.hpp"
 #include "todoke/egov/client.hpp"
@@ -78,8 +79,8 @@ class PipelineTest : public egov::testing::SimTest {
         config.retry.budget = 3;
         if (edit) edit(config);
         auto p = Pipeline::Create(
-            config, PipelineDeps{*pipeline_clock_, *client_, forms::Catalogue::Default(), keys_,
-                                 government_ca, nullptr});
+            config, PipelineDeps{*pipeline_clock_, portal_ != nullptr ? *portal_ : *client_,
+                                 forms::Catalogue::Default(), keys_, government_ca, nullptr});
         ASSERT_TRUE(p) << p.error().ToString();
         pipeline_ = std::move(*p);
     }
@@ -100,6 +101,16 @@ class PipelineTest : public egov::testing::SimTest {
         auto e = store_->Enqueue(n, "test");
         EXPECT_TRUE(e) << e.error().ToString();
         return e ? e->id : 0;
+    }
+
+    // A record edit naming employer number `i` (0-9): the store sends one filing per procedure
+    // and employer at a time, so filings meant to go out together need their own employers.
+    static std::function<void(boost::json::object&)> Employer(int i) {
+        static const char* const kDigits[] = {"０", "１", "２", "３", "４",
+                                              "５", "６", "７", "８", "９"};
+        return [i](boost::json::object& r) {
+            r["employer"].as_object()["name"] = std::string("株式会社見本") + kDigits[i % 10];
+        };
     }
 
     // Every stage once, `rounds` times.
@@ -136,6 +147,7 @@ class PipelineTest : public egov::testing::SimTest {
 
     SystemClock clock_;
     const Clock* pipeline_clock_ = &clock_;  // the pipeline's; a test may give it a FakeClock
+    egov::Portal* portal_ = nullptr;         // the pipeline's portal; none: client_
     std::unique_ptr<egov::EgovClient> client_;
     std::unique_ptr<signing::TrustStore> official_ca_;
     std::vector<signing::SigningKey> keys_;
@@ -316,15 +328,9 @@ TEST_F(PipelineTest, AnOutagePausesThePortalStagesInsteadOfSpendingEveryFilingsR
         c.breaker = {.failures = 2, .open_for = 1000ms, .open_cap = 4000ms};
     });
     // Six employers: the store sends one filing per procedure and employer at a time.
-    static const char* const kDigits[] = {"０", "１", "２", "３", "４", "５", "６"};
-    const auto employer = [](int i) {
-        return [i](boost::json::object& r) {
-            r["employer"].as_object()["name"] = std::string("株式会社見本") + kDigits[i];
-        };
-    };
     std::vector<std::int64_t> ids;
     for (int i = 0; i < 6; ++i) {
-        ids.push_back(Submit("kenpo_shutoku.json", "outage-" + std::to_string(i), employer(i)));
+        ids.push_back(Submit("kenpo_shutoku.json", "outage-" + std::to_string(i), Employer(i)));
     }
     Drive(1);
     for (const auto id : ids) ASSERT_EQ(Get(id).state, FilingState::kArrived);
@@ -337,7 +343,7 @@ TEST_F(PipelineTest, AnOutagePausesThePortalStagesInsteadOfSpendingEveryFilingsR
     for (const auto id : ids) failures += Get(id).failures;
     EXPECT_EQ(failures, 2);
     // A filing prepared now is not sent into the outage: it stays prepared, not unknown.
-    const auto late = Submit("kenpo_shutoku.json", "outage-late", employer(6));
+    const auto late = Submit("kenpo_shutoku.json", "outage-late", Employer(6));
     Run(Stage::kPrepare);
     Run(Stage::kSubmit);
     EXPECT_EQ(Get(late).state, FilingState::kPrepared);
@@ -375,6 +381,47 @@ TEST_F(PipelineTest, AnOutagePausesThePortalStagesInsteadOfSpendingEveryFilingsR
     Drive(2);
     EXPECT_EQ(Get(late).state, FilingState::kCompleted);
     EXPECT_EQ(Cases().size(), 7u);  // each filing once
+}
+
+TEST_F(PipelineTest, ALongBatchRenewsItsLeasesSoNoOtherWorkerTakesItsFilings) {
+    using namespace std::chrono_literals;
+    FakeClock fake(std::chrono::system_clock::now() + 1min);
+    pipeline_clock_ = &fake;
+    // A slow portal: once `slow`, every call takes 20 s of the fake clock, and after each one
+    // another worker tries to take the track stage's filings.
+    auto intruder = queue::OpenSqliteStore(StorePath(data_dir()), kDataKey, fake);
+    ASSERT_TRUE(intruder);
+    bool slow = false;
+    std::size_t taken = 0;
+    pipeline::CircuitBreaker never_opens({.failures = 1000}, fake);
+    pipeline::GuardedPortal slow_portal(*client_, never_opens, [&] {
+        if (!slow) return;
+        fake.Advance(20s);
+        auto claims = (*intruder)->ClaimDue(Stage::kTrack, "intruder", 10, 30s);
+        ASSERT_TRUE(claims) << claims.error().ToString();
+        taken += claims->size();
+    });
+    portal_ = &slow_portal;
+    MakePipeline(*official_ca_, [](PipelineConfig& c) { c.lease = 30s; });
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 3; ++i) {
+        ids.push_back(Submit("kenpo_shutoku.json", "lease-" + std::to_string(i), Employer(i)));
+    }
+    Drive(1);
+    for (const auto id : ids) ASSERT_EQ(Get(id).state, FilingState::kArrived);
+
+    // One track pass over the three: 60 s of calls against a 30 s lease. Renewed at the start
+    // of each filing once less than half is left, no lease runs out and nothing is taken.
+    slow = true;
+    fake.Advance(1s);
+    const TimePoint start = fake.Now();
+    Run(Stage::kTrack);
+    EXPECT_EQ(taken, 0u);
+    for (const auto id : ids) {
+        const auto f = Get(id);
+        EXPECT_EQ(f.lease_owner, "") << "filing " << id << ": its result was not committed";
+        EXPECT_GT(f.next_at, start);  // followed in this pass
+    }
 }
 
 TEST_F(PipelineTest, AnAmendmentRequestIsAnsweredWithAPartialAmendment) {

@@ -306,6 +306,41 @@ TEST_F(StoreTest, ReplayRestartsADeadFilingAndSendsNothingBlindly) {
     EXPECT_EQ(history->back().to, "unknown");
 }
 
+// The heartbeat of a long batch: renewed leases keep other workers out; an expired lease that
+// no other worker took is still held and renewed; a claim another worker took is not renewed.
+TEST_F(StoreTest, RenewingKeepsHeldLeasesAndNeverALostOne) {
+    Add("renew-1");
+    Add("renew-2");
+    auto claims = store_->ClaimDue(Stage::kPrepare, "w1", 2, seconds(30));
+    ASSERT_TRUE(claims);
+    ASSERT_EQ(claims->size(), 2u);
+    std::vector<Claim*> mine{&(*claims)[0], &(*claims)[1]};
+    clock_.Advance(seconds(20));
+    auto held = store_->Renew(mine, seconds(30));
+    ASSERT_TRUE(held) << held.error().ToString();
+    EXPECT_EQ(*held, (std::vector<bool>{true, true}));
+    EXPECT_EQ(mine[0]->filing.lease_until, clock_.Now() + seconds(30));
+    clock_.Advance(seconds(20));  // past the first lease, inside the renewed one
+    auto other = Another();
+    auto none = other->ClaimDue(Stage::kPrepare, "w2", 2, seconds(30));
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
+    clock_.Advance(seconds(40));  // both leases ran out; w2 takes the first filing
+    auto taken = other->ClaimDue(Stage::kPrepare, "w2", 1, seconds(30));
+    ASSERT_TRUE(taken);
+    ASSERT_EQ(taken->size(), 1u);
+    EXPECT_EQ(taken->front().filing.id, mine[0]->filing.id);
+    const TimePoint before = mine[0]->filing.lease_until;
+    held = store_->Renew(mine, seconds(30));
+    ASSERT_TRUE(held);
+    EXPECT_EQ(*held, (std::vector<bool>{false, true}));
+    EXPECT_EQ(mine[0]->filing.lease_until, before);
+    auto row = store_->Find(mine[0]->filing.id);
+    ASSERT_TRUE(row && *row);
+    EXPECT_EQ((*row)->lease_owner, "w2");  // w2's lease stands
+    EXPECT_EQ((*row)->lease_until, clock_.Now() + seconds(30));
+}
+
 // The failure count: a failed try adds one, a try that did not happen (the circuit breaker
 // kept it back) leaves it as it was, anything else starts it again.
 TEST_F(StoreTest, AFailureCountsATryKeptBackLeavesTheCountAndAnythingElseResetsIt) {

@@ -56,6 +56,19 @@ int RunServe(const ServeArgs& a) {
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
     config.worker_prefix = std::string(host) + "/" + std::to_string(::getpid());
+    // A batch renews its leases between portal calls, not during one (docs/pipeline.md).
+    if (config.lease < 2 * client_config->timeout) {
+        log.Warn("pipeline.lease_ms (" + std::to_string(config.lease.count()) +
+                 ") is less than twice the e-Gov client's timeout_ms (" +
+                 std::to_string(client_config->timeout.count()) +
+                 "): one slow call can outlast a claim, and another worker may do the same "
+                 "step again (fenced: only one result is kept)");
+    }
+    if (config.submit_lease <= client_config->timeout) {
+        log.Warn("pipeline.submit_lease_ms (" + std::to_string(config.submit_lease.count()) +
+                 ") does not exceed the e-Gov client's timeout_ms: a slow answer may be taken "
+                 "for a dead worker and the send reconciled");
+    }
     // Signals are taken by sigwait below, not by whichever thread they land on.
     sigset_t signals;
     sigemptyset(&signals);

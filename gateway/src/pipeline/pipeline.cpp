@@ -103,6 +103,26 @@ queue::Transition Worker::RetryLater(const queue::Filing& f, const Error& e,
     return t;
 }
 
+bool Worker::KeepLease(std::vector<queue::Claim>& claims, std::size_t i) {
+    const auto lease = shared.config.lease;
+    if (claims[i].filing.lease_until - Now() > lease / 2) {
+        return true;
+    }
+    // The whole batch: the filings done so far are committed together at its end.
+    std::vector<queue::Claim*> all;
+    for (auto& c : claims) all.push_back(&c);
+    auto held = store->Renew(all, lease);
+    if (!held) {
+        shared.Log(LogLevel::kError, id + ": renewing leases failed: " + held.error().ToString());
+        return false;  // its lease may run out while it is worked on: leave it
+    }
+    if (!(*held)[i]) {
+        shared.Log(LogLevel::kWarn, id + ": filing " + std::to_string(claims[i].filing.id) +
+                                        ": claim lost before its turn (lease ran out), left alone");
+    }
+    return (*held)[i];
+}
+
 bool Worker::Commit(queue::Claim& claim, const queue::Transition& t) {
     std::vector<queue::Claim*> one{&claim};
     std::vector<queue::Transition> ts{t};
@@ -142,13 +162,14 @@ void TransitionEach(Worker& w, std::vector<queue::Claim>& claims,
                     const std::function<queue::Transition(queue::Claim&)>& step) {
     std::vector<queue::Claim*> done;
     std::vector<queue::Transition> ts;
-    for (auto& c : claims) {
+    for (std::size_t i = 0; i < claims.size(); ++i) {
         if (w.shared.stopping.load()) {
-            (void)w.store->Release(c);
+            (void)w.store->Release(claims[i]);
             continue;
         }
-        ts.push_back(step(c));
-        done.push_back(&c);
+        if (!w.KeepLease(claims, i)) continue;
+        ts.push_back(step(claims[i]));
+        done.push_back(&claims[i]);
     }
     w.CommitBatch(done, ts);
 }

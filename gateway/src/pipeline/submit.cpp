@@ -146,11 +146,13 @@ Result<void> Submit(Worker& w, std::vector<queue::Claim>& claims) {
 }
 
 Result<void> Reconcile(Worker& w, std::vector<queue::Claim>& claims) {
-    for (auto& c : claims) {
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+        queue::Claim& c = claims[i];
         if (w.shared.stopping.load()) {
             (void)w.store->Release(c);
             continue;
         }
+        if (!w.KeepLease(claims, i)) continue;
         if (c.filing.state == FilingState::kSubmitting) {
             queue::Transition t;
             t.to = FilingState::kUnknown;

@@ -63,6 +63,11 @@ struct Worker {
     // When to ask the portal about the filing's case next: its procedure's pace, jittered, out
     // of maintenance windows.
     TimePoint NextPoll(const queue::Filing& f);
+    // The heartbeat of a batch, at the start of filing `i`: when less than half of its lease
+    // is left, the leases of the whole batch are renewed (Store::Renew; its results are
+    // committed together at the end). False when filing i's claim was lost (its lease ran out
+    // and another worker has it): it must be left alone.
+    bool KeepLease(std::vector<queue::Claim>& claims, std::size_t i);
     // Commits and logs a stale claim (another worker has the filing now); true when written.
     bool Commit(queue::Claim& claim, const queue::Transition& t);
     // Per item: whether it was written.

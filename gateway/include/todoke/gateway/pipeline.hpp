@@ -57,7 +57,9 @@ struct PipelineConfig {
     std::string data_key;            // 32 bytes: seals records, packages and documents
     StageWorkers workers;
     int batch = 16;  // filings per claim
-    std::chrono::milliseconds lease{30000};
+    // A claim of the other stages: at least twice the e-Gov client's timeout, since a batch renews
+    // its leases between portal calls (docs/pipeline.md).
+    std::chrono::milliseconds lease{120000};
     // Held while a package is being sent: longer than the client's timeout, so that a slow
     // answer is not taken for a dead worker.
     std::chrono::milliseconds submit_lease{120000};

@@ -92,6 +92,11 @@ class Store {
     Result<void> Commit(Claim& claim, const Transition& transition);
     // Ends the lease without another change (graceful shutdown); the filing is due at once.
     virtual Result<void> Release(Claim& claim) = 0;
+    // The heartbeat of a long batch: the leases of `claims` still held (fence and state as
+    // claimed; an expired lease no other worker took is still held) run until now + `lease`,
+    // in one transaction. Per claim whether it is still held; a lost one is left as it is.
+    virtual Result<std::vector<bool>> Renew(std::span<Claim* const> claims,
+                                            std::chrono::milliseconds lease) = 0;
 
     // -- official documents
     virtual Result<std::optional<DocumentRecord>> FindDocument(const std::string& arrive_id,
