@@ -9,8 +9,6 @@
 namespace todoke::egov::detail {
 namespace {
 
-constexpr std::string_view kApi = "/shinsei/v2";
-
 HttpResponse BulkError(int status, const std::string& content, const std::string& instance) {
     auto body = Problem("申請データbulk送信", "申請データにエラーがあります", instance);
     body["error_count"] = 1;

@@ -22,6 +22,9 @@
 
 namespace todoke::egov::detail {
 
+// The path every API endpoint of the simulator is under (egov-api.md §2).
+inline constexpr std::string_view kApi = "/shinsei/v2";
+
 // One case as the store keeps it.
 struct SimCase {
     std::string arrive_id;

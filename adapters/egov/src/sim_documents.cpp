@@ -14,8 +14,6 @@
 namespace todoke::egov::detail {
 namespace {
 
-constexpr std::string_view kApi = "/shinsei/v2";
-
 constexpr std::string_view kEmptyXsl =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xsl:stylesheet version=\"1.0\" "
     "xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\"/>\n";
