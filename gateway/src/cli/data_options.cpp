@@ -1,5 +1,6 @@
 #include "data_options.hpp"
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <iostream>
 
@@ -47,5 +48,38 @@ const SystemClock& Wall() {
 }
 
 std::string Time(TimePoint t) { return t == TimePoint{} ? "" : FormatJstDateTime(t); }
+
+boost::json::object FilingJson(const queue::Filing& f) {
+    boost::json::object o{{"filing", f.id},
+                          {"tenant", f.tenant},
+                          {"key", f.idempotency_key},
+                          {"procedure", f.procedure},
+                          {"company", f.company},
+                          {"company_name", f.company_name},
+                          {"state", queue::StateName(f.state)},
+                          {"claims", f.fence},
+                          {"failures", f.failures},
+                          {"arrive_id", f.arrive_id},
+                          {"arrive_date", f.arrive_date},
+                          {"apply_kind", queue::ApplyKindName(f.apply_kind)},
+                          {"first_arrive_id", f.first_arrive_id},
+                          {"created", Time(f.created_at)},
+                          {"updated", Time(f.updated_at)},
+                          {"next_at", Time(f.next_at)},
+                          {"sent_at", Time(f.sent_at)},
+                          {"last_error", f.last_error}};
+    boost::system::error_code ec;
+    if (!f.errors_json.empty()) {
+        auto v = boost::json::parse(f.errors_json, ec);
+        if (!ec) o["errors"] = std::move(v);
+    }
+    if (!f.notice_json.empty()) {
+        auto v = boost::json::parse(f.notice_json, ec);
+        if (!ec) o["notice"] = std::move(v);
+    }
+    if (f.state == queue::FilingState::kDead) o["dead_from"] = f.dead_from;
+    if (!f.settled_case.empty()) o["settled_case"] = f.settled_case;
+    return o;
+}
 
 }  // namespace todoke::gateway

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <boost/json/object.hpp>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,7 +39,12 @@ const SystemClock& Wall();
 // JST "YYYY-MM-DD HH:MM:SS", "" for an unset time.
 std::string Time(TimePoint t);
 
+// One filing as the commands print it (status --json, the operator commands).
+boost::json::object FilingJson(const queue::Filing& f);
+
 CommandRun AddServeCommand(CLI::App& app);
 CommandRun AddMailboxCommand(CLI::App& app);
+// replay, correct, settle, cancel, withdraw (operator_commands.cpp): each into `commands`.
+void AddOperatorCommands(CLI::App& app, std::map<std::string, CommandRun>& commands);
 
 }  // namespace todoke::gateway
