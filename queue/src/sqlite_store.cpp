@@ -2,6 +2,8 @@
 // (sqlite_store.hpp says where the rest of the class is).
 #include "sqlite_store.hpp"
 
+#include <boost/json.hpp>
+
 #include "todoke/common/digest.hpp"
 #include "todoke/common/seal.hpp"
 
@@ -242,6 +244,53 @@ Result<void> SqliteStore::AddOutbox(std::int64_t id, const OutboxItem& o, std::i
         .Bind(5, o.body_json)
         .Bind(6, at)
         .Run();
+}
+
+// Kept as JSON in the meta table under "portal_health:<portal>" (no personal data in it).
+Result<void> SqliteStore::SetPortalHealth(const PortalHealth& h) {
+    const boost::json::object o{{"paused", h.paused},
+                                {"reason", h.reason},
+                                {"changed_at", Ms(h.changed_at)},
+                                {"until", Ms(h.until)},
+                                {"times_opened", h.times_opened},
+                                {"process", h.process}};
+    TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare("INSERT OR REPLACE INTO meta VALUES (?1, ?2)"));
+    q.Bind(1, "portal_health:" + h.portal).Bind(2, boost::json::serialize(o));
+    return q.Run();
+}
+
+Result<std::optional<PortalHealth>> SqliteStore::GetPortalHealth(const std::string& portal) {
+    TODOKE_ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT value FROM meta WHERE name = ?1"));
+    q.Bind(1, "portal_health:" + portal);
+    TODOKE_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) {
+        return std::optional<PortalHealth>();
+    }
+    boost::system::error_code ec;
+    const auto v = boost::json::parse(q.Text(0), ec);
+    const auto* o = !ec ? v.if_object() : nullptr;
+    if (o == nullptr) {
+        return Fail(ErrorCode::kInternal, "the stored health of " + portal + " is unreadable",
+                    "queue.portal_health");
+    }
+    const auto text = [o](std::string_view k) {
+        const auto* x = o->if_contains(k);
+        return x != nullptr && x->is_string() ? std::string(x->as_string()) : std::string();
+    };
+    const auto number = [o](std::string_view k) {
+        const auto* x = o->if_contains(k);
+        return x != nullptr && x->is_int64() ? x->as_int64() : std::int64_t{0};
+    };
+    PortalHealth h;
+    h.portal = portal;
+    const auto* paused = o->if_contains("paused");
+    h.paused = paused != nullptr && paused->is_bool() && paused->as_bool();
+    h.reason = text("reason");
+    h.changed_at = FromMs(number("changed_at"));
+    h.until = FromMs(number("until"));
+    h.times_opened = number("times_opened");
+    h.process = text("process");
+    return std::optional<PortalHealth>(std::move(h));
 }
 
 }  // namespace detail

@@ -56,6 +56,8 @@ class SqliteStore final : public Store {
     Result<std::string> ReadRecord(std::int64_t id) override;
     Result<std::string> ReadPayload(std::int64_t id) override;
     Result<std::optional<std::int64_t>> CaseOwner(const std::string& arrive_id) override;
+    Result<void> SetPortalHealth(const PortalHealth& health) override;
+    Result<std::optional<PortalHealth>> GetPortalHealth(const std::string& portal) override;
 
     // Claims (sqlite_claims.cpp).
     Result<std::vector<Claim>> ClaimDue(Stage stage, const std::string& worker, int max,

@@ -74,9 +74,10 @@ class BreakerTest : public ::testing::Test {
     BreakerPolicy policy_{.failures = 3, .open_for = 1000ms, .open_cap = 3000ms};
     FakeClock clock_{kStart};
     std::vector<std::string> told_;
-    CircuitBreaker breaker_{policy_, clock_, {}, [this](bool opened, const std::string& why) {
-                                told_.push_back((opened ? "open: " : "closed: ") + why);
-                            }};
+    CircuitBreaker breaker_{
+        policy_, clock_, {}, [this](const CircuitBreaker::Snapshot& now, const std::string& why) {
+            told_.push_back((now.open ? "open: " : "closed: ") + why);
+        }};
 
     void Fail(int n, std::int64_t retry_after = 0) {
         for (int i = 0; i < n; ++i) {

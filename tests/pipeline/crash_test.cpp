@@ -213,6 +213,12 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingAndSendsNothingTwice) {
     }
     kill(sim.pid, SIGTERM);
     waitpid(sim.pid, &status, 0);
+    // What the operator sees of e-Gov's health: the outage is over.
+    const auto summary = RunShell(todoke + " status --summary" + common);
+    ASSERT_EQ(summary.first, 0) << summary.second;
+    const auto egov_health =
+        json::parse(summary.second).as_object().at("portal").at("egov").as_object();
+    EXPECT_FALSE(egov_health.at("paused").as_bool()) << summary.second;
     // The breaker's openings, from the log of every run of serve.
     int breaker_opened = 0;
     {

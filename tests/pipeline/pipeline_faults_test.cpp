@@ -140,6 +140,13 @@ TEST_F(PipelineTest, AnOutagePausesThePortalStagesInsteadOfSpendingEveryFilingsR
     int failures = 0;
     for (const auto id : ids) failures += Get(id).failures;
     EXPECT_EQ(failures, 2);
+    // What `todoke status` shows the operator.
+    auto health = store_->GetPortalHealth("egov");
+    ASSERT_TRUE(health && *health);
+    EXPECT_TRUE((*health)->paused);
+    EXPECT_NE((*health)->reason.find("no answer to 2 calls in a row"), std::string::npos);
+    EXPECT_EQ(std::chrono::time_point_cast<std::chrono::milliseconds>((*health)->until),
+              std::chrono::time_point_cast<std::chrono::milliseconds>(fake.Now() + 1000ms));
     // A filing prepared now is not sent into the outage: it stays prepared, not unknown.
     const auto late = Submit("kenpo_shutoku.json", "outage-late", Employer(6));
     Run(Stage::kPrepare);
@@ -174,6 +181,11 @@ TEST_F(PipelineTest, AnOutagePausesThePortalStagesInsteadOfSpendingEveryFilingsR
         Drive(1);
     }
     for (const auto id : ids) EXPECT_EQ(Get(id).state, FilingState::kCompleted);
+    health = store_->GetPortalHealth("egov");
+    ASSERT_TRUE(health && *health);
+    EXPECT_FALSE((*health)->paused);
+    EXPECT_EQ((*health)->reason, "e-Gov answers again: portal calls resume");
+    EXPECT_EQ((*health)->times_opened, 7);  // the first pause and six failed probes
     Advance(700);
     fake.Advance(1s);
     Drive(2);

@@ -341,6 +341,33 @@ TEST_F(StoreTest, RenewingKeepsHeldLeasesAndNeverALostOne) {
     EXPECT_EQ((*row)->lease_until, clock_.Now() + seconds(30));
 }
 
+TEST_F(StoreTest, APortalsHealthIsKeptForTheOperator) {
+    auto none = store_->GetPortalHealth("egov");
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(*none);
+    PortalHealth h;
+    h.portal = "egov";
+    h.paused = true;
+    h.reason = "e-Gov gave no answer to 5 calls in a row";
+    h.changed_at = clock_.Now();
+    h.until = clock_.Now() + seconds(30);
+    h.times_opened = 2;
+    h.process = "host/42";
+    ASSERT_TRUE(store_->SetPortalHealth(h));
+    auto read = Another()->GetPortalHealth("egov");
+    ASSERT_TRUE(read && *read);
+    EXPECT_TRUE((*read)->paused);
+    EXPECT_EQ((*read)->reason, h.reason);
+    EXPECT_EQ((*read)->changed_at, h.changed_at);
+    EXPECT_EQ((*read)->until, h.until);
+    EXPECT_EQ((*read)->times_opened, 2);
+    EXPECT_EQ((*read)->process, "host/42");
+    h.paused = false;
+    ASSERT_TRUE(store_->SetPortalHealth(h));
+    EXPECT_FALSE((*store_->GetPortalHealth("egov"))->paused);
+    EXPECT_FALSE(*store_->GetPortalHealth("mynaportal"));
+}
+
 // The failure count: a failed try adds one, a try that did not happen (the circuit breaker
 // kept it back) leaves it as it was, anything else starts it again.
 TEST_F(StoreTest, AFailureCountsATryKeptBackLeavesTheCountAndAnythingElseResetsIt) {

@@ -39,6 +39,23 @@ json::object CountsJson(const queue::StoreCounts& c) {
                         {"quarantined", c.quarantined}};
 }
 
+// The counts, and e-Gov's health as `todoke serve` last kept it (its circuit breaker), when
+// it ever paused.
+json::object SummaryJson(queue::Store& s, const queue::StoreCounts& c) {
+    json::object o = CountsJson(c);
+    if (auto h = s.GetPortalHealth("egov"); h && *h) {
+        const queue::PortalHealth& p = **h;
+        json::object egov{{"paused", p.paused},
+                          {"since", Time(p.changed_at)},
+                          {"reason", p.reason},
+                          {"times_paused", p.times_opened},
+                          {"by", p.process}};
+        if (p.paused) egov["next_try"] = Time(p.until);
+        o["portal"] = json::object{{"egov", std::move(egov)}};
+    }
+    return o;
+}
+
 // ---- submit
 
 struct SubmitArgs {
@@ -164,7 +181,7 @@ int RunStatus(const StatusArgs& a) {
     if (a.summary) {
         auto c = s.Counts();
         if (!c) return Failed(c.error());
-        std::cout << json::serialize(CountsJson(*c)) << "\n";
+        std::cout << json::serialize(SummaryJson(s, *c)) << "\n";
         return kExitOk;
     }
     if (a.id != 0) {
@@ -211,7 +228,7 @@ int RunStatus(const StatusArgs& a) {
         return kExitOk;
     }
     PrintTable(s, all);
-    if (auto c = s.Counts()) std::cout << json::serialize(CountsJson(*c)) << "\n";
+    if (auto c = s.Counts()) std::cout << json::serialize(SummaryJson(s, *c)) << "\n";
     return kExitOk;
 }
 

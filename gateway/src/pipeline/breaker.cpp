@@ -51,7 +51,8 @@ bool CircuitBreaker::Admit() {
 
 void CircuitBreaker::Record(bool answered, std::int64_t retry_after_seconds) {
     const TimePoint now = clock_.Now();
-    std::string closed_after;
+    std::string told;  // a change to tell, once the lock is released
+    Snapshot state;
     {
         std::lock_guard lock(mu_);
         if (answered) {
@@ -60,7 +61,7 @@ void CircuitBreaker::Record(bool answered, std::int64_t retry_after_seconds) {
                 open_ = false;
                 probe_out_ = false;
                 pause_ = std::chrono::milliseconds(0);
-                closed_after = "e-Gov answers again: portal calls resume";
+                told = "e-Gov answers again: portal calls resume";
             }
         } else if (open_) {
             if (probe_out_) {  // the probe failed: twice as long, up to the cap
@@ -68,31 +69,31 @@ void CircuitBreaker::Record(bool answered, std::int64_t retry_after_seconds) {
                 const auto longer = std::min(pause_ * 2, policy_.open_cap);
                 const auto pause =
                     std::max(longer, std::chrono::milliseconds(retry_after_seconds * 1000));
-                OpenLocked(now, pause, "e-Gov still gives no answer (the probe failed)");
+                told = OpenLocked(now, pause, "e-Gov still gives no answer (the probe failed)");
             }
             // else: a call admitted before the opening; the pause already runs
         } else if (++in_a_row_ >= policy_.failures) {
             const auto pause =
                 std::max(policy_.open_for, std::chrono::milliseconds(retry_after_seconds * 1000));
-            OpenLocked(now, pause,
-                       "e-Gov gave no answer to " + std::to_string(in_a_row_) + " calls in a row");
+            told = OpenLocked(
+                now, pause,
+                "e-Gov gave no answer to " + std::to_string(in_a_row_) + " calls in a row");
         }
+        state = StateLocked();
     }
-    if (!closed_after.empty() && notify_) {
-        notify_(false, closed_after);
+    if (!told.empty() && notify_) {
+        notify_(state, told);
     }
 }
 
-void CircuitBreaker::OpenLocked(TimePoint now, std::chrono::milliseconds pause,
-                                const std::string& why) {
+std::string CircuitBreaker::OpenLocked(TimePoint now, std::chrono::milliseconds pause,
+                                       const std::string& why) {
     open_ = true;
     ++times_opened_;
     pause_ = std::max(pause, std::chrono::milliseconds(1));
     until_ = now + pause_;
-    if (notify_) {
-        notify_(true, why + ": portal calls paused for " + std::to_string(pause_.count()) +
-                          " ms, then one call tries");
-    }
+    return why + ": portal calls paused for " + std::to_string(pause_.count()) +
+           " ms, then one call tries";
 }
 
 TimePoint CircuitBreaker::RetryAt() {
@@ -104,7 +105,7 @@ TimePoint CircuitBreaker::RetryAt() {
 
 CircuitBreaker::Snapshot CircuitBreaker::State() {
     std::lock_guard lock(mu_);
-    return {open_, in_a_row_, times_opened_, until_};
+    return StateLocked();
 }
 
 template <class F>

@@ -51,8 +51,9 @@ class CircuitBreaker {
         std::int64_t times_opened = 0;
         TimePoint until{};  // while open: when a probe may go out
     };
-    // Told each time the breaker opens or closes, with a sentence for the log.
-    using Notify = std::function<void(bool opened, const std::string& why)>;
+    // Told each time the breaker opens or closes (outside its lock): its state after the
+    // change, and a sentence for the log.
+    using Notify = std::function<void(const Snapshot& state, const std::string& why)>;
 
     CircuitBreaker(BreakerPolicy policy, const Clock& clock,
                    queue::MaintenanceCalendar maintenance = {}, Notify notify = {});
@@ -69,7 +70,9 @@ class CircuitBreaker {
     Snapshot State();
 
   private:
-    void OpenLocked(TimePoint now, std::chrono::milliseconds pause, const std::string& why);
+    // Opens it for `pause`; returns what to tell.
+    std::string OpenLocked(TimePoint now, std::chrono::milliseconds pause, const std::string& why);
+    Snapshot StateLocked() const { return {open_, in_a_row_, times_opened_, until_}; }
 
     const BreakerPolicy policy_;
     const Clock& clock_;

@@ -52,11 +52,28 @@ Shared::Shared(PipelineConfig c, PipelineDeps d, std::size_t senders)
       vault(config.data_dir, config.data_key),
       limiter(config.portal_calls_per_second),
       breaker(config.breaker, deps.clock, config.maintenance,
-              [this](bool opened, const std::string& why) {
-                  Log(opened ? LogLevel::kWarn : LogLevel::kInfo, why);
+              [this](const CircuitBreaker::Snapshot& state, const std::string& why) {
+                  BreakerChanged(state, why);
               }),
       portal(deps.portal, breaker, [this] { limiter.Acquire(); }),
       sends(senders, "submit-send") {}
+
+void Shared::BreakerChanged(const CircuitBreaker::Snapshot& state, const std::string& why) {
+    Log(state.open ? LogLevel::kWarn : LogLevel::kInfo, why);
+    std::lock_guard lock(health_mu);
+    if (!health) return;
+    queue::PortalHealth h;
+    h.portal = "egov";
+    h.paused = state.open;
+    h.reason = why;
+    h.changed_at = deps.clock.Now();
+    h.until = state.open ? state.until : TimePoint{};
+    h.times_opened = state.times_opened;
+    h.process = config.worker_prefix;
+    if (auto kept = health->SetPortalHealth(h); !kept) {
+        Log(LogLevel::kError, "cannot keep e-Gov's health: " + kept.error().ToString());
+    }
+}
 
 void Shared::Log(LogLevel level, const std::string& message) const {
     if (deps.log != nullptr) {
@@ -268,11 +285,22 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(PipelineConfig config, Pipeli
     impl->shared = std::make_unique<Shared>(std::move(config), deps, senders);
     // Opening once applies the migrations and checks the key before any thread starts.
     TODOKE_ASSIGN_OR_RETURN(impl->inline_worker, impl->MakeWorker("inline"));
+    TODOKE_ASSIGN_OR_RETURN(
+        impl->shared->health,
+        queue::OpenSqliteStore(StorePath(impl->shared->config.data_dir),
+                               impl->shared->config.data_key, impl->shared->deps.clock));
     return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
 }
 
 void Pipeline::Start() {
     Impl& m = *impl_;
+    // A pause kept by a process that died (kill -9, a crash) ended with it; this one starts
+    // with its breaker closed.
+    if (auto kept = m.shared->health->GetPortalHealth("egov"); kept && *kept && (*kept)->paused) {
+        m.shared->BreakerChanged(
+            m.shared->breaker.State(),
+            "todoke serve started; the pause kept by " + (*kept)->process + " ended with it");
+    }
     const StageWorkers& n = m.shared->config.workers;
     const std::pair<std::optional<queue::Stage>, int> pools[] = {
         {queue::Stage::kPrepare, n.prepare},     {queue::Stage::kSubmit, n.submit},
@@ -299,15 +327,23 @@ void Pipeline::Stop() {
     if (!impl_) {
         return;
     }
+    bool stopped_before = false;
     {
         std::lock_guard lock(impl_->mu);
-        impl_->shared->stopping.store(true);
+        stopped_before = impl_->shared->stopping.exchange(true);
     }
     impl_->wake.notify_all();
     for (auto& t : impl_->threads) {
         t.join();
     }
     impl_->threads.clear();
+    // A pause said in the store would outlive this process: say that it ended with it.
+    Shared& shared = *impl_->shared;
+    if (const auto state = shared.breaker.State(); state.open && !stopped_before) {
+        auto closed = state;
+        closed.open = false;
+        shared.BreakerChanged(closed, "the pipeline stopped while e-Gov was paused");
+    }
 }
 
 Result<int> Pipeline::RunOnce(queue::Stage stage) {

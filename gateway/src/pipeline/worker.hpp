@@ -41,10 +41,16 @@ struct Shared {
     CircuitBreaker breaker;
     GuardedPortal portal;  // deps.portal paced by `limiter`, through `breaker`
     TaskPool sends;        // the submit stage's sends side by side
+    // Where the breaker's changes are kept for `todoke status` (PortalHealth); its own
+    // connection, since the breaker changes in whichever worker's call.
+    std::mutex health_mu;
+    std::unique_ptr<queue::Store> health;
     std::mutex events_mu;
     std::atomic<bool> stopping{false};
 
     void Log(LogLevel level, const std::string& message) const;
+    // Logs a change of the breaker and keeps it in the store.
+    void BreakerChanged(const CircuitBreaker::Snapshot& state, const std::string& why);
 };
 
 struct Worker {

@@ -58,6 +58,19 @@ struct StoreCounts {
     std::int64_t final() const;  // filings in a final state
 };
 
+// What `todoke serve` last said of a portal's health (its circuit breaker), so that an
+// operator's `todoke status` can tell why nothing moves: kept in the store at each opening and
+// closing of the breaker.
+struct PortalHealth {
+    std::string portal;   // "egov"
+    bool paused = false;  // the breaker is open: the portal stages wait
+    std::string reason;   // what the breaker said at the change
+    TimePoint changed_at{};
+    TimePoint until{};  // while paused: when one call probes the portal
+    std::int64_t times_opened = 0;
+    std::string process;  // the serve that said it (host/pid)
+};
+
 class Store {
   public:
     virtual ~Store() = default;
@@ -97,6 +110,10 @@ class Store {
     // in one transaction. Per claim whether it is still held; a lost one is left as it is.
     virtual Result<std::vector<bool>> Renew(std::span<Claim* const> claims,
                                             std::chrono::milliseconds lease) = 0;
+
+    // -- the portals' health (PortalHealth)
+    virtual Result<void> SetPortalHealth(const PortalHealth& health) = 0;
+    virtual Result<std::optional<PortalHealth>> GetPortalHealth(const std::string& portal) = 0;
 
     // -- official documents
     virtual Result<std::optional<DocumentRecord>> FindDocument(const std::string& arrive_id,
