@@ -181,7 +181,7 @@ TEST_F(BreakerTest, TheGuardedPortalKeepsCallsBackWhileOpenAndCountsOnlyUnanswer
     EXPECT_EQ(kept.error().code, ErrorCode::kUnavailable);
     EXPECT_EQ(kept.error().field, kCircuitOpenField);
     EXPECT_TRUE(IsCircuitOpen(kept.error()));
-    EXPECT_FALSE(IsUnanswered(kept.error()));
+    EXPECT_FALSE(egov::IsUnanswered(kept.error()));
     EXPECT_EQ(inner.calls, 6);
     EXPECT_EQ(paced, 6);  // the rate budget is not spent on calls kept back
     // The probe answers: calls go out again.

@@ -128,4 +128,10 @@ bool IsArriveId(std::string_view id) {
            std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+bool IsUnanswered(const Error& e) {
+    // The fields Perform (http_client.cpp) and the session (client_session.cpp) give these.
+    return e.code == ErrorCode::kUnavailable &&
+           (e.field == "http.transport" || e.field == "egov.server" || e.field == "egov.token");
+}
+
 }  // namespace todoke::egov

@@ -8,12 +8,6 @@ bool IsCircuitOpen(const Error& e) {
     return e.code == ErrorCode::kUnavailable && e.field == kCircuitOpenField;
 }
 
-bool IsUnanswered(const Error& e) {
-    // The fields the e-Gov client gives these failures (http_client.cpp, client_session.cpp).
-    return e.code == ErrorCode::kUnavailable &&
-           (e.field == "http.transport" || e.field == "egov.server" || e.field == "egov.token");
-}
-
 CircuitBreaker::CircuitBreaker(BreakerPolicy policy, const Clock& clock,
                                queue::MaintenanceCalendar maintenance, Notify notify)
     : policy_(policy),
@@ -21,9 +15,7 @@ CircuitBreaker::CircuitBreaker(BreakerPolicy policy, const Clock& clock,
       maintenance_(std::move(maintenance)),
       notify_(std::move(notify)) {}
 
-CircuitBreaker::Gate CircuitBreaker::Check() {
-    const TimePoint now = clock_.Now();
-    std::lock_guard lock(mu_);
+CircuitBreaker::Gate CircuitBreaker::GateLocked(TimePoint now) const {
     if (maintenance_.NextOpen(now) != now) {
         return Gate::kOpen;  // a planned maintenance window
     }
@@ -33,20 +25,20 @@ CircuitBreaker::Gate CircuitBreaker::Check() {
     return now < until_ || probe_out_ ? Gate::kOpen : Gate::kProbe;
 }
 
+CircuitBreaker::Gate CircuitBreaker::Check() {
+    const TimePoint now = clock_.Now();
+    std::lock_guard lock(mu_);
+    return GateLocked(now);
+}
+
 bool CircuitBreaker::Admit() {
     const TimePoint now = clock_.Now();
     std::lock_guard lock(mu_);
-    if (maintenance_.NextOpen(now) != now) {
-        return false;
+    const Gate gate = GateLocked(now);
+    if (gate == Gate::kProbe) {
+        probe_out_ = true;  // this call is the probe
     }
-    if (!open_) {
-        return true;
-    }
-    if (now < until_ || probe_out_) {
-        return false;
-    }
-    probe_out_ = true;
-    return true;
+    return gate != Gate::kOpen;
 }
 
 void CircuitBreaker::Record(bool answered, std::int64_t retry_after_seconds) {
@@ -122,7 +114,7 @@ auto GuardedPortal::Guard(F call) -> decltype(call()) {
     if (result) {
         breaker_.Record(true);
     } else {
-        breaker_.Record(!IsUnanswered(result.error()), result.error().retry_after_seconds);
+        breaker_.Record(!egov::IsUnanswered(result.error()), result.error().retry_after_seconds);
     }
     return result;
 }

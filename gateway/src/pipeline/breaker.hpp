@@ -34,10 +34,6 @@ namespace todoke::gateway::pipeline {
 inline constexpr std::string_view kCircuitOpenField = "egov.circuit_open";
 bool IsCircuitOpen(const Error& e);
 
-// Whether an error means the portal gave no answer (the breaker counts it): a transport
-// failure or timeout, a 5xx, the token endpoint not answering.
-bool IsUnanswered(const Error& e);
-
 class CircuitBreaker {
   public:
     enum class Gate {
@@ -47,7 +43,6 @@ class CircuitBreaker {
     };
     struct Snapshot {
         bool open = false;
-        int failures_in_a_row = 0;
         std::int64_t times_opened = 0;
         TimePoint until{};  // while open: when a probe may go out
     };
@@ -62,7 +57,7 @@ class CircuitBreaker {
     Gate Check();
     // Before one call: false when it must not go out (open, or a probe is already out).
     bool Admit();
-    // After a call that was admitted: whether the portal answered (IsUnanswered), and the
+    // After a call that was admitted: whether the portal answered (egov::IsUnanswered), and the
     // Retry-After it gave (0: none), which lengthens a pause it starts.
     void Record(bool answered, std::int64_t retry_after_seconds = 0);
     // When a filing whose call was kept back should be tried again.
@@ -72,7 +67,8 @@ class CircuitBreaker {
   private:
     // Opens it for `pause`; returns what to tell.
     std::string OpenLocked(TimePoint now, std::chrono::milliseconds pause, const std::string& why);
-    Snapshot StateLocked() const { return {open_, in_a_row_, times_opened_, until_}; }
+    Snapshot StateLocked() const { return {open_, times_opened_, until_}; }
+    Gate GateLocked(TimePoint now) const;
 
     const BreakerPolicy policy_;
     const Clock& clock_;

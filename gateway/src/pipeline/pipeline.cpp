@@ -95,10 +95,11 @@ TimePoint Worker::NextPoll(const queue::Filing& f) {
 queue::Transition Worker::RetryLater(const queue::Filing& f, const Error& e,
                                      const std::string& what) {
     queue::Transition t;
-    if (IsCircuitOpen(e)) {
+    if (IsCircuitOpen(e)) {  // not tried at all: no failure, it waits for the breaker
         t.to = f.state;
         t.next_at = shared.breaker.RetryAt();
         t.keep_failures = true;
+        t.reason = what + " not done: " + e.message;
         return t;
     }
     const int failures = f.failures + 1;

@@ -61,20 +61,13 @@ queue::Transition Answered(Worker& w, const queue::Filing& f, const Result<egov:
         return t;
     }
     const Error& e = s.error();
-    if (IsCircuitOpen(e)) {
-        // The breaker kept it back: nothing went out, so it is prepared again, not unknown.
-        t.to = FilingState::kPrepared;
-        t.next_at = w.shared.breaker.RetryAt();
-        t.keep_failures = true;
-        t.reason = "not sent: " + e.message;
-        return t;
-    }
-    if (e.code == ErrorCode::kPermissionDenied) {
-        // No token: the portal took nothing. Back to prepared, backed off; a person must log in.
+    if (e.code == ErrorCode::kPermissionDenied || IsCircuitOpen(e)) {
+        // Nothing went out: no token (backed off; a person must log in), or the circuit breaker
+        // kept it back (it waits for the breaker). Prepared again, not unknown.
         queue::Filing as_prepared = f;
         as_prepared.state = FilingState::kPrepared;
-        t = w.RetryLater(as_prepared, e, "sending (e-Gov login needed)");
-        return t;
+        return w.RetryLater(as_prepared, e,
+                            IsCircuitOpen(e) ? "sending" : "sending (e-Gov login needed)");
     }
     if (e.code == ErrorCode::kInvalidArgument) {
         t.to = FilingState::kDead;

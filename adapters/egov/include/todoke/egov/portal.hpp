@@ -29,6 +29,11 @@ namespace todoke::egov {
 // §4).
 bool IsArriveId(std::string_view id);
 
+// Whether a call's error means the portal gave no answer at all: a transport failure or timeout,
+// a 5xx, the token endpoint not answering. Any other outcome (a 400, a 404, an unreadable
+// answer) came from a portal that is up. The pipeline's circuit breaker counts these.
+bool IsUnanswered(const Error& e);
+
 struct ReportRow {
     std::string form_name, attached_file_name, file_name, item, content;
 };
