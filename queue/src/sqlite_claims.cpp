@@ -18,7 +18,9 @@ void ApplyToSnapshot(Filing& f, const Transition& t, TimePoint now, TimePoint ne
     f.state = t.to;
     f.next_at = next;
     f.updated_at = now;
-    f.failures = t.count_failure ? f.failures + 1 : t.keep_failures ? f.failures : 0;
+    f.failures = t.failures == FailureCount::kAdd    ? f.failures + 1
+                 : t.failures == FailureCount::kKeep ? f.failures
+                                                     : 0;
     if (!t.keep_lease) {
         f.lease_owner.clear();
         f.lease_until = TimePoint{};
@@ -123,6 +125,7 @@ Result<std::vector<Result<void>>> SqliteStore::CommitAll(std::span<Claim* const>
     }
     SqliteDb::Transaction tx(db_);
     TODOKE_RETURN_IF_ERROR(tx.Begin());
+    // failures: ?4 is a FailureCount (0 reset, 1 add, 2 keep).
     TODOKE_ASSIGN_OR_RETURN(
         auto update,
         db_.Prepare(
@@ -165,9 +168,7 @@ Result<std::vector<Result<void>>> SqliteStore::CommitAll(std::span<Claim* const>
         update.Bind(1, StateName(t.to))
             .Bind(2, Ms(nexts[i]))
             .Bind(3, std::int64_t{t.keep_lease ? 1 : 0})
-            .Bind(4, std::int64_t{t.count_failure   ? 1
-                                  : t.keep_failures ? 2
-                                                    : 0})
+            .Bind(4, static_cast<std::int64_t>(t.failures))  // the values the CASE reads
             .Bind(5, now);
         bind_opt(6, t.last_error);
         bind_opt(7, t.errors_json);
@@ -208,7 +209,7 @@ Result<std::vector<Result<void>>> SqliteStore::CommitAll(std::span<Claim* const>
                             "queue.case_owner");
             }
         }
-        if (t.to != f.state || t.count_failure || t.actor != "worker") {
+        if (t.to != f.state || t.failures == FailureCount::kAdd || t.actor != "worker") {
             TODOKE_RETURN_IF_ERROR(
                 AddHistory(f.id, now, StateName(f.state), StateName(t.to), t.actor, t.reason));
         }

@@ -92,20 +92,19 @@ TEST_F(StoreTest, APortalsHealthIsKeptForTheOperator) {
 // kept it back) leaves it as it was, anything else starts it again.
 TEST_F(StoreTest, AFailureCountsATryKeptBackLeavesTheCountAndAnythingElseResetsIt) {
     const auto id = Add("count-1");
-    const auto commit = [&](bool count, bool keep) {
+    const auto commit = [&](FailureCount count) {
         Claim c = ClaimOne(Stage::kPrepare);
         Transition t = To(FilingState::kReceived);
-        t.count_failure = count;
-        t.keep_failures = keep;
+        t.failures = count;
         ASSERT_TRUE(store_->Commit(c, t));
         EXPECT_EQ(c.filing.failures, (*store_->Find(id))->failures);  // the snapshot agrees
     };
-    commit(true, false);
-    commit(true, false);
+    commit(FailureCount::kAdd);
+    commit(FailureCount::kAdd);
     EXPECT_EQ((*store_->Find(id))->failures, 2);
-    commit(false, true);
+    commit(FailureCount::kKeep);
     EXPECT_EQ((*store_->Find(id))->failures, 2);
-    commit(false, false);
+    commit(FailureCount::kReset);
     EXPECT_EQ((*store_->Find(id))->failures, 0);
 }
 

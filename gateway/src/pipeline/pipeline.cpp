@@ -98,7 +98,7 @@ queue::Transition Worker::RetryLater(const queue::Filing& f, const Error& e,
     if (IsCircuitOpen(e)) {  // not tried at all: no failure, it waits for the breaker
         t.to = f.state;
         t.next_at = shared.breaker.RetryAt();
-        t.keep_failures = true;
+        t.failures = queue::FailureCount::kKeep;
         t.reason = what + " not done: " + e.message;
         return t;
     }
@@ -108,12 +108,12 @@ queue::Transition Worker::RetryLater(const queue::Filing& f, const Error& e,
         t.dead_from = std::string(queue::StateName(f.state));
         t.reason = what + ": retries spent (" + std::to_string(failures) + "): " + e.message;
         t.last_error = e.ToString();
-        t.count_failure = true;
+        t.failures = queue::FailureCount::kAdd;
         t.outbox.push_back(queue::FilingEvent(f, "dead", t.reason));
         return t;
     }
     t.to = f.state;
-    t.count_failure = true;
+    t.failures = queue::FailureCount::kAdd;
     t.last_error = e.ToString();
     t.reason = what + " failed (try " + std::to_string(failures) + "): " + e.message;
     t.next_at = queue::NextTry(shared.config.retry, shared.config.maintenance, Now(), failures,
@@ -167,7 +167,8 @@ std::vector<bool> Worker::CommitBatch(std::vector<queue::Claim*>& claims,
             shared.Log(LogLevel::kWarn, id + ": filing " + std::to_string(f.id) +
                                             ": claim lost, result dropped (" +
                                             (*results)[i].error().message + ")");
-        } else if (!ts[i].reason.empty() && (ts[i].count_failure || ts[i].to != before[i])) {
+        } else if (!ts[i].reason.empty() &&
+                   (ts[i].failures == queue::FailureCount::kAdd || ts[i].to != before[i])) {
             shared.Log(ts[i].to == queue::FilingState::kDead ? LogLevel::kWarn : LogLevel::kInfo,
                        "filing " + std::to_string(f.id) + " → " +
                            std::string(queue::StateName(ts[i].to)) + ": " + ts[i].reason);

@@ -128,15 +128,21 @@ struct DocumentRecord {
     std::string company;
 };
 
+// What a transition does to a filing's count of failures in a row (the retry budget).
+enum class FailureCount {
+    kReset = 0,  // anything but a failure starts the count again
+    kAdd = 1,    // a failed try
+    kKeep = 2,   // no try happened (the circuit breaker kept it back)
+};
+
 // One state change (or, with `to` equal to the current state, a reschedule) under a claim.
 struct Transition {
     FilingState to = FilingState::kReceived;
     std::string reason;
     std::string actor = "worker";
-    TimePoint next_at{};         // when the filing is due again (default: now)
-    bool keep_lease = false;     // the claim goes on (submitting before the send)
-    bool count_failure = false;  // failures + 1 (else reset to 0)...
-    bool keep_failures = false;  // ...or unchanged: the try did not happen (circuit open)
+    TimePoint next_at{};      // when the filing is due again (default: now)
+    bool keep_lease = false;  // the claim goes on (submitting before the send)
+    FailureCount failures = FailureCount::kReset;
     std::optional<std::string> last_error;
     std::optional<std::string> errors_json;
     std::optional<std::string> payload;  // the signed package (sealed by the store)
