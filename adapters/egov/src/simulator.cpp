@@ -175,16 +175,28 @@ std::string Simulator::ReadyLine() const {
                             {"official_ca_file", impl_->core->pki().official_ca_file.string()}});
 }
 
-Result<std::string> AdvanceSimulatorClock(const std::string& api_base, const std::string& ca_file,
-                                          std::int64_t seconds) {
+namespace {
+
+// POST {api_base}/_sim/{endpoint} with a JSON body to a running simulator (TLS verified with
+// `ca_file`): its operator endpoints.
+Result<detail::HttpReply> PostToSimulator(const std::string& api_base, const std::string& ca_file,
+                                          std::string_view endpoint, std::string body) {
     detail::HttpClientOptions http;
     http.ca_file = ca_file;
+    return detail::Perform(http, {"POST",
+                                  api_base + "/_sim/" + std::string(endpoint),
+                                  {{"Content-Type", "application/json"}},
+                                  std::move(body)});
+}
+
+}  // namespace
+
+Result<std::string> AdvanceSimulatorClock(const std::string& api_base, const std::string& ca_file,
+                                          std::int64_t seconds) {
     TODOKE_ASSIGN_OR_RETURN(
         detail::HttpReply reply,
-        detail::Perform(http, {"POST",
-                               api_base + "/_sim/clock",
-                               {{"Content-Type", "application/json"}},
-                               "{\"advance_seconds\": " + std::to_string(seconds) + "}"}));
+        PostToSimulator(api_base, ca_file, "clock",
+                        "{\"advance_seconds\": " + std::to_string(seconds) + "}"));
     boost::system::error_code ec;
     const auto body = boost::json::parse(reply.body, ec);
     if (reply.status != 200 || ec || !body.is_object() || !body.as_object().contains("now")) {
@@ -196,13 +208,8 @@ Result<std::string> AdvanceSimulatorClock(const std::string& api_base, const std
 
 Result<std::string> SetSimulatorFaults(const std::string& api_base, const std::string& ca_file,
                                        const std::string& faults_json) {
-    detail::HttpClientOptions http;
-    http.ca_file = ca_file;
     TODOKE_ASSIGN_OR_RETURN(detail::HttpReply reply,
-                            detail::Perform(http, {"POST",
-                                                   api_base + "/_sim/faults",
-                                                   {{"Content-Type", "application/json"}},
-                                                   faults_json}));
+                            PostToSimulator(api_base, ca_file, "faults", faults_json));
     if (reply.status != 200) {
         return Fail(ErrorCode::kInvalidArgument,
                     "the simulator refused the faults (" + std::to_string(reply.status) +
