@@ -3,6 +3,7 @@
 #include "crypto.hpp"
 #include "dsig.hpp"
 #include "package_layout.hpp"
+#include "plain_kousei.hpp"
 #include "todoke/common/encoding.hpp"
 #include "todoke/signing/applicant_signature.hpp"
 #include "xml_util.hpp"
@@ -33,6 +34,52 @@ std::vector<std::string> SignatureIds(const ApplicantSignOptions& options, std::
     return ids;
 }
 
+Unexpected FormFileFail(std::string_view what) {
+    return Fail(ErrorCode::kInvalidArgument,
+                std::string(what) + ": <申請書ファイル名称> must be a plain file name",
+                "kousei.申請書ファイル名称");
+}
+
+// The first Reference: <構成情報> by its ID, with the C14N transform.
+SignatureSpec KouseiSpec(std::string_view canonical, const ApplicantSignOptions& options) {
+    SignatureSpec spec;
+    spec.c14n_method = kC14n10;
+    spec.references.push_back(
+        {options.literal_kousei_uri ? "#" + std::string(kKousei) : "#" + PercentEncode(kKousei),
+         {kC14n10},
+         Sha256(canonical)});
+    return spec;
+}
+
+// One Reference per 申請書XML, over the file's raw bytes.
+Result<void> AddFormReference(SignatureSpec& spec, std::string_view name, const FileLookup& lookup,
+                              std::string_view what) {
+    if (!IsPlainFileName(name)) {
+        return FormFileFail(what);
+    }
+    auto bytes = lookup(name);
+    if (!bytes) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    std::string(what) + ": kousei lists the form file \"" + std::string(name) +
+                        "\" but the package has no such file",
+                    "kousei.申請書ファイル名称");
+    }
+    spec.references.push_back({PercentEncode(name), {}, Sha256(*bytes)});
+    return {};
+}
+
+// One <Signature> per key, each with its Id, concatenated.
+Result<std::string> SignEach(SignatureSpec& spec, std::span<const SigningKey> keys,
+                             const std::vector<std::string>& ids) {
+    std::string signatures;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        spec.id = ids[i];
+        TODOKE_ASSIGN_OR_RETURN(std::string sig, BuildSignature(spec, keys[i]));
+        signatures += sig;
+    }
+    return signatures;
+}
+
 Result<std::string> SignKouseiWith(std::string_view kousei_xml, const FileLookup& lookup,
                                    std::span<const SigningKey> keys, TimePoint now,
                                    const ApplicantSignOptions& options, std::string_view what) {
@@ -54,6 +101,23 @@ Result<std::string> SignKouseiWith(std::string_view kousei_xml, const FileLookup
     }
     for (const auto& key : keys) {
         TODOKE_RETURN_IF_ERROR(key.CheckUsableAt(now));
+    }
+
+    // The kousei todoke renders is read without a tree; any other goes the general way.
+    if (auto plain = ReadPlainKousei(kousei_xml, options.xml_limits)) {
+        SignatureSpec spec = KouseiSpec(plain->canonical, options);
+        for (std::string_view name : plain->form_files) {
+            TODOKE_RETURN_IF_ERROR(AddFormReference(spec, name, lookup, what));
+        }
+        TODOKE_ASSIGN_OR_RETURN(std::string signatures, SignEach(spec, keys, ids));
+        std::string out;
+        out.reserve(kousei_xml.size() + signatures.size() + 32);
+        out += kousei_xml.substr(0, plain->signature_begin);
+        out += "<署名情報>";
+        out += signatures;
+        out += "</署名情報>";
+        out += kousei_xml.substr(plain->signature_end);
+        return out;
     }
 
     TODOKE_ASSIGN_OR_RETURN(XmlDoc doc, ParseUntrusted(kousei_xml, options.xml_limits, what));
@@ -89,13 +153,8 @@ Result<std::string> SignKouseiWith(std::string_view kousei_xml, const FileLookup
                                                 "already signed");
     }
 
-    SignatureSpec spec;
-    spec.c14n_method = kC14n10;
     TODOKE_ASSIGN_OR_RETURN(std::string canonical, CanonicalizeSubtree(doc.get(), kousei, false));
-    spec.references.push_back(
-        {options.literal_kousei_uri ? "#" + std::string(kKousei) : "#" + PercentEncode(kKousei),
-         {kC14n10},
-         Sha256(canonical)});
+    SignatureSpec spec = KouseiSpec(canonical, options);
     for (xmlNodePtr attr : ElementChildren(kousei)) {
         if (!IsElement(attr, "", "申請書属性情報")) {
             continue;
@@ -105,28 +164,14 @@ Result<std::string> SignKouseiWith(std::string_view kousei_xml, const FileLookup
                 continue;
             }
             auto name = SimpleText(item, what);
-            if (!name || !IsPlainFileName(*name)) {
-                return Fail(ErrorCode::kInvalidArgument,
-                            std::string(what) + ": <申請書ファイル名称> must be a plain file name",
-                            "kousei.申請書ファイル名称");
+            if (!name) {
+                return FormFileFail(what);
             }
-            auto bytes = lookup(*name);
-            if (!bytes) {
-                return Fail(ErrorCode::kInvalidArgument,
-                            std::string(what) + ": kousei lists the form file \"" + *name +
-                                "\" but the package has no such file",
-                            "kousei.申請書ファイル名称");
-            }
-            spec.references.push_back({PercentEncode(*name), {}, Sha256(*bytes)});
+            TODOKE_RETURN_IF_ERROR(AddFormReference(spec, *name, lookup, what));
         }
     }
 
-    std::string signatures;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        spec.id = ids[i];
-        TODOKE_ASSIGN_OR_RETURN(std::string sig, BuildSignature(spec, keys[i]));
-        signatures += sig;
-    }
+    TODOKE_ASSIGN_OR_RETURN(std::string signatures, SignEach(spec, keys, ids));
     if (placeholder == nullptr) {
         placeholder = xmlNewDocNode(doc.get(), nullptr,
                                     reinterpret_cast<const xmlChar*>("署名情報"), nullptr);

@@ -104,6 +104,30 @@ TEST_F(ApplicantSignatureTest, AcceptsPackagesWithAndWithoutPlaceholder) {
     }
 }
 
+// The rendered shape is signed without a tree (plain_kousei.hpp); a kousei outside it (a
+// comment, a character reference, CRLF line ends) goes through libxml2. Both verify.
+TEST_F(ApplicantSignatureTest, SignsPlainAndOtherKouseiAlike) {
+    std::vector<SigningKey> keys{signer_};
+    const std::string plain = testing::KouseiXml({"f.xml"});
+    std::string other = plain;
+    other.replace(other.find("見本　太郎"), std::string("見本　太郎").size(), "見本&#x3000;太郎");
+    other.replace(other.find("<DataRoot>"), 10, "<DataRoot><!-- 控え -->");
+    for (std::size_t at = other.find('\n'); at != std::string::npos;
+         at = other.find('\n', at + 2)) {
+        other.replace(at, 1, "\r\n");
+    }
+    for (const auto& kousei : {plain, other}) {
+        const FileMap files{{"f.xml", testing::FormXml()}};
+        auto signed_kousei = SignKousei(kousei, files, keys, TestNow());
+        ASSERT_TRUE(signed_kousei) << signed_kousei.error().ToString();
+        const std::string zip =
+            testing::MakePackage(*signed_kousei, {{"f.xml", testing::FormXml()}});
+        auto report = VerifyApplicationPackage(zip, trust_, TestNow());
+        ASSERT_TRUE(report) << report.error().ToString();
+        EXPECT_EQ(report->applications[0].signatures.size(), 1u);
+    }
+}
+
 TEST_F(ApplicantSignatureTest, RefusesAnAlreadySignedPackage) {
     std::vector<SigningKey> keys{signer_};
     auto once = SignApplicationPackage(testing::MakeSamplePackage(), keys, TestNow(), {});
