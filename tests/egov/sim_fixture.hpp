@@ -53,4 +53,30 @@ class SimTest : public ::testing::Test {
     detail::HttpClientOptions http_;
 };
 
+// A simulator with a logged-in client, and the rows of an error report as "file|item|content".
+class ApiTest : public SimTest {
+  protected:
+    void SetUp() override {
+        SimTest::SetUp();
+        token_ = Login().access;
+    }
+    std::vector<std::string> Rows(const detail::HttpReply& reply) {
+        std::vector<std::string> out;
+        const auto json = JsonOf(reply);
+        if (!json.contains("report_list")) return out;
+        for (const auto& row : json.at("report_list").as_array()) {
+            out.push_back(std::string(row.at("file_name").as_string()) + "|" +
+                          std::string(row.at("item").as_string()) + "|" +
+                          std::string(row.at("content").as_string()));
+        }
+        return out;
+    }
+    static bool AnyContains(const std::vector<std::string>& rows, const std::string& needle) {
+        for (const auto& r : rows)
+            if (r.find(needle) != std::string::npos) return true;
+        return false;
+    }
+    std::string token_;
+};
+
 }  // namespace todoke::egov::testing
