@@ -14,7 +14,9 @@ std::string ReconKey(const std::string& proc_id, const std::string& corporation,
     return proc_id + '\x1f' + corporation + '\x1f' + applicant;
 }
 
-void ApplyToSnapshot(Filing& f, const Transition& t, TimePoint now, TimePoint next) {
+// `payload_sha256`: the digest of t.payload, when it has one (made once, in CommitAll).
+void ApplyToSnapshot(Filing& f, const Transition& t, TimePoint now, TimePoint next,
+                     const std::optional<std::string>& payload_sha256) {
     f.state = t.to;
     f.next_at = next;
     f.updated_at = now;
@@ -40,7 +42,7 @@ void ApplyToSnapshot(Filing& f, const Transition& t, TimePoint now, TimePoint ne
     set(f.notice_json, t.notice_json);
     set(f.dead_from, t.dead_from);
     set(f.settled_case, t.settled_case);
-    if (t.payload) f.payload_sha256 = Sha256Hex(*t.payload);
+    set(f.payload_sha256, payload_sha256);
     if (t.sent_at) f.sent_at = *t.sent_at;
 }
 
@@ -116,11 +118,13 @@ Result<std::vector<Result<void>>> SqliteStore::CommitAll(std::span<Claim* const>
     const TimePoint now_tp = clock_.Now();
     const std::int64_t now = Ms(now_tp);
     std::vector<std::optional<std::string>> sealed(ts.size());
+    std::vector<std::optional<std::string>> digests(ts.size());  // of the payloads
     for (std::size_t i = 0; i < ts.size(); ++i) {
         if (ts[i].payload) {
             TODOKE_ASSIGN_OR_RETURN(auto s,
                                     Seal(key_, *ts[i].payload, PayloadAad(claims[i]->filing.id)));
             sealed[i] = std::move(s);
+            digests[i] = Sha256Hex(*ts[i].payload);
         }
     }
     SqliteDb::Transaction tx(db_);
@@ -172,7 +176,7 @@ Result<std::vector<Result<void>>> SqliteStore::CommitAll(std::span<Claim* const>
             .Bind(5, now);
         bind_opt(6, t.last_error);
         bind_opt(7, t.errors_json);
-        bind_opt(8, t.payload ? std::optional(Sha256Hex(*t.payload)) : std::nullopt);
+        bind_opt(8, digests[i]);
         bind_opt(9, t.proc_id);
         bind_opt(10, t.proc_name);
         bind_opt(11, t.applicant_name);
@@ -221,7 +225,7 @@ Result<std::vector<Result<void>>> SqliteStore::CommitAll(std::span<Claim* const>
     TODOKE_RETURN_IF_ERROR(tx.Commit());
     for (std::size_t i = 0; i < ts.size(); ++i) {
         if (results[i]) {
-            ApplyToSnapshot(claims[i]->filing, ts[i], now_tp, nexts[i]);
+            ApplyToSnapshot(claims[i]->filing, ts[i], now_tp, nexts[i], digests[i]);
         }
     }
     return results;
