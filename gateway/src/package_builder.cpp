@@ -6,16 +6,25 @@ namespace todoke::gateway {
 
 Result<std::string> SignAndZip(forms::ApplicationFiles files,
                                std::span<const signing::SigningKey> keys, TimePoint now) {
+    // The form files are lent to the signer (moved in, moved back), not copied.
     signing::FileMap folder;
-    for (const auto& f : files.files) {
+    for (auto& f : files.files) {
         if (f.name != "kousei.xml") {
-            folder.emplace(f.name, f.bytes);
+            folder.try_emplace(f.name, std::move(f.bytes));  // a second same name stays put
         }
     }
     // Signing over the rendered files, then zipping once, avoids reading a ZIP back.
-    TODOKE_ASSIGN_OR_RETURN(std::string kousei,
-                            signing::SignKousei(files.files.front().bytes, folder, keys, now));
-    files.files.front().bytes = std::move(kousei);
+    auto kousei = signing::SignKousei(files.files.front().bytes, folder, keys, now);
+    for (auto& f : files.files) {
+        if (const auto it = folder.find(f.name); it != folder.end() && f.bytes.empty()) {
+            f.bytes = std::move(it->second);
+            folder.erase(it);
+        }
+    }
+    if (!kousei) {
+        return Fail(std::move(kousei.error()));
+    }
+    files.files.front().bytes = std::move(*kousei);
     return forms::ZipApplication(files);
 }
 

@@ -15,6 +15,8 @@ using namespace detail;
 
 constexpr std::string_view kKousei = "構成情報";
 
+// The SHA-256 digest of a form file of the folder, by name (the digest, not the bytes: a file
+// is hashed where it lies instead of being copied out first).
 using FileLookup = std::function<Result<std::string>(std::string_view name)>;
 
 Unexpected KouseiFail(std::string_view check, const std::string& message) {
@@ -57,14 +59,14 @@ Result<void> AddFormReference(SignatureSpec& spec, std::string_view name, const 
     if (!IsPlainFileName(name)) {
         return FormFileFail(what);
     }
-    auto bytes = lookup(name);
-    if (!bytes) {
+    auto digest = lookup(name);
+    if (!digest) {
         return Fail(ErrorCode::kInvalidArgument,
                     std::string(what) + ": kousei lists the form file \"" + std::string(name) +
                         "\" but the package has no such file",
                     "kousei.申請書ファイル名称");
     }
-    spec.references.push_back({PercentEncode(name), {}, Sha256(*bytes)});
+    spec.references.push_back({PercentEncode(name), {}, std::move(*digest)});
     return {};
 }
 
@@ -199,7 +201,7 @@ Result<std::string> SignKousei(std::string_view kousei_xml, const FileMap& folde
         if (it == folder_files.end()) {
             return Fail(ErrorCode::kNotFound, std::string(name));
         }
-        return it->second;
+        return Sha256(it->second);
     };
     return SignKouseiWith(kousei_xml, lookup, keys, now, options, "kousei.xml");
 }
@@ -215,8 +217,9 @@ Result<SignedPackage> SignApplicationPackage(std::string_view zip_bytes,
     for (const auto& folder : out.folders) {
         const std::string name = folder + "kousei.xml";
         TODOKE_ASSIGN_OR_RETURN(std::string kousei, reader.Read(name));
-        const FileLookup lookup = [&](std::string_view file) {
-            return reader.Read(folder + std::string(file));
+        const FileLookup lookup = [&](std::string_view file) -> Result<std::string> {
+            TODOKE_ASSIGN_OR_RETURN(std::string bytes, reader.Read(folder + std::string(file)));
+            return Sha256(bytes);
         };
         TODOKE_ASSIGN_OR_RETURN(std::string signed_kousei,
                                 SignKouseiWith(kousei, lookup, keys, now, options, name));
