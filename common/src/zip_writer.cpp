@@ -5,6 +5,8 @@
 #include <libdeflate.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <ctime>
 #include <limits>
 #include <memory>
@@ -72,6 +74,42 @@ libdeflate_compressor* ThreadCompressor() {
     return compressor.get();
 }
 
+// Whether deflating `data` would only find out that it does not shrink: a file of some size
+// whose sampled bytes spread almost evenly over all 256 values (order-0 entropy near 8 bits a
+// byte) is already compressed: gzip and ZIP files and the like, many JPEGs. On such bytes
+// libdeflate's level 1 runs at 55-120 MB/s (a 260 KB JPEG took 2.4 ms, nine RSA signatures) and
+// then the entry is stored anyway. A guess, not a proof: bytes of high entropy that repeat would
+// have shrunk a little and are stored whole, which costs size, never correctness. Small files are
+// always tried.
+bool LooksIncompressible(std::string_view data) {
+    constexpr std::size_t kMinSize = 32 * 1024;
+    constexpr std::size_t kWindow = 4096;
+    constexpr std::size_t kWindows = 4;  // at 1/8, 3/8, 5/8 and 7/8 of the file
+    // Measured on this machine's files (bits; size after level 1): random bytes and gzip files
+    // 7.985-7.99 (100 %); JPEGs 7.977 (100 %) and 7.958 (97.4 %); PNGs 7.6-7.95 (72-94 %, so
+    // they are deflated); XML 4.8-5.6 (18-38 %). Above 7.97 nothing shrank.
+    constexpr double kBitsPerByte = 7.97;
+    if (data.size() < kMinSize) {
+        return false;
+    }
+    std::array<std::uint32_t, 256> counts{};
+    for (std::size_t w = 0; w < kWindows; ++w) {
+        const std::size_t start = (data.size() - kWindow) * (2 * w + 1) / (2 * kWindows);
+        for (const char c : data.substr(start, kWindow)) {
+            ++counts[static_cast<unsigned char>(c)];
+        }
+    }
+    constexpr double kSampled = static_cast<double>(kWindow * kWindows);
+    double bits = 0;
+    for (const std::uint32_t n : counts) {
+        if (n != 0) {
+            const double p = n / kSampled;
+            bits -= p * std::log2(p);
+        }
+    }
+    return bits >= kBitsPerByte;
+}
+
 bool IsAsciiName(std::string_view name) {
     return std::all_of(name.begin(), name.end(),
                        [](char c) { return static_cast<unsigned char>(c) < 0x80; });
@@ -109,7 +147,7 @@ Result<std::string> WriteZip(const std::vector<ZipWriteEntry>& entries) {
         const auto crc = static_cast<std::uint32_t>(libdeflate_crc32(0, data.data(), data.size()));
         std::uint32_t method = 0;  // stored
         std::string_view stored = data;
-        if (e.compress && !data.empty()) {
+        if (e.compress && !data.empty() && !LooksIncompressible(data)) {
             libdeflate_compressor* c = ThreadCompressor();
             if (c == nullptr) {
                 return Fail(ErrorCode::kInternal, "libdeflate: no compressor", "zip.write");
@@ -117,7 +155,7 @@ Result<std::string> WriteZip(const std::vector<ZipWriteEntry>& entries) {
             packed.resize(libdeflate_deflate_compress_bound(c, data.size()));
             const std::size_t n = libdeflate_deflate_compress(c, data.data(), data.size(),
                                                               packed.data(), packed.size());
-            if (n > 0 && n < data.size()) {  // what does not shrink is stored
+            if (n > 0 && n < data.size()) {  // what does not shrink is stored (so is the above)
                 method = 8;
                 stored = std::string_view(packed.data(), n);
             }
