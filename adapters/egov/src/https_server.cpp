@@ -10,6 +10,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -52,8 +53,13 @@ struct HttpsServer::Impl {
     asio::awaitable<void> Listen() {
         for (;;) {
             boost::system::error_code ec;
-            tcp::socket socket =
-                co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+            // Each connection lives on a strand of its own: the pool's threads must not run its
+            // coroutine and its stream's timeout handler at once (Beast's basic_stream is not
+            // thread-safe; a read timing out on one thread while its completion ran on another
+            // tripped Beast's `! state().timeout` assertion in a loaded test run).
+            const auto strand = asio::make_strand(io);
+            tcp::socket socket = co_await acceptor.async_accept(
+                strand, asio::redirect_error(asio::use_awaitable, ec));
             {
                 std::lock_guard lock(mutex);
                 if (stopping) {
@@ -68,7 +74,7 @@ struct HttpsServer::Impl {
                 active.insert(socket.native_handle());
                 ++accepted;
             }
-            asio::co_spawn(io, Serve(std::move(socket)), asio::detached);
+            asio::co_spawn(strand, Serve(std::move(socket)), asio::detached);
         }
     }
 
