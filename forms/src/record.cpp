@@ -1,6 +1,7 @@
 #include "todoke/forms/record.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 
 #include "todoke/forms/identifiers.hpp"
@@ -116,14 +117,16 @@ std::optional<std::string_view> ValueText(const boost::json::value& v, std::stri
 }
 
 std::optional<long long> WholeNumberOf(const boost::json::value& v, std::size_t max_digits) {
-    const std::size_t digits = std::min<std::size_t>(max_digits, 18);
-    auto fits = [digits](unsigned long long n) {
-        unsigned long long limit = 1;  // 10^digits
-        for (std::size_t i = 0; i < digits; ++i) {
-            limit *= 10;
+    static constexpr auto kPowersOfTen = [] {
+        std::array<unsigned long long, 19> p{};
+        p[0] = 1;
+        for (std::size_t i = 1; i < p.size(); ++i) {
+            p[i] = p[i - 1] * 10;
         }
-        return n < limit;
-    };
+        return p;
+    }();
+    const unsigned long long limit = kPowersOfTen[std::min<std::size_t>(max_digits, 18)];
+    auto fits = [limit](unsigned long long n) { return n < limit; };
     if (v.is_string()) {
         return ParseWholeNumber(v.as_string(), max_digits);
     }
