@@ -42,6 +42,9 @@ struct HttpsServer::Impl {
     ssl::context tls{ssl::context::tls_server};
     asio::io_context io;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+    // The accept loop and the acceptor's close (Stop) share one strand, as each connection has
+    // its own: the pool's threads never touch one object at once.
+    asio::strand<asio::io_context::executor_type> listen_strand = asio::make_strand(io);
     tcp::acceptor acceptor{io};
     std::vector<std::thread> workers;
     std::mutex mutex;
@@ -248,7 +251,7 @@ Result<std::unique_ptr<HttpsServer>> HttpsServer::Start(const HttpsServerOptions
     }
     Impl* raw = impl.get();
     impl->work.emplace(impl->io.get_executor());
-    asio::co_spawn(impl->io, raw->Listen(), asio::detached);
+    asio::co_spawn(impl->listen_strand, raw->Listen(), asio::detached);
     for (int i = 0; i < std::max(1, options.threads); ++i) {
         impl->workers.emplace_back([raw, name = options.thread_name] {
             NameThisThread(name);
@@ -289,7 +292,7 @@ void HttpsServer::Stop() {
     }
     // No new connections: shutdown refuses them at once (close happens on the pool below).
     ::shutdown(impl_->acceptor.native_handle(), SHUT_RDWR);
-    asio::post(impl_->io, [impl = impl_.get()] {
+    asio::post(impl_->listen_strand, [impl = impl_.get()] {
         boost::system::error_code ec;
         impl->acceptor.close(ec);
     });
