@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -115,6 +116,19 @@ double MeasureRawRsaTogether(unsigned threads, double seconds) {
     stop = true;
     for (auto& w : workers) w.join();
     return static_cast<double>(last - first) / elapsed;
+}
+
+std::string ScannedPdf(std::size_t image_bytes) {
+    std::string pdf =
+        "%PDF-1.4\n1 0 obj\n<< /Type /XObject /Subtype /Image /Width 1240 /Height 1754 "
+        "/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode /Length " +
+        std::to_string(image_bytes) + " >>\nstream\n";
+    std::mt19937 rng(42);
+    for (std::size_t i = 0; i < image_bytes; ++i) {
+        pdf += static_cast<char>(rng() & 0xFF);
+    }
+    pdf += "\nendstream\nendobj\ntrailer\n<< /Root 2 0 R >>\n%%EOF\n";
+    return pdf;
 }
 
 double SecondsPerMeasurement(double fallback) {

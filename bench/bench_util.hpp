@@ -2,6 +2,7 @@
 // same run (so that the numbers mean something on any machine).
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -53,6 +54,11 @@ Rate MeasureRawRsa(double seconds);
 // sign together per second. Cores that share caches, memory bandwidth or a power budget sign
 // less together than one core times their number (2 vCPUs here: about 1.8x).
 double MeasureRawRsaTogether(unsigned threads, double seconds);
+
+// A scanned 提出代行証明書 as offices attach it: one page, a JPEG image of `image_bytes` in a
+// PDF. The image's bytes are a seeded generator's, like a JPEG that deflate cannot shrink (some
+// shrink by a few percent and are still deflated: common/src/zip_writer.cpp).
+std::string ScannedPdf(std::size_t image_bytes);
 
 // The ratio column is each Rate's own ratio when it has one, else its rate over `baseline`'s.
 void PrintTable(const Rate& baseline, const std::vector<Rate>& rates);

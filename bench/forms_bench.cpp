@@ -8,7 +8,6 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <fstream>
-#include <random>
 #include <sstream>
 
 #include "bench_util.hpp"
@@ -42,22 +41,6 @@ forms::Record WithPersons(const std::string& sample, int persons) {
         list.push_back(std::move(p));
     }
     return record;
-}
-
-// A scanned 提出代行証明書 as offices attach it: one page, a JPEG image in a PDF. The image's
-// bytes are a seeded generator's, like a JPEG that deflate cannot shrink (some shrink by a few
-// percent and are still deflated: common/src/zip_writer.cpp).
-std::string ScannedPdf(std::size_t image_bytes) {
-    std::string pdf =
-        "%PDF-1.4\n1 0 obj\n<< /Type /XObject /Subtype /Image /Width 1240 /Height 1754 "
-        "/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode /Length " +
-        std::to_string(image_bytes) + " >>\nstream\n";
-    std::mt19937 rng(42);
-    for (std::size_t i = 0; i < image_bytes; ++i) {
-        pdf += static_cast<char>(rng() & 0xFF);
-    }
-    pdf += "\nendstream\nendobj\ntrailer\n<< /Root 2 0 R >>\n%%EOF\n";
-    return pdf;
 }
 
 }  // namespace
@@ -126,7 +109,8 @@ int main() {
         return gateway::BuildSignedPackages(*shutoku_p, one, options, keys, now).has_value();
     }));
     forms::PackageOptions scanned = options;
-    scanned.attachments = {{"提出代行に関する証明書", "teishutsudaiko.pdf", ScannedPdf(300'000)}};
+    scanned.attachments = {
+        {"提出代行に関する証明書", "teishutsudaiko.pdf", bench::ScannedPdf(300'000)}};
     rates.push_back(measure("build + sign: 1-person 資格取得届 + a 300 KB scanned PDF", [&] {
         return gateway::BuildSignedPackages(*shutoku_p, one, scanned, keys, now).has_value();
     }));

@@ -31,6 +31,12 @@ LibraryRuntime::LibraryRuntime() {
     // again: measured 4x slower package signing. Keep up to 64 MB of freed heap instead.
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     mallopt(M_TOP_PAD, 16 << 20);
+    // Setting those also ends glibc's sliding mmap threshold, which would otherwise have
+    // risen to fit: every block of 128 KB or more (an attachment, its Base64, the record that
+    // carries it, the ZIP) was mapped fresh, page-faulted in and unmapped again. A 300 KB
+    // scanned PDF per filing made the pipeline spend 19 ms of CPU a filing; from the heap, up to
+    // glibc's 64-bit ceiling of 32 MB, 13 ms (pipeline_bench, TODOKE_BENCH_ATTACHMENT_KB=300).
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
     // libzip converts every entry's DOS time with mktime()/localtime(); without TZ, glibc
     // stat()s /etc/localtime on each call (measured: 12% of package signing). todoke works in
     // Japan time, as e-Gov does, so a fixed POSIX zone is both right and free.

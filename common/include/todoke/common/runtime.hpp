@@ -2,8 +2,9 @@
 // (libxml2 now; curl joins when the portal adapters come). Create one in main() before any
 // other todoke call and keep it alive until the end; tests create one per test binary.
 //
-// What it sets: glibc keeps freed heap memory instead of trimming it after every large free
-// (the C libraries' per-document buffers would otherwise page-fault on every package);
+// What it sets: glibc keeps freed heap memory instead of trimming it after every large free,
+// and takes blocks up to 32 MB from the heap instead of mapping each one anew (the C libraries'
+// per-document buffers and attachments would otherwise page-fault on every package);
 // local time is Japan Standard Time (TZ=JST-9) unless TZ is set; libxml2's parser is initialised
 // once and its external-entity loader is replaced by one that refuses every resource, so that no
 // document can ever make libxml2 read a file or the network, whatever options a caller passes.
