@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <random>
+
 namespace todoke {
 namespace {
 
@@ -25,6 +28,82 @@ TEST(Base64, RejectsGarbageAndBadPadding) {
     EXPECT_EQ(Base64Decode("Zm9v<!---->").error().field, "base64");
     EXPECT_FALSE(Base64Decode("Zm9"));
     EXPECT_FALSE(Base64Decode("Zm=v"));
+}
+
+// The decoder as it was written first, one character at a time: the fast decoder must give
+// the same bytes, and fail on the same inputs, for any text.
+std::optional<std::string> OneAtATimeBase64Decode(std::string_view text) {
+    static const std::string_view alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    unsigned acc = 0;
+    int bits = 0;
+    int pad = 0;
+    std::size_t symbols = 0;
+    for (const char c : text) {
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            continue;
+        }
+        if (c == '=') {
+            ++pad;
+            ++symbols;
+            continue;
+        }
+        const auto v = alphabet.find(c);
+        if (v == std::string_view::npos || pad > 0) {
+            return std::nullopt;
+        }
+        ++symbols;
+        acc = (acc << 6) | static_cast<unsigned>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+        }
+    }
+    if (symbols % 4 != 0 || pad > 2) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+TEST(Base64, DecodesAnyTextAsTheOneAtATimeDecoderDoes) {
+    std::mt19937 rng(2026);
+    // Mostly Base64 with line breaks, padding, spaces and now and then a character that is not
+    // Base64, so that both outcomes occur often.
+    const std::string_view pool =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+        "==\r\n \t-_*";
+    int decoded = 0, refused = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string text;
+        const std::size_t length = rng() % 40;
+        for (std::size_t k = 0; k < length; ++k) {
+            text += pool[rng() % pool.size()];
+        }
+        if (round % 2 == 0) {  // also: valid Base64 of random bytes, wrapped at random
+            std::string bytes(rng() % 50, '\0');
+            for (char& b : bytes) {
+                b = static_cast<char>(rng() & 0xFF);
+            }
+            text = Base64Encode(bytes);
+            for (std::size_t at = rng() % 9; at < text.size(); at += 1 + rng() % 12) {
+                text.insert(at, round % 4 == 0 ? "\r\n" : " ");
+            }
+        }
+        const auto expected = OneAtATimeBase64Decode(text);
+        const auto got = Base64Decode(text);
+        ASSERT_EQ(got.has_value(), expected.has_value()) << text;
+        if (expected) {
+            ASSERT_EQ(*got, *expected) << text;
+            ++decoded;
+        } else {
+            ++refused;
+        }
+    }
+    EXPECT_GT(decoded, 10000);
+    EXPECT_GT(refused, 1000);
 }
 
 TEST(PercentEncoding, EncodesKouseiIdAsEgovWritesIt) {
