@@ -13,8 +13,6 @@ namespace {
 
 using namespace detail;
 
-constexpr std::string_view kKousei = "構成情報";
-
 // The SHA-256 digest of a form file of the folder, by name (the digest, not the bytes: a file
 // is hashed where it lies instead of being copied out first).
 using FileLookup = std::function<Result<std::string>(std::string_view name)>;
@@ -135,7 +133,7 @@ Result<std::string> SignKouseiWith(std::string_view kousei_xml, const FileLookup
                 return KouseiFail("structure", std::string(what) + ": more than one <構成情報>");
             }
             kousei = child;
-        } else if (IsElement(child, "", "署名情報")) {
+        } else if (IsElement(child, "", kSignatureInfo)) {
             if (placeholder != nullptr || kousei == nullptr) {
                 return KouseiFail("structure", std::string(what) +
                                                    ": <署名情報> must appear once, after "
@@ -175,8 +173,9 @@ Result<std::string> SignKouseiWith(std::string_view kousei_xml, const FileLookup
 
     TODOKE_ASSIGN_OR_RETURN(std::string signatures, SignEach(spec, keys, ids));
     if (placeholder == nullptr) {
-        placeholder = xmlNewDocNode(doc.get(), nullptr,
-                                    reinterpret_cast<const xmlChar*>("署名情報"), nullptr);
+        placeholder = xmlNewDocNode(
+            doc.get(), nullptr,
+            reinterpret_cast<const xmlChar*>(std::string(kSignatureInfo).c_str()), nullptr);
         if (placeholder == nullptr || xmlAddNextSibling(kousei, placeholder) == nullptr) {
             xmlFreeNode(placeholder);
             return Fail(ErrorCode::kInternal, "libxml2: cannot add <署名情報>");

@@ -11,8 +11,6 @@ namespace {
 
 using namespace detail;
 
-constexpr std::string_view kKousei = "構成情報";
-
 const Profile& KouseiProfile() {
     static const Profile profile{
         "kousei",
@@ -72,7 +70,7 @@ Result<ApplicationReport> VerifyApplication(ZipReader& reader, const std::string
         }
         return attribute == "Id" && IsElement(element, kDsigNs, "Signature") &&
                element->parent != nullptr && element->parent->parent == root &&
-               IsElement(element->parent, "", "署名情報");
+               IsElement(element->parent, "", kSignatureInfo);
     };
     TODOKE_RETURN_IF_ERROR(PreWalk(doc.get(), options.xml_limits, policy, what));
     if (!IsElement(root, "", "DataRoot")) {
@@ -87,7 +85,7 @@ Result<ApplicationReport> VerifyApplication(ZipReader& reader, const std::string
                 return LayoutFail(what + ": more than one <構成情報>");
             }
             kousei = child;
-        } else if (IsElement(child, "", "署名情報")) {
+        } else if (IsElement(child, "", kSignatureInfo)) {
             if (sig_info != nullptr) {
                 return LayoutFail(what + ": more than one <署名情報>");
             }

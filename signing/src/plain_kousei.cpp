@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "dsig.hpp"
+#include "package_layout.hpp"
 #include "todoke/common/encoding.hpp"
 
 namespace todoke::signing::detail {
@@ -11,9 +12,7 @@ namespace {
 constexpr std::string_view kDeclaration = R"(<?xml version="1.0" encoding="UTF-8"?>)";
 constexpr std::string_view kStylesheetPi = "<?xml-stylesheet ";
 constexpr std::string_view kRoot = "DataRoot";
-constexpr std::string_view kKousei = "構成情報";
 constexpr std::string_view kKouseiId = R"( ID="構成情報")";
-constexpr std::string_view kSignatureInfo = "署名情報";
 constexpr std::string_view kFormAttributes = "申請書属性情報";
 constexpr std::string_view kFormFile = "申請書ファイル名称";
 
