@@ -211,10 +211,12 @@ int main(int argc, char** argv) {
     const char* big_env = std::getenv("TODOKE_BENCH_FILINGS");
     const int big = big_env != nullptr ? std::atoi(big_env) : 10000;
     const char* attachment_kb = std::getenv("TODOKE_BENCH_ATTACHMENT_KB");
+    const std::string with_attachment =
+        attachment_kb != nullptr && *attachment_kb
+            ? std::string(", each with a ") + attachment_kb + " KB scanned PDF"
+            : "";
     std::printf("pipeline: filings from the queue to arrived, simulator in-process, faults off%s\n",
-                attachment_kb != nullptr && *attachment_kb
-                    ? (std::string(", each with a ") + attachment_kb + " KB scanned PDF").c_str()
-                    : "");
+                with_attachment.c_str());
     // The RSA rates are measured right before and right after each run and the two averaged:
     // the machine's speed drifts during a run of minutes (other tenants, clock frequency). The
     // sign-limited rate is measured with every core signing at once, as the pipeline's cores

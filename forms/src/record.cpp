@@ -126,17 +126,17 @@ std::optional<long long> WholeNumberOf(const boost::json::value& v, std::size_t 
         return p;
     }();
     const unsigned long long limit = kPowersOfTen[std::min<std::size_t>(max_digits, 18)];
-    auto fits = [limit](unsigned long long n) { return n < limit; };
     if (v.is_string()) {
         return ParseWholeNumber(v.as_string(), max_digits);
     }
     if (v.is_int64()) {
         const long long n = v.as_int64();
-        return n >= 0 && fits(static_cast<unsigned long long>(n)) ? std::optional(n) : std::nullopt;
+        return n >= 0 && static_cast<unsigned long long>(n) < limit ? std::optional(n)
+                                                                    : std::nullopt;
     }
     if (v.is_uint64()) {
         const unsigned long long n = v.as_uint64();
-        return fits(n) ? std::optional(static_cast<long long>(n)) : std::nullopt;
+        return n < limit ? std::optional(static_cast<long long>(n)) : std::nullopt;
     }
     if (v.is_bool()) {
         return v.as_bool() ? 1 : 0;
