@@ -4,7 +4,13 @@
 // against OpenSSL's raw RSA-2048 signing rate measured in the same run. Issue 3's goal:
 // building + signing a 50-person 算定基礎届 package costs at most 1.5 RSA signatures (ratio
 // >= 0.67); the issue measures validation on its own, and the line with validation too is
-// printed after it.
+// printed after it. The floor line measures what that package costs in the libraries alone
+// (see LibraryFloor): the best ratio any renderer of ours could reach.
+#include <libdeflate.h>
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+#include <openssl/evp.h>
+
 #include <boost/json.hpp>
 #include <cstdio>
 #include <fstream>
@@ -42,6 +48,77 @@ forms::Record WithPersons(const std::string& sample, int persons) {
     }
     return record;
 }
+
+// The work a signed package of `files` needs from the libraries whatever todoke's own code does:
+// libxml2 checks each XML file against its schema as the issue asks (the same streaming check
+// as forms/src/xsd.cpp, from the bytes), libdeflate level 1 packs and CRC-32 sums every file as
+// the ZIP writer does, SHA-256 digests every file for its Reference, and one RSA signature (the
+// baseline's). Nothing here renders, re-reads the CSV, writes XML or assembles the ZIP and the
+// <Signature>: the floor under the goal line, measured beside it.
+class LibraryFloor {
+  public:
+    LibraryFloor(const forms::ApplicationFiles& files, const bench::Baseline& rsa)
+        : files_(files), rsa_(rsa), compressor_(libdeflate_alloc_compressor(1)) {
+        for (const auto& f : files_.files) {
+            if (!f.name.ends_with(".xml")) continue;
+            const std::string xsd = f.name == "kousei.xml" ? "kousei.xsd" : "soukatsuhyo.xsd";
+            // From memory: the runtime's entity loader refuses to read files.
+            std::ifstream in(std::string(TODOKE_SOURCE_DIR) + "/forms/schemas/" + xsd);
+            const std::string text((std::istreambuf_iterator<char>(in)), {});
+            xmlSchemaParserCtxtPtr parser =
+                xmlSchemaNewMemParserCtxt(text.data(), static_cast<int>(text.size()));
+            schemas_.push_back({&f.bytes, xmlSchemaParse(parser)});
+            xmlSchemaFreeParserCtxt(parser);
+        }
+    }
+    ~LibraryFloor() {
+        for (auto& s : schemas_) xmlSchemaFree(s.schema);
+        libdeflate_free_compressor(compressor_);
+    }
+    LibraryFloor(const LibraryFloor&) = delete;
+    LibraryFloor& operator=(const LibraryFloor&) = delete;
+
+    bool Run() {
+        for (const auto& s : schemas_) {
+            if (s.schema == nullptr) return false;
+            xmlParserInputBufferPtr input = xmlParserInputBufferCreateMem(
+                s.bytes->data(), static_cast<int>(s.bytes->size()), XML_CHAR_ENCODING_UTF8);
+            xmlSchemaValidCtxtPtr ctxt = xmlSchemaNewValidCtxt(s.schema);
+            const int rc =
+                xmlSchemaValidateStream(ctxt, input, XML_CHAR_ENCODING_UTF8, nullptr, nullptr);
+            xmlSchemaFreeValidCtxt(ctxt);
+            if (rc != 0) return false;
+        }
+        for (const auto& f : files_.files) {
+            packed_.resize(libdeflate_deflate_compress_bound(compressor_, f.bytes.size()));
+            crc_ ^= libdeflate_crc32(0, f.bytes.data(), f.bytes.size());
+            if (libdeflate_deflate_compress(compressor_, f.bytes.data(), f.bytes.size(),
+                                            packed_.data(), packed_.size()) == 0 &&
+                !f.bytes.empty()) {
+                return false;
+            }
+            unsigned char digest[32];
+            unsigned int len = 0;
+            if (EVP_Digest(f.bytes.data(), f.bytes.size(), digest, &len, EVP_sha256(), nullptr) !=
+                1) {
+                return false;
+            }
+        }
+        return rsa_.Run();
+    }
+
+  private:
+    struct Checked {
+        const std::string* bytes;
+        xmlSchemaPtr schema;
+    };
+    const forms::ApplicationFiles& files_;
+    const bench::Baseline& rsa_;
+    libdeflate_compressor* compressor_;
+    std::vector<Checked> schemas_;
+    std::string packed_;
+    std::uint32_t crc_ = 0;
+};
 
 }  // namespace
 
@@ -124,6 +201,9 @@ int main() {
             return gateway::BuildSignedPackages(*santei_p, santei, santei_options, keys, now)
                 .has_value();
         }));
+    LibraryFloor floor(files50, baseline);
+    rates.push_back(measure("  floor: that package's library work alone (XSD, deflate, SHA, RSA)",
+                            [&floor] { return floor.Run(); }));
     rates.push_back(measure("validate + build + sign: 50-person 算定基礎届 package", [&] {
         if (!forms::ValidateRecord(santei, catalogue, {2025, 7, 10}).empty()) return false;
         return gateway::BuildSignedPackages(*santei_p, santei, santei_options, keys, now)
