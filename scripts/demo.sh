@@ -99,7 +99,7 @@ echo "   the same records again: nothing new (idempotent)"
 echo "   one more 賞与支払届 under its own key: it will be withdrawn (取下げ) once it has arrived"
 withdraw_id=$("$todoke" submit "$records/kenpo_shoyo.json" --key demo-withdraw "${data[@]}" \
     | sed 's/^{"filing":\([0-9]*\),.*/\1/')
-withdrawn_id=$withdraw_id
+withdraw_asked=
 "$todoke" serve "${data[@]}" --egov-config "$work/egov.json" --key "$work/pki/sharoushi.p12" \
     --password-env TODOKE_DEMO_PASSWORD --official-ca "$work/sim/pki/official-ca.pem" \
     --config "$work/serve.json" > /dev/null 2>"$work/serve.log" &
@@ -119,12 +119,11 @@ for _ in $(seq 600); do
     done
     # Asked for once the case has arrived and is not decided yet. With the demo's fast clock
     # it is `arrived` for a fraction of a second only, then `under_review` for a few seconds.
-    if [ -n "$withdraw_id" ] && { "$todoke" status --json --state arrived "${data[@]}";
-            "$todoke" status --json --state under_review "${data[@]}"; } \
-            | grep "^{\"filing\":$withdraw_id," > /dev/null; then
+    if [ -z "$withdraw_asked" ] && "$todoke" status --json "${data[@]}" \
+            | grep -E "^\{\"filing\":$withdraw_id,.*\"state\":\"(arrived|under_review)\"" > /dev/null; then
         printf '\n   filing %s arrived; asking for its 取下げ (todoke withdraw)\n' "$withdraw_id"
         "$todoke" withdraw "$withdraw_id" --reason "誤って提出したため" "${data[@]}" > /dev/null
-        withdraw_id=
+        withdraw_asked=1
     fi
     total=$(echo "$summary" | sed 's/.*"total":\([0-9]*\).*/\1/')
     final=$(echo "$summary" | sed 's/.*"final":\([0-9]*\).*/\1/')
@@ -143,8 +142,10 @@ echo "   mailbox of $company:"
 "$todoke" mailbox list "$company" "${data[@]}" | sed -n 1,3p | cut -c1-150 | sed 's/^/   /'
 "$todoke" mailbox get 1 "${data[@]}" --out "$work/doc1.zip" | sed 's/^/   /'
 "$todoke" verify "$work/doc1.zip" --official --trust "$work/sim/pki/official-ca.pem" 2>&1 | head -3 | sed 's/^/   /' || true
-if ! "$todoke" status --json --state withdrawn "${data[@]}" | grep -q "^{\"filing\":$withdrawn_id,"; then
-    echo "demo: filing $withdrawn_id was to be withdrawn and was not (see $work/serve.log)" >&2
+if ! "$todoke" status --json --state withdrawn "${data[@]}" | grep -q "^{\"filing\":$withdraw_id,"; then
+    echo "demo: filing $withdraw_id was to be withdrawn and was not; the end of serve.log" \
+        "(KEEP=1 keeps the whole work folder):" >&2
+    tail -n 20 "$work/serve.log" | sed 's/^/   /' >&2
     exit 1
 fi
 
